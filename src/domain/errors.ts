@@ -1,0 +1,44 @@
+// The one registry of error codes users can match on: `{code, message}` with its HTTP status.
+// Anything thrown that is not a HeraldError is an internal error and answers 500 without details.
+
+export const ERRORS = {
+  bad_request: { status: 400, message: 'The request is malformed' },
+  invalid_json: { status: 400, message: 'The request body is not valid JSON' },
+  validation_failed: { status: 400, message: 'The request does not match the schema' },
+  unauthorized: { status: 401, message: 'A valid API key is required' },
+  forbidden: { status: 403, message: 'This API key may not do that' },
+  not_found: { status: 404, message: 'No such resource' },
+  route_not_found: { status: 404, message: 'No such route' },
+  method_not_allowed: { status: 405, message: 'Method not allowed' },
+  conflict: { status: 409, message: 'The resource already exists' },
+  idempotency_conflict: { status: 409, message: 'The idempotency key was used with a different request' },
+  payload_too_large: { status: 413, message: 'The request body is too large' },
+  unsupported_media_type: { status: 415, message: 'Content-Type must be application/json' },
+  unknown_event_type: { status: 422, message: 'The event type is not in the catalogue' },
+  unknown_subscriber: { status: 422, message: 'No such subscriber' },
+  invalid_url: { status: 422, message: 'The URL must be an absolute http(s) URL' },
+  url_not_allowed: { status: 422, message: 'The URL points to a network Herald may not call' },
+  invalid_event_type_name: { status: 422, message: 'Event type names are lowercase dotted words' },
+  rate_limited: { status: 429, message: 'Too many requests' },
+  store_unavailable: { status: 503, message: 'The database is unavailable; try again' },
+  internal_error: { status: 500, message: 'Internal error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class HeraldError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: unknown;
+  constructor(code: ErrorCode, message?: string, details?: unknown) {
+    super(message ?? ERRORS[code].message);
+    this.name = 'HeraldError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.details = details;
+  }
+}
+
+export function heraldError(code: ErrorCode, message?: string, details?: unknown): HeraldError {
+  return new HeraldError(code, message, details);
+}

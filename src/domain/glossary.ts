@@ -1,0 +1,127 @@
+// The vocabulary of Herald (DESIGN.md §2). Every noun is named once here and these names are used
+// everywhere: subscriber, subscription, event type, event, message, attempt, API key.
+// Times are milliseconds since the epoch (`...At: number`); the API renders them as ISO 8601.
+
+/** A name like `salesorder.created`, with a description and an optional JSON Schema. */
+export interface EventType {
+  name: string;
+  description: string;
+  schema: unknown | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A consumer of webhooks: a partner, a customer, an integration. Owns subscriptions. */
+export interface Subscriber {
+  id: string; // sbr_...
+  name: string;
+  enabled: boolean;
+  metadata: Record<string, string> | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export const HTTP_METHODS = ['POST', 'GET'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export const PAYLOAD_FORMATS = ['standard', 'raw'] as const;
+export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
+
+/** One delivery target of a subscriber: where, how, and which event types. */
+export interface Subscription {
+  id: string; // sub_...
+  subscriberId: string;
+  name: string | null;
+  description: string | null;
+  url: string;
+  method: HttpMethod;
+  /** Exact names (`salesorder.created`) or wildcards (`salesorder.*`, `*`). */
+  eventTypes: string[];
+  /** When set, only events sent on one of these channels are delivered here. */
+  channels: string[] | null;
+  headers: Record<string, string>;
+  payloadFormat: PayloadFormat;
+  /** Seconds to wait before each retry; overrides the default 10^(n × interval) schedule. */
+  retrySchedule: number[] | null;
+  timeoutSeconds: number;
+  enabled: boolean;
+  /** Standard Webhooks signing secret, `whsec_` + base64. */
+  secret: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One occurrence sent by a producer. `dataJson` is the event's data as received (JSON text). */
+export interface HeraldEvent {
+  id: string; // evt_...
+  type: string;
+  dataJson: string;
+  idempotencyKey: string | null;
+  subscriberId: string | null;
+  channels: string[] | null;
+  createdAt: number;
+}
+
+/** Message status, with Jiwa's numbers (seed 001 "Message Statuses"). */
+export const MESSAGE_STATUSES = ['pending', 'succeeded', 'retrying', 'failed'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+export const STATUS_NUMBER: Record<MessageStatus, 0 | 1 | 2 | 3> = { pending: 0, succeeded: 1, retrying: 2, failed: 3 };
+export const STATUS_NAME: readonly MessageStatus[] = MESSAGE_STATUSES; // index = Jiwa number
+
+/** One event bound for one subscription: the unit of delivery. */
+export interface Message {
+  id: string; // msg_..., also the `webhook-id` header on every attempt
+  eventId: string;
+  eventType: string;
+  subscriberId: string;
+  subscriptionId: string;
+  url: string; // the subscription's current URL
+  status: MessageStatus;
+  /** Attempts made so far, manual ones included. */
+  attempts: number;
+  /** Scheduled retries used so far; indexes the retry schedule. Jiwa's `Retries`. */
+  retries: number;
+  /** When the next attempt is due; while an attempt is in flight, when its lease expires. */
+  nextAttemptAt: number | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type AttemptTrigger = 'scheduled' | 'manual';
+
+/** One HTTP request of a message and its outcome (Jiwa's "message response"). */
+export interface Attempt {
+  id: string; // att_...
+  messageId: string;
+  subscriptionId: string;
+  subscriberId: string;
+  eventType: string;
+  /** null when no HTTP response arrived (network error, timeout, blocked). */
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  requestHeaders: Record<string, string>;
+  responseHeaders: Record<string, string>;
+  /** The first 20 KB of the response body, as text. */
+  responseBody: string;
+  trigger: AttemptTrigger;
+  createdAt: number;
+}
+
+export const API_KEY_SCOPES = ['admin', 'ingest', 'read', 'subscriber'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+/** A caller's credential. Only the SHA-256 of the key is stored. */
+export interface ApiKey {
+  id: string; // key_...
+  name: string;
+  scope: ApiKeyScope;
+  /** For `subscriber` scope: the subscriber it may see. */
+  subscriberId: string | null;
+  hash: string; // hex SHA-256 of the key
+  createdAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+}

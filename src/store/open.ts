@@ -1,0 +1,23 @@
+// Chooses the store from the database URL: `sqlite:<path>` (default) or `postgres://...`.
+import type { Store } from './store.js';
+
+export interface StoreOptions {
+  /** PostgreSQL connections per process. */
+  poolMax?: number;
+}
+
+export async function openStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {
+  if (databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')) {
+    const { PostgresStore } = await import('./postgres/postgres-store.js');
+    return new PostgresStore({ url: databaseUrl, poolMax: options.poolMax ?? 10 });
+  }
+  const { SqliteStore } = await import('./sqlite/sqlite-store.js');
+  return new SqliteStore({ path: sqlitePath(databaseUrl) });
+}
+
+/** `sqlite:./herald.db`, `sqlite:///abs/path.db`, `sqlite::memory:` or a bare path. */
+export function sqlitePath(databaseUrl: string): string {
+  if (!databaseUrl.startsWith('sqlite:')) return databaseUrl;
+  const rest = databaseUrl.slice('sqlite:'.length);
+  return rest.startsWith('//') ? rest.slice(2) : rest;
+}

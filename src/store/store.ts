@@ -1,0 +1,239 @@
+// The storage contract. Two implementations (sqlite/, postgres/) satisfy it and one contract suite
+// (test/store/contract.ts) checks both. Nothing outside src/store/ imports a database driver, and
+// nothing here exposes a connection or a transaction: each method is one unit of work.
+//
+// Conventions: times are epoch milliseconds; lists are newest first (descending id) and paginate
+// with `cursor` = the last id of the previous page; `get*` returns null for an unknown id;
+// `update*` returns null for an unknown id; `delete*` returns false for an unknown id.
+// Methods throw HeraldError('store_unavailable') when the database cannot be reached.
+
+import type {
+  ApiKey,
+  Attempt,
+  AttemptTrigger,
+  EventType,
+  HeraldEvent,
+  HttpMethod,
+  Message,
+  MessageStatus,
+  PayloadFormat,
+  Subscriber,
+  Subscription,
+} from '../domain/glossary.js';
+
+export interface PageQuery {
+  limit: number; // 1..1000
+  cursor?: string | null;
+}
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+export interface EventFilter extends PageQuery {
+  type?: string;
+  subscriberId?: string;
+  since?: number;
+  until?: number;
+}
+
+export interface MessageFilter extends PageQuery {
+  subscriberId?: string;
+  subscriptionId?: string;
+  eventId?: string;
+  eventType?: string;
+  status?: MessageStatus;
+  since?: number; // createdAt >= since
+  until?: number; // createdAt < until
+}
+
+export interface AttemptFilter extends PageQuery {
+  messageId?: string;
+  subscriberId?: string;
+  subscriptionId?: string;
+  eventType?: string;
+  /** Status of the attempt's message. */
+  status?: MessageStatus;
+  statusCode?: number;
+  since?: number;
+  until?: number;
+}
+
+export type EventTypePatch = Partial<Pick<EventType, 'description' | 'schema'>>;
+export type SubscriberPatch = Partial<Pick<Subscriber, 'name' | 'enabled' | 'metadata'>>;
+export type SubscriptionPatch = Partial<
+  Pick<
+    Subscription,
+    | 'name'
+    | 'description'
+    | 'url'
+    | 'method'
+    | 'eventTypes'
+    | 'channels'
+    | 'headers'
+    | 'payloadFormat'
+    | 'retrySchedule'
+    | 'timeoutSeconds'
+    | 'enabled'
+    | 'secret'
+  >
+>;
+
+/** One event to ingest. The caller has validated it and given it its id. */
+export interface IngestRequest {
+  event: HeraldEvent;
+  /** Digest of the request body, compared when the idempotency key was seen before. */
+  requestHash: string | null;
+}
+
+export type IngestResult =
+  | { status: 'created'; event: HeraldEvent; messages: number }
+  | { status: 'replayed'; event: HeraldEvent; messages: number }
+  | { status: 'idempotency_conflict' }
+  | { status: 'unknown_event_type' }
+  | { status: 'unknown_subscriber' };
+
+/** A claimed message with everything needed to deliver it, without another query. */
+export interface DeliveryJob {
+  messageId: string;
+  eventId: string;
+  eventType: string;
+  eventCreatedAt: number;
+  dataJson: string;
+  subscriberId: string;
+  subscriptionId: string;
+  subscriptionEnabled: boolean; // false also when the subscriber is disabled
+  url: string;
+  method: HttpMethod;
+  headers: Record<string, string>;
+  payloadFormat: PayloadFormat;
+  secret: string;
+  timeoutSeconds: number;
+  retrySchedule: number[] | null;
+  attempts: number;
+  retries: number;
+  /** The next attempt was asked for by a person (resend/recover): record it as `manual`. */
+  manual: boolean;
+}
+
+/** The result of one attempt and the message state it leads to, applied in one transaction. */
+export interface AttemptOutcome {
+  attempt: Attempt;
+  status: MessageStatus;
+  attempts: number;
+  retries: number;
+  nextAttemptAt: number | null;
+  /** 410 Gone: the subscription is disabled along with recording the attempt. */
+  disableSubscription: boolean;
+}
+
+export interface StoreCapabilities {
+  /** Several processes may share the database (PostgreSQL). */
+  multiProcess: boolean;
+  /** `onMessagesCommitted` fires for commits made by other processes too. */
+  crossProcessNotify: boolean;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly capabilities: StoreCapabilities;
+
+  /** Applies pending numbered migrations, in a transaction, under a lock. Idempotent. */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  // Event types. createEventType throws HeraldError('conflict') when the name exists.
+  createEventType(eventType: EventType): Promise<EventType>;
+  /** Inserts those that do not exist; returns how many were added. */
+  importEventTypes(eventTypes: EventType[]): Promise<number>;
+  getEventType(name: string): Promise<EventType | null>;
+  listEventTypes(query: PageQuery): Promise<Page<EventType>>; // ordered by name ascending; cursor = last name
+  updateEventType(name: string, patch: EventTypePatch, now: number): Promise<EventType | null>;
+  deleteEventType(name: string): Promise<boolean>;
+
+  // Subscribers. Deleting one deletes its subscriptions, their messages and attempts.
+  createSubscriber(subscriber: Subscriber): Promise<Subscriber>;
+  getSubscriber(id: string): Promise<Subscriber | null>;
+  listSubscribers(query: PageQuery): Promise<Page<Subscriber>>;
+  updateSubscriber(id: string, patch: SubscriberPatch, now: number): Promise<Subscriber | null>;
+  deleteSubscriber(id: string): Promise<boolean>;
+
+  // Subscriptions. createSubscription throws HeraldError('unknown_subscriber') for a missing subscriber.
+  createSubscription(subscription: Subscription): Promise<Subscription>;
+  getSubscription(id: string): Promise<Subscription | null>;
+  listSubscriptions(query: PageQuery & { subscriberId?: string }): Promise<Page<Subscription>>;
+  updateSubscription(id: string, patch: SubscriptionPatch, now: number): Promise<Subscription | null>;
+  deleteSubscription(id: string): Promise<boolean>;
+
+  /**
+   * Commits each event with one message per matching subscription, all requests in one
+   * transaction (group commit); results are in request order. A subscription matches when it and
+   * its subscriber are enabled, one of its patterns matches the type (see domain/event-types),
+   * the event's subscriberId (if any) is its subscriber, and its channels (if any) intersect the
+   * event's. Messages are created `pending`, due at the event's createdAt.
+   * Idempotency: a known (subscriberId, idempotencyKey) with the same requestHash → `replayed`
+   * with the original event; with another hash → `idempotency_conflict`. Nothing is written for a
+   * request whose result is not `created`.
+   */
+  ingest(requests: IngestRequest[]): Promise<IngestResult[]>;
+  getEvent(id: string): Promise<HeraldEvent | null>;
+  listEvents(filter: EventFilter): Promise<Page<HeraldEvent>>;
+
+  getMessage(id: string): Promise<Message | null>;
+  listMessages(filter: MessageFilter): Promise<Page<Message>>;
+  /** Deletes the message and its attempts. */
+  deleteMessage(id: string): Promise<boolean>;
+  /** Queues the message for an immediate manual attempt with a fresh retry budget: status
+   *  `pending`, retries 0, due now. Returns the updated message, or null if unknown. */
+  resendMessage(id: string, now: number): Promise<Message | null>;
+  /** resendMessage for every `failed` message of the subscription created at or after `since`; returns the count. */
+  recoverMessages(subscriptionId: string, since: number, now: number): Promise<number>;
+
+  getAttempt(id: string): Promise<Attempt | null>;
+  listAttempts(filter: AttemptFilter): Promise<Page<Attempt>>;
+
+  /**
+   * Claims up to `limit` messages that are `pending` or `retrying` and due (nextAttemptAt <= now),
+   * oldest due first, by moving their nextAttemptAt to the lease expiry: now + the subscription's
+   * timeout + leaseMarginMs. A lease that expires makes the message claimable again (at-least-once).
+   * Safe against concurrent claimers: a message is handed to one claimer per lease.
+   */
+  claimDue(now: number, limit: number, leaseMarginMs: number): Promise<DeliveryJob[]>;
+  /**
+   * Records attempts and applies the message states, in one transaction. An outcome whose message
+   * no longer exists is dropped. Clears the manual flag.
+   */
+  recordAttempts(outcomes: AttemptOutcome[]): Promise<void>;
+  /** Makes every leased message due now. Only for a single-process store at start-up (SQLite). */
+  releaseLeases(now: number): Promise<number>;
+  /** The earliest nextAttemptAt of a `pending` or `retrying` message, or null if none. */
+  nextDueAt(): Promise<number | null>;
+  /** Calls `listener` (debounced is fine) when messages became due through this or, with
+   *  crossProcessNotify, another process. Returns an unsubscribe function. */
+  onMessagesCommitted(listener: () => void): () => void;
+
+  // API keys. findApiKeyByHash returns revoked and expired keys too: the caller decides.
+  createApiKey(key: ApiKey): Promise<ApiKey>;
+  findApiKeyByHash(hash: string): Promise<ApiKey | null>;
+  listApiKeys(query: PageQuery): Promise<Page<ApiKey>>;
+  revokeApiKey(id: string, now: number): Promise<ApiKey | null>;
+  countApiKeys(): Promise<number>;
+
+  /** Subscription counters for the stats panel. */
+  subscriptionStats(subscriptionId: string, since: number): Promise<SubscriptionStats>;
+}
+
+export interface SubscriptionStats {
+  messages: Record<MessageStatus, number>;
+  attempts: number;
+  attemptsSucceeded: number;
+  attemptsFailed: number;
+  lastSuccessAt: number | null;
+  lastFailureAt: number | null;
+  averageDurationMs: number | null;
+}
+
+export type { AttemptTrigger };

@@ -19,6 +19,7 @@ export const ERRORS = {
   invalid_url: { status: 422, message: 'The URL must be an absolute http(s) URL' },
   url_not_allowed: { status: 422, message: 'The URL points to a network Herald may not call' },
   invalid_event_type_name: { status: 422, message: 'Event type names are lowercase dotted words' },
+  invalid_header: { status: 422, message: 'A header name is not a valid token, is reserved, or its value contains a line break' },
   rate_limited: { status: 429, message: 'Too many requests' },
   store_unavailable: { status: 503, message: 'The database is unavailable; try again' },
   internal_error: { status: 500, message: 'Internal error' },

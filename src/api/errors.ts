@@ -1,0 +1,95 @@
+// How the API answers errors: every failure becomes `{code, message, details?}` with a code from the
+// one registry (domain/errors.ts). HeraldErrors carry their own code; fastify's own errors (schema
+// validation, body parsing, size limits) are translated by the table below; anything else is a bug
+// or an outage and answers 500 `internal_error` without a word about its cause, which is logged.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ERRORS, type ErrorCode, HeraldError } from '../domain/errors.js';
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+/** Fastify error codes and the Herald code each becomes. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  FST_ERR_NOT_FOUND: 'route_not_found',
+};
+
+/** Other 4xx statuses fastify (or a plugin) may raise, by status. */
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'route_not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+  keyword?: string;
+  params?: unknown;
+}
+
+export function errorBody(code: ErrorCode, message?: string, details?: unknown): ErrorBody {
+  const body: ErrorBody = { code, message: message ?? ERRORS[code].message };
+  if (details !== undefined) body.details = details;
+  return body;
+}
+
+/** Schema validation errors as `[{in, path, message}]`, without the noise of union branches. */
+function validationDetails(error: FastifyError): { in: string; path: string; message: string }[] {
+  const issues = (error.validation ?? []) as ValidationIssue[];
+  const where = error.validationContext ?? 'body';
+  const seen = new Set<string>();
+  const out: { in: string; path: string; message: string }[] = [];
+  for (const issue of issues) {
+    if (issue.keyword === 'boolean' || issue.keyword === 'const') continue; // explained by a sibling issue
+    const path = issue.instancePath ?? '';
+    const message = issue.keyword === 'anyOf' ? 'must be one of the allowed values' : (issue.message ?? 'is invalid');
+    const key = `${path} ${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ in: where, path, message });
+  }
+  return out;
+}
+
+function send(reply: FastifyReply, body: ErrorBody): FastifyReply {
+  return reply.code(ERRORS[body.code].status).type('application/json; charset=utf-8').send(body);
+}
+
+export function handleError(error: FastifyError | HeraldError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof HeraldError) {
+    if (error.status >= 500) request.log.error({ err: error }, 'request failed');
+    return send(reply, errorBody(error.code, error.message, error.details));
+  }
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const details = validationDetails(fastifyError);
+    const first = details[0];
+    const message = first ? `${first.in}${first.path.replaceAll('/', '.')} ${first.message}` : ERRORS.validation_failed.message;
+    return send(reply, errorBody('validation_failed', message, details));
+  }
+  const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (mapped) return send(reply, errorBody(mapped));
+  const status = fastifyError.statusCode ?? 500;
+  if (status >= 400 && status < 500) return send(reply, errorBody(STATUS_CODES[status] ?? 'bad_request'));
+  request.log.error({ err: error }, 'request failed');
+  return send(reply, errorBody('internal_error'));
+}
+
+/** Installs the error handler and the 404 for unknown routes. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => send(reply, errorBody('route_not_found', `No route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`)));
+}

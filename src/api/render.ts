@@ -1,0 +1,122 @@
+// Domain records → API JSON: epoch milliseconds become ISO 8601 strings, secrets stay behind.
+import type { Attempt, EventType, HeraldEvent, Message, Subscriber, Subscription } from '../domain/glossary.js';
+import type { SubscriptionStats } from '../store/store.js';
+import type { AttemptJson, EventJson, EventTypeJson, IngestJson, MessageJson, SubscriberJson, SubscriptionJson } from './schemas.js';
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : iso(ms);
+}
+
+/** An ISO 8601 query or body value (already validated as date-time) as epoch milliseconds. */
+export function parseTime(value: string): number;
+export function parseTime(value: string | undefined): number | undefined;
+export function parseTime(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : Date.parse(value);
+}
+
+export function renderEventType(e: EventType): EventTypeJson {
+  return { name: e.name, description: e.description, schema: e.schema ?? null, createdAt: iso(e.createdAt), updatedAt: iso(e.updatedAt) };
+}
+
+export function renderSubscriber(s: Subscriber): SubscriberJson {
+  return {
+    id: s.id,
+    name: s.name,
+    enabled: s.enabled,
+    metadata: s.metadata,
+    createdAt: iso(s.createdAt),
+    updatedAt: iso(s.updatedAt),
+  };
+}
+
+/** A subscription without its secret, which only the create answer and GET .../secret show. */
+export function renderSubscription(s: Subscription): SubscriptionJson {
+  return {
+    id: s.id,
+    subscriberId: s.subscriberId,
+    name: s.name,
+    description: s.description,
+    url: s.url,
+    method: s.method,
+    eventTypes: s.eventTypes,
+    channels: s.channels,
+    headers: s.headers,
+    payloadFormat: s.payloadFormat,
+    retrySchedule: s.retrySchedule,
+    timeoutSeconds: s.timeoutSeconds,
+    enabled: s.enabled,
+    createdAt: iso(s.createdAt),
+    updatedAt: iso(s.updatedAt),
+  };
+}
+
+export function renderEvent(e: HeraldEvent): EventJson {
+  return {
+    id: e.id,
+    type: e.type,
+    data: JSON.parse(e.dataJson) as unknown,
+    idempotencyKey: e.idempotencyKey,
+    subscriberId: e.subscriberId,
+    channels: e.channels,
+    createdAt: iso(e.createdAt),
+  };
+}
+
+export function renderIngested(e: HeraldEvent, messages: number): IngestJson {
+  return { id: e.id, type: e.type, createdAt: iso(e.createdAt), messages };
+}
+
+export function renderMessage(m: Message): MessageJson {
+  return {
+    id: m.id,
+    eventId: m.eventId,
+    eventType: m.eventType,
+    subscriberId: m.subscriberId,
+    subscriptionId: m.subscriptionId,
+    url: m.url,
+    status: m.status,
+    attempts: m.attempts,
+    retries: m.retries,
+    nextAttemptAt: isoOrNull(m.nextAttemptAt),
+    lastStatusCode: m.lastStatusCode,
+    lastError: m.lastError,
+    createdAt: iso(m.createdAt),
+    updatedAt: iso(m.updatedAt),
+  };
+}
+
+export function renderAttempt(a: Attempt): AttemptJson {
+  return {
+    id: a.id,
+    messageId: a.messageId,
+    subscriptionId: a.subscriptionId,
+    subscriberId: a.subscriberId,
+    eventType: a.eventType,
+    statusCode: a.statusCode,
+    durationMs: a.durationMs,
+    error: a.error,
+    requestHeaders: a.requestHeaders,
+    responseHeaders: a.responseHeaders,
+    responseBody: a.responseBody,
+    trigger: a.trigger,
+    createdAt: iso(a.createdAt),
+  };
+}
+
+export function renderStats(subscriptionId: string, since: number, s: SubscriptionStats) {
+  return {
+    subscriptionId,
+    since: iso(since),
+    messages: s.messages,
+    attempts: s.attempts,
+    attemptsSucceeded: s.attemptsSucceeded,
+    attemptsFailed: s.attemptsFailed,
+    lastSuccessAt: isoOrNull(s.lastSuccessAt),
+    lastFailureAt: isoOrNull(s.lastFailureAt),
+    averageDurationMs: s.averageDurationMs,
+  };
+}

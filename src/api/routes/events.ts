@@ -1,0 +1,173 @@
+// /v1/events: ingest and the event log. An event is acknowledged (202) only once it and its fan-out
+// messages are committed; requests share transactions through the group commit, so ingest is fast
+// without giving that up. The batch endpoint submits its events together and answers per event,
+// in request order, with the same result a single request would have had, or that error.
+import { createHash } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { isEventTypeName } from '../../domain/event-types.js';
+import { HeraldError } from '../../domain/errors.js';
+import type { HeraldEvent } from '../../domain/glossary.js';
+import { isId, newId } from '../../domain/ids.js';
+import { eventsIngested, messagesCreated } from '../../observability/metrics.js';
+import type { IngestRequest, IngestResult } from '../../store/store.js';
+import { assertId, orNotFound, page } from '../checks.js';
+import type { ApiContext } from '../context.js';
+import { parseTime, renderEvent, renderIngested } from '../render.js';
+import {
+  BatchResponse,
+  EventBatch,
+  EventCreate,
+  type EventCreateBody,
+  EventSchema,
+  EventsQuery,
+  errorResponses,
+  IdParams,
+  type IngestJson,
+  IngestResponse,
+  Page,
+} from '../schemas.js';
+
+const tags = ['events'];
+
+/** JSON with object keys sorted at every depth, so equal values give equal text. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.keys(value)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+  return `{${entries.join(',')}}`;
+}
+
+/** The digest idempotency compares: what the request asks for, whatever its key order. */
+export function requestHash(body: EventCreateBody): string {
+  const scope = { type: body.type, data: body.data, subscriberId: body.subscriberId ?? null, channels: body.channels ?? null };
+  return createHash('sha256').update(canonicalJson(scope)).digest('hex');
+}
+
+/** Checks one event and gives it its id; throws the HeraldError a bad one answers. */
+function toIngestRequest(body: EventCreateBody, now: number): IngestRequest {
+  if (!isEventTypeName(body.type)) throw new HeraldError('invalid_event_type_name', undefined, { type: body.type });
+  const subscriberId = body.subscriberId ?? null;
+  if (subscriberId !== null && !isId('sbr', subscriberId)) throw new HeraldError('unknown_subscriber');
+  const idempotencyKey = body.idempotencyKey ?? null;
+  const event: HeraldEvent = {
+    id: newId('evt', now),
+    type: body.type,
+    dataJson: JSON.stringify(body.data),
+    idempotencyKey,
+    subscriberId,
+    channels: body.channels ?? null,
+    createdAt: now,
+  };
+  // Only a request that can be replayed needs its digest.
+  return { event, requestHash: idempotencyKey === null ? null : requestHash(body) };
+}
+
+function toResponse(result: IngestResult): IngestJson {
+  switch (result.status) {
+    case 'created':
+      eventsIngested.inc();
+      messagesCreated.inc(result.messages);
+      return renderIngested(result.event, result.messages);
+    case 'replayed':
+      return renderIngested(result.event, result.messages);
+    case 'idempotency_conflict':
+      throw new HeraldError('idempotency_conflict');
+    case 'unknown_event_type':
+      throw new HeraldError('unknown_event_type');
+    case 'unknown_subscriber':
+      throw new HeraldError('unknown_subscriber');
+  }
+}
+
+function itemError(err: unknown): { error: { code: string; message: string } } {
+  if (err instanceof HeraldError) return { error: { code: err.code, message: err.message } };
+  throw err; // not the event's fault: fail the whole request
+}
+
+export const eventRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { store, groupCommit }) => {
+  app.post(
+    '/events',
+    {
+      config: { action: 'events.ingest' },
+      schema: {
+        tags,
+        summary: 'Send an event; answered once it and its messages are committed',
+        body: EventCreate,
+        response: { 202: IngestResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const result = await groupCommit.submit(toIngestRequest(request.body, Date.now()));
+      if (result.status === 'replayed') reply.header('idempotent-replayed', 'true');
+      return reply.code(202).send(toResponse(result));
+    },
+  );
+
+  app.post(
+    '/events/batch',
+    {
+      config: { action: 'events.ingest' },
+      schema: {
+        tags,
+        summary: 'Send up to 1000 events; each gets its own result or error, in request order',
+        body: EventBatch,
+        response: { 202: BatchResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const now = Date.now();
+      const prepared = request.body.events.map((body) => {
+        try {
+          return toIngestRequest(body, now);
+        } catch (err) {
+          return itemError(err);
+        }
+      });
+      const valid = prepared.filter((p): p is IngestRequest => 'event' in p);
+      const results = await groupCommit.submitAll(valid);
+      let next = 0;
+      const data = prepared.map((p) => {
+        if (!('event' in p)) return p;
+        try {
+          return toResponse(results[next++] as IngestResult);
+        } catch (err) {
+          return itemError(err);
+        }
+      });
+      return reply.code(202).send({ data });
+    },
+  );
+
+  app.get(
+    '/events',
+    {
+      config: { action: 'events.read' },
+      schema: { tags, summary: 'List events, newest first', querystring: EventsQuery, response: { 200: Page(EventSchema), ...errorResponses } },
+    },
+    async (request) => {
+      const q = request.query;
+      const result = await store.listEvents({
+        ...page(q),
+        type: q.type,
+        subscriberId: q.subscriberId,
+        since: parseTime(q.since),
+        until: parseTime(q.until),
+      });
+      return { data: result.data.map(renderEvent), nextCursor: result.nextCursor };
+    },
+  );
+
+  app.get(
+    '/events/:id',
+    {
+      config: { action: 'events.read' },
+      schema: { tags, summary: 'Get an event with its data', params: IdParams, response: { 200: EventSchema, ...errorResponses } },
+    },
+    async (request) => {
+      assertId('evt', request.params.id);
+      return renderEvent(orNotFound(await store.getEvent(request.params.id)));
+    },
+  );
+};

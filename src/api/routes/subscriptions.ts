@@ -1,0 +1,247 @@
+// /v1/subscribers/{id}/subscriptions and /v1/subscriptions: where a subscriber's webhooks go. The
+// signing secret is generated here, shown in the create answer and by GET .../secret, and nowhere
+// else.
+import { randomBytes } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { HeraldError } from '../../domain/errors.js';
+import type { Subscription } from '../../domain/glossary.js';
+import { newId } from '../../domain/ids.js';
+import type { Store, SubscriptionPatch } from '../../store/store.js';
+import { assertVisible, confineTo } from '../auth.js';
+import { assertId, checkEventTypePatterns, checkHeaders, checkUrl, orNotFound, page } from '../checks.js';
+import type { ApiContext } from '../context.js';
+import { parseTime, renderStats, renderSubscription } from '../render.js';
+import {
+  errorResponses,
+  IdParams,
+  NoContent,
+  Page,
+  pageQuery,
+  RecoverBody,
+  RecoverResponse,
+  SecretSchema,
+  StatsQuery,
+  StatsSchema,
+  SubscriptionSchema,
+  SubscriptionWithSecretSchema,
+  subscriptionBodies,
+} from '../schemas.js';
+
+const tags = ['subscriptions'];
+const SECRET_BYTES = 24; // Standard Webhooks asks for at least 24 random bytes
+const DEFAULT_STATS_WINDOW_MS = 24 * 60 * 60 * 1_000; // stats cover the last 24 h unless ?since= says otherwise
+
+export function newSecret(): string {
+  return `whsec_${randomBytes(SECRET_BYTES).toString('base64')}`;
+}
+
+/** The subscription, or not_found when it does not exist or the caller may not see it. */
+async function loadSubscription(store: Store, request: FastifyRequest, id: string): Promise<Subscription> {
+  assertId('sub', id);
+  const subscription = orNotFound(await store.getSubscription(id));
+  assertVisible(request, subscription.subscriberId);
+  return subscription;
+}
+
+export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { store, config }) => {
+  const bodies = subscriptionBodies(config);
+
+  app.post(
+    '/subscribers/:id/subscriptions',
+    {
+      config: { action: 'subscriptions.write' },
+      schema: {
+        tags,
+        summary: 'Create a subscription; the answer holds its signing secret',
+        params: IdParams,
+        body: bodies.create,
+        response: { 201: SubscriptionWithSecretSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const subscriberId = request.params.id;
+      assertId('sbr', subscriberId);
+      assertVisible(request, subscriberId);
+      const body = request.body;
+      const now = Date.now();
+      const subscription: Subscription = {
+        id: newId('sub', now),
+        subscriberId,
+        name: body.name ?? null,
+        description: body.description ?? null,
+        url: checkUrl(body.url),
+        method: body.method ?? 'POST',
+        eventTypes: checkEventTypePatterns(body.eventTypes),
+        channels: body.channels ?? null,
+        headers: checkHeaders(body.headers ?? {}),
+        payloadFormat: body.payloadFormat ?? 'standard',
+        retrySchedule: body.retrySchedule ?? null,
+        timeoutSeconds: body.timeoutSeconds ?? config.timeoutSeconds,
+        enabled: body.enabled ?? true,
+        secret: newSecret(),
+        createdAt: now,
+        updatedAt: now,
+      };
+      let created: Subscription;
+      try {
+        created = await store.createSubscription(subscription);
+      } catch (err) {
+        // The subscriber is named by the path: a missing one is a missing resource, not bad input.
+        if (err instanceof HeraldError && err.code === 'unknown_subscriber') throw new HeraldError('not_found');
+        throw err;
+      }
+      return reply.code(201).send({ ...renderSubscription(created), secret: created.secret });
+    },
+  );
+
+  app.get(
+    '/subscribers/:id/subscriptions',
+    {
+      config: { action: 'subscriptions.read' },
+      schema: {
+        tags,
+        summary: "List a subscriber's subscriptions, newest first",
+        params: IdParams,
+        querystring: Type.Object(pageQuery, { additionalProperties: false }),
+        response: { 200: Page(SubscriptionSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const subscriberId = request.params.id;
+      assertId('sbr', subscriberId);
+      assertVisible(request, subscriberId);
+      orNotFound(await store.getSubscriber(subscriberId));
+      const result = await store.listSubscriptions({ ...page(request.query), subscriberId });
+      return { data: result.data.map(renderSubscription), nextCursor: result.nextCursor };
+    },
+  );
+
+  app.get(
+    '/subscriptions',
+    {
+      config: { action: 'subscriptions.read' },
+      schema: {
+        tags,
+        summary: 'List subscriptions, newest first',
+        querystring: Type.Object({ ...pageQuery, subscriberId: Type.Optional(Type.String({ maxLength: 128 })) }, { additionalProperties: false }),
+        response: { 200: Page(SubscriptionSchema), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const subscriberId = confineTo(request, request.query.subscriberId);
+      const result = await store.listSubscriptions({ ...page(request.query), subscriberId });
+      return { data: result.data.map(renderSubscription), nextCursor: result.nextCursor };
+    },
+  );
+
+  app.get(
+    '/subscriptions/:id',
+    {
+      config: { action: 'subscriptions.read' },
+      schema: { tags, summary: 'Get a subscription', params: IdParams, response: { 200: SubscriptionSchema, ...errorResponses } },
+    },
+    async (request) => renderSubscription(await loadSubscription(store, request, request.params.id)),
+  );
+
+  app.patch(
+    '/subscriptions/:id',
+    {
+      config: { action: 'subscriptions.write' },
+      schema: {
+        tags,
+        summary: 'Change a subscription; fields left out keep their value, null clears a nullable one',
+        params: IdParams,
+        body: bodies.patch,
+        response: { 200: SubscriptionSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      await loadSubscription(store, request, id);
+      const body = request.body;
+      const patch: SubscriptionPatch = {};
+      if (body.name !== undefined) patch.name = body.name;
+      if (body.description !== undefined) patch.description = body.description;
+      if (body.url !== undefined) patch.url = checkUrl(body.url);
+      if (body.method !== undefined) patch.method = body.method;
+      if (body.eventTypes !== undefined) patch.eventTypes = checkEventTypePatterns(body.eventTypes);
+      if (body.channels !== undefined) patch.channels = body.channels;
+      if (body.headers !== undefined) patch.headers = checkHeaders(body.headers);
+      if (body.payloadFormat !== undefined) patch.payloadFormat = body.payloadFormat;
+      if (body.retrySchedule !== undefined) patch.retrySchedule = body.retrySchedule;
+      if (body.timeoutSeconds !== undefined) patch.timeoutSeconds = body.timeoutSeconds;
+      if (body.enabled !== undefined) patch.enabled = body.enabled;
+      return renderSubscription(orNotFound(await store.updateSubscription(id, patch, Date.now())));
+    },
+  );
+
+  app.delete(
+    '/subscriptions/:id',
+    {
+      config: { action: 'subscriptions.write' },
+      schema: {
+        tags,
+        summary: 'Delete a subscription with its messages and attempts',
+        params: IdParams,
+        response: { 204: NoContent, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await loadSubscription(store, request, request.params.id);
+      if (!(await store.deleteSubscription(request.params.id))) throw new HeraldError('not_found');
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/subscriptions/:id/secret',
+    {
+      config: { action: 'subscriptions.secret' },
+      schema: { tags, summary: "The subscription's signing secret", params: IdParams, response: { 200: SecretSchema, ...errorResponses } },
+    },
+    async (request) => {
+      const subscription = await loadSubscription(store, request, request.params.id);
+      return { secret: subscription.secret };
+    },
+  );
+
+  app.get(
+    '/subscriptions/:id/stats',
+    {
+      config: { action: 'subscriptions.read' },
+      schema: {
+        tags,
+        summary: 'Delivery statistics since a time (default: the last 24 hours)',
+        params: IdParams,
+        querystring: StatsQuery,
+        response: { 200: StatsSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const subscription = await loadSubscription(store, request, request.params.id);
+      const since = parseTime(request.query.since) ?? Date.now() - DEFAULT_STATS_WINDOW_MS;
+      return renderStats(subscription.id, since, await store.subscriptionStats(subscription.id, since));
+    },
+  );
+
+  app.post(
+    '/subscriptions/:id/recover',
+    {
+      config: { action: 'subscriptions.write' },
+      schema: {
+        tags,
+        summary: 'Send again every failed message of the subscription created since a time',
+        params: IdParams,
+        body: RecoverBody,
+        response: { 202: RecoverResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const subscription = await loadSubscription(store, request, request.params.id);
+      const messages = await store.recoverMessages(subscription.id, parseTime(request.body.since), Date.now());
+      return reply.code(202).send({ messages });
+    },
+  );
+};

@@ -1,0 +1,306 @@
+// The API's JSON shapes (issue 2 is the contract: camelCase, times as ISO 8601 strings). Route
+// schemas validate requests, serialize responses and generate the OpenAPI document, so a field
+// named here is a field users see.
+import { type Static, type TSchema, Type } from 'typebox';
+import type { HeraldConfig } from '../config/config.js';
+import { EVENT_TYPE_NAME_MAX } from '../domain/event-types.js';
+
+// ---- Building blocks ----
+
+export const IsoTime = Type.String({ format: 'date-time' });
+export const NullableIsoTime = Type.Union([IsoTime, Type.Null()]);
+export const StringMap = Type.Record(Type.String(), Type.String());
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const MethodSchema = Type.Union([Type.Literal('POST'), Type.Literal('GET')]);
+export const PayloadFormatSchema = Type.Union([Type.Literal('standard'), Type.Literal('raw')]);
+export const MessageStatusSchema = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('succeeded'),
+  Type.Literal('retrying'),
+  Type.Literal('failed'),
+]);
+export const TriggerSchema = Type.Union([Type.Literal('scheduled'), Type.Literal('manual')]);
+
+export const CHANNEL_PATTERN = '^[A-Za-z0-9_.:-]+$';
+const Channel = Type.String({ minLength: 1, maxLength: 128, pattern: CHANNEL_PATTERN });
+const Channels = Type.Array(Channel, { maxItems: 50 });
+
+export const ErrorSchema = Type.Object({
+  code: Type.String({ description: 'Stable snake_case error code' }),
+  message: Type.String(),
+  details: Type.Optional(Type.Unknown()),
+});
+
+/** The error answers every route may give, for the OpenAPI document and the serializer. */
+export const errorResponses = { '4xx': ErrorSchema, '5xx': ErrorSchema } as const;
+
+export const NoContent = Type.Null({ description: 'Done; no body' });
+
+export const DEFAULT_PAGE_LIMIT = 50;
+export const MAX_PAGE_LIMIT = 1_000;
+
+export const pageQuery = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT })),
+  cursor: Type.Optional(Type.String({ maxLength: 256, description: 'nextCursor of the previous page' })),
+};
+export const PageQuery = Type.Object(pageQuery, { additionalProperties: false });
+
+export function Page<T extends TSchema>(item: T) {
+  return Type.Object({ data: Type.Array(item), nextCursor: Nullable(Type.String()) });
+}
+
+export const IdParams = Type.Object({ id: Type.String({ maxLength: 128 }) });
+export const NameParams = Type.Object({ name: Type.String({ maxLength: EVENT_TYPE_NAME_MAX + 1 }) });
+
+// ---- Event types ----
+
+const JsonSchemaObject = Type.Record(Type.String(), Type.Unknown(), { description: 'A JSON Schema describing the event data' });
+
+export const EventTypeSchema = Type.Object({
+  name: Type.String(),
+  description: Type.String(),
+  schema: Type.Unknown({ description: 'JSON Schema of the data, or null' }),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+export type EventTypeJson = Static<typeof EventTypeSchema>;
+
+export const EventTypeCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: EVENT_TYPE_NAME_MAX, description: 'Lowercase dotted words: salesorder.created' }),
+    description: Type.Optional(Type.String({ maxLength: 4_096 })),
+    schema: Type.Optional(Nullable(JsonSchemaObject)),
+  },
+  { additionalProperties: false },
+);
+
+export const EventTypePatch = Type.Object(
+  {
+    description: Type.Optional(Type.String({ maxLength: 4_096 })),
+    schema: Type.Optional(Nullable(JsonSchemaObject)),
+  },
+  { additionalProperties: false },
+);
+
+// ---- Subscribers ----
+
+const Metadata = Type.Record(Type.String({ maxLength: 256 }), Type.String({ maxLength: 4_096 }), { maxProperties: 64 });
+
+export const SubscriberSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  enabled: Type.Boolean(),
+  metadata: Nullable(StringMap),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+export type SubscriberJson = Static<typeof SubscriberSchema>;
+
+export const SubscriberCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 256 }),
+    enabled: Type.Optional(Type.Boolean()),
+    metadata: Type.Optional(Nullable(Metadata)),
+  },
+  { additionalProperties: false },
+);
+
+export const SubscriberPatch = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    enabled: Type.Optional(Type.Boolean()),
+    metadata: Type.Optional(Nullable(Metadata)),
+  },
+  { additionalProperties: false },
+);
+
+// ---- Subscriptions ----
+
+export const MAX_RETRY_SCHEDULE = 50; // entries
+export const MAX_URL_LENGTH = 2_048; // characters
+
+const subscriptionProperties = {
+  id: Type.String(),
+  subscriberId: Type.String(),
+  name: Nullable(Type.String()),
+  description: Nullable(Type.String()),
+  url: Type.String(),
+  method: MethodSchema,
+  eventTypes: Type.Array(Type.String()),
+  channels: Nullable(Type.Array(Type.String())),
+  headers: StringMap,
+  payloadFormat: PayloadFormatSchema,
+  retrySchedule: Nullable(Type.Array(Type.Number())),
+  timeoutSeconds: Type.Number(),
+  enabled: Type.Boolean(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+};
+
+export const SubscriptionSchema = Type.Object(subscriptionProperties);
+export type SubscriptionJson = Static<typeof SubscriptionSchema>;
+export const SubscriptionWithSecretSchema = Type.Object({
+  ...subscriptionProperties,
+  secret: Type.String({ description: 'Standard Webhooks signing secret; shown here once' }),
+});
+export const SecretSchema = Type.Object({ secret: Type.String() });
+
+/** Create and patch bodies; timeout bounds come from the configuration. */
+export function subscriptionBodies(config: Pick<HeraldConfig, 'maxTimeoutSeconds'>) {
+  const fields = {
+    name: Type.Optional(Nullable(Type.String({ maxLength: 256 }))),
+    description: Type.Optional(Nullable(Type.String({ maxLength: 4_096 }))),
+    method: Type.Optional(MethodSchema),
+    eventTypes: Type.Array(Type.String(), {
+      minItems: 1,
+      maxItems: 256,
+      description: 'Exact names (salesorder.created) or wildcards (salesorder.*, *)',
+    }),
+    channels: Type.Optional(Nullable(Channels)),
+    headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 8_192 }), { maxProperties: 64 })),
+    payloadFormat: Type.Optional(PayloadFormatSchema),
+    retrySchedule: Type.Optional(
+      Nullable(
+        Type.Array(Type.Number({ minimum: 0 }), {
+          maxItems: MAX_RETRY_SCHEDULE,
+          description: 'Seconds to wait before each retry; overrides the default schedule',
+        }),
+      ),
+    ),
+    timeoutSeconds: Type.Optional(Type.Number({ minimum: 1, maximum: config.maxTimeoutSeconds })),
+    enabled: Type.Optional(Type.Boolean()),
+  };
+  const create = Type.Object({ ...fields, url: Type.String({ description: 'Absolute http(s) URL' }) }, { additionalProperties: false });
+  const patch = Type.Object(
+    { ...fields, url: Type.Optional(Type.String()), eventTypes: Type.Optional(fields.eventTypes) },
+    { additionalProperties: false },
+  );
+  return { create, patch };
+}
+
+export const RecoverBody = Type.Object({ since: IsoTime }, { additionalProperties: false });
+export const RecoverResponse = Type.Object({ messages: Type.Integer({ description: 'How many failed messages were queued again' }) });
+
+export const StatsQuery = Type.Object({ since: Type.Optional(IsoTime) }, { additionalProperties: false });
+export const StatsSchema = Type.Object({
+  subscriptionId: Type.String(),
+  since: IsoTime,
+  messages: Type.Object({ pending: Type.Integer(), succeeded: Type.Integer(), retrying: Type.Integer(), failed: Type.Integer() }),
+  attempts: Type.Integer(),
+  attemptsSucceeded: Type.Integer(),
+  attemptsFailed: Type.Integer(),
+  lastSuccessAt: NullableIsoTime,
+  lastFailureAt: NullableIsoTime,
+  averageDurationMs: Nullable(Type.Number()),
+});
+
+// ---- Events ----
+
+export const EventCreate = Type.Object(
+  {
+    type: Type.String({ minLength: 1, maxLength: EVENT_TYPE_NAME_MAX }),
+    data: Type.Unknown({ description: 'Any JSON value' }),
+    idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    subscriberId: Type.Optional(Nullable(Type.String({ maxLength: 128 }))),
+    channels: Type.Optional(Nullable(Channels)),
+  },
+  { additionalProperties: false },
+);
+export type EventCreateBody = Static<typeof EventCreate>;
+
+export const MAX_BATCH = 1_000; // events per batch request
+export const EventBatch = Type.Object({ events: Type.Array(EventCreate, { minItems: 1, maxItems: MAX_BATCH }) }, { additionalProperties: false });
+
+export const IngestResponse = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  createdAt: IsoTime,
+  messages: Type.Integer({ description: 'How many messages the event fanned out to' }),
+});
+export type IngestJson = Static<typeof IngestResponse>;
+export const BatchItemError = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
+export const BatchResponse = Type.Object({ data: Type.Array(Type.Union([IngestResponse, BatchItemError])) });
+
+export const EventSchema = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  data: Type.Unknown(),
+  idempotencyKey: Nullable(Type.String()),
+  subscriberId: Nullable(Type.String()),
+  channels: Nullable(Type.Array(Type.String())),
+  createdAt: IsoTime,
+});
+export type EventJson = Static<typeof EventSchema>;
+
+export const EventsQuery = Type.Object(
+  {
+    ...pageQuery,
+    type: Type.Optional(Type.String({ maxLength: EVENT_TYPE_NAME_MAX })),
+    subscriberId: Type.Optional(Type.String({ maxLength: 128 })),
+    since: Type.Optional(IsoTime),
+    until: Type.Optional(IsoTime),
+  },
+  { additionalProperties: false },
+);
+
+// ---- Messages and attempts ----
+
+export const MessageSchema = Type.Object({
+  id: Type.String(),
+  eventId: Type.String(),
+  eventType: Type.String(),
+  subscriberId: Type.String(),
+  subscriptionId: Type.String(),
+  url: Type.String(),
+  status: MessageStatusSchema,
+  attempts: Type.Integer(),
+  retries: Type.Integer({ description: 'Scheduled retries used so far' }),
+  nextAttemptAt: NullableIsoTime,
+  lastStatusCode: Nullable(Type.Integer()),
+  lastError: Nullable(Type.String()),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+export type MessageJson = Static<typeof MessageSchema>;
+
+const messageFilters = {
+  subscriberId: Type.Optional(Type.String({ maxLength: 128 })),
+  subscriptionId: Type.Optional(Type.String({ maxLength: 128 })),
+  eventType: Type.Optional(Type.String({ maxLength: EVENT_TYPE_NAME_MAX })),
+  status: Type.Optional(MessageStatusSchema),
+  since: Type.Optional(IsoTime),
+  until: Type.Optional(IsoTime),
+};
+
+export const MessagesQuery = Type.Object(
+  { ...pageQuery, ...messageFilters, eventId: Type.Optional(Type.String({ maxLength: 128 })) },
+  { additionalProperties: false },
+);
+
+export const AttemptSchema = Type.Object({
+  id: Type.String(),
+  messageId: Type.String(),
+  subscriptionId: Type.String(),
+  subscriberId: Type.String(),
+  eventType: Type.String(),
+  statusCode: Nullable(Type.Integer()),
+  durationMs: Type.Number(),
+  error: Nullable(Type.String()),
+  requestHeaders: StringMap,
+  responseHeaders: StringMap,
+  responseBody: Type.String(),
+  trigger: TriggerSchema,
+  createdAt: IsoTime,
+});
+export type AttemptJson = Static<typeof AttemptSchema>;
+
+export const AttemptsQuery = Type.Object(
+  {
+    ...pageQuery,
+    ...messageFilters,
+    messageId: Type.Optional(Type.String({ maxLength: 128 })),
+    statusCode: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
+  },
+  { additionalProperties: false },
+);

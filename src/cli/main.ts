@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// The `herald` command: serve, migrate, and operator tasks. Flags override HERALD_* variables,
+// which override the config file (HERALD_CONFIG) and the defaults (src/config/config.ts).
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { ConfigError, type HeraldConfig, loadConfig } from '../config/config.js';
+import { startHerald } from '../server.js';
+import { openStore } from '../store/open.js';
+
+const USAGE = `usage: herald <command> [options]
+
+commands:
+  serve      run Herald (HTTP API and/or delivery worker)
+             --port N  --host H  --db URL  --role all|api|worker
+  migrate    apply database migrations and exit
+             --db URL
+
+Settings come from flags, then HERALD_* environment variables, then HERALD_CONFIG (a JSON file),
+then defaults. See README.md for every setting.`;
+
+type Flags = Partial<Record<keyof HeraldConfig, unknown>>;
+
+function configFlags(values: Record<string, unknown>): Flags {
+  const flags: Flags = {};
+  if (values.port !== undefined) flags.port = values.port;
+  if (values.host !== undefined) flags.host = values.host;
+  if (values.db !== undefined) flags.databaseUrl = values.db;
+  if (values.role !== undefined) flags.role = values.role;
+  return flags;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      db: { type: 'string' },
+      role: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (!command || values.help || command === 'help') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig(configFlags(values));
+  switch (command) {
+    case 'serve': {
+      const logger = pino({ level: config.logLevel });
+      const herald = await startHerald(config, logger);
+      const shutdown = (signal: string) => {
+        logger.info({ signal }, 'stopping: no new claims, waiting for attempts in flight');
+        herald.stop().then(
+          () => process.exit(0),
+          (err) => {
+            logger.error({ err }, 'unclean stop');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      return -1; // keep running
+    }
+    case 'migrate': {
+      const store = await openStore(config.databaseUrl, { poolMax: 1 });
+      await store.migrate();
+      await store.close();
+      console.log(`migrated ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
+      return 0;
+    }
+    default:
+      console.error(`unknown command "${command}" ${positionals.join(' ')}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err) => {
+    if (err instanceof ConfigError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      console.error(`herald: ${(err as Error).message}`);
+      process.exit(2);
+    }
+    console.error(err);
+    process.exit(1);
+  },
+);

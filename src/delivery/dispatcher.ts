@@ -1,0 +1,234 @@
+// The dispatcher: claims due messages from the store, delivers them, and records each attempt with
+// the message's new state.
+//
+// How it works. One loop claims batches of due messages (each claim is a lease: the store pushes
+// the message's nextAttemptAt past the attempt deadline, so a crashed process's messages come back
+// on their own). Each claimed message becomes an attempt running concurrently, up to
+// `concurrency` in flight. Finished attempts go to a Batcher that records many outcomes per
+// transaction. The loop sleeps when nothing is due, until the earliest due time, a poll interval,
+// or a wake-up from the store (new messages committed here or, on PostgreSQL, in another process).
+// stop() stops claiming, waits up to a grace period for attempts in flight, and flushes outcomes;
+// attempts cut off by the grace period are simply not recorded and their leases expire.
+import type { Logger } from 'pino';
+import type { Attempt } from '../domain/glossary.js';
+import { newId } from '../domain/ids.js';
+import type { RetrySettings } from '../domain/retry-policy.js';
+import type { AttemptOutcome, DeliveryJob, Store } from '../store/store.js';
+import { Batcher } from '../util/batcher.js';
+import type { HttpClient, HttpResult } from './http-client.js';
+import { nextState } from './outcome.js';
+import { buildBody } from './payload.js';
+import { sign } from './signing.js';
+
+export interface DispatcherOptions extends RetrySettings {
+  concurrency: number; // attempts in flight
+  claimBatch: number; // messages per claim
+  leaseMarginMs: number; // lease = attempt deadline + this
+  pollIntervalMs: number; // longest sleep when idle
+  userAgent?: string;
+}
+
+export interface DispatcherHooks {
+  onAttempt?: (outcome: AttemptOutcome) => void;
+  onInflight?: (count: number) => void;
+}
+
+const RECORD_BATCH = 1_000; // outcomes per transaction
+const IDLE_RETRY_MS = 1_000; // wait after a failed claim (database down)
+
+export class Dispatcher {
+  private inflight = 0;
+  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private wake: (() => void) | null = null;
+  private wakeRequested = false;
+  private readonly recorder: Batcher<AttemptOutcome, undefined>;
+  private unsubscribe: () => void = () => {};
+  private drained: (() => void) | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly client: HttpClient,
+    private readonly options: DispatcherOptions,
+    private readonly logger: Logger,
+    private readonly hooks: DispatcherHooks = {},
+  ) {
+    this.recorder = new Batcher(async (outcomes) => {
+      await this.recordWithRetry(outcomes);
+      return outcomes.map(() => undefined);
+    }, RECORD_BATCH);
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    if (!this.store.capabilities.multiProcess) {
+      // One process owns an SQLite file: leases left by a previous run belong to nobody now.
+      const released = await this.store.releaseLeases(Date.now());
+      if (released > 0) this.logger.info({ released }, 'resuming attempts interrupted by the last shutdown');
+    }
+    this.unsubscribe = this.store.onMessagesCommitted(() => this.poke());
+    this.loopDone = this.loop();
+  }
+
+  /** Stops claiming, waits up to `graceMs` for attempts in flight, then records what finished. */
+  async stop(graceMs: number): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.unsubscribe();
+    this.poke();
+    await this.loopDone;
+    if (this.inflight > 0) {
+      await Promise.race([
+        new Promise<void>((resolve) => {
+          this.drained = resolve;
+        }),
+        new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
+      ]);
+    }
+    await this.recorder.flushed();
+  }
+
+  get inFlight(): number {
+    return this.inflight;
+  }
+
+  /** Wakes the loop now (new messages may be due). */
+  poke(): void {
+    this.wakeRequested = true;
+    this.wake?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.wakeRequested) {
+      this.wakeRequested = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.wake = null;
+        self.wakeRequested = false;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async loop(): Promise<void> {
+    const { concurrency, claimBatch, leaseMarginMs, pollIntervalMs } = this.options;
+    while (this.running) {
+      const room = concurrency - this.inflight;
+      // Claim only when a worthwhile batch fits, so claims stay large under load.
+      if (room < Math.min(claimBatch, concurrency) / 4) {
+        await this.sleep(pollIntervalMs);
+        continue;
+      }
+      let jobs: DeliveryJob[];
+      try {
+        jobs = await this.store.claimDue(Date.now(), Math.min(room, claimBatch), leaseMarginMs);
+      } catch (err) {
+        this.logger.warn({ err }, 'claiming due messages failed; retrying');
+        await this.sleep(IDLE_RETRY_MS);
+        continue;
+      }
+      for (const job of jobs) this.launch(job);
+      if (jobs.length === Math.min(room, claimBatch)) {
+        // A full batch: more is probably due. Yield to let responses in, then claim again.
+        await new Promise((resolve) => setImmediate(resolve));
+        continue;
+      }
+      if (jobs.length > 0) continue;
+      let wait = pollIntervalMs;
+      try {
+        const due = await this.store.nextDueAt();
+        if (due !== null) wait = Math.max(0, Math.min(wait, due - Date.now()));
+      } catch {
+        // the next claim reports the database error
+      }
+      await this.sleep(wait);
+    }
+  }
+
+  private launch(job: DeliveryJob): void {
+    this.inflight++;
+    this.hooks.onInflight?.(this.inflight);
+    this.attempt(job)
+      .then((outcome) => {
+        this.hooks.onAttempt?.(outcome);
+        return this.recorder.submit(outcome);
+      })
+      .catch((err) => this.logger.error({ err, messageId: job.messageId }, 'recording an attempt failed; its lease will expire'))
+      .finally(() => {
+        this.inflight--;
+        this.hooks.onInflight?.(this.inflight);
+        if (this.inflight === 0) this.drained?.();
+        // Freed room: let the loop claim more if it was waiting for room.
+        if (this.inflight <= this.options.concurrency / 2) this.poke();
+      });
+  }
+
+  /** Makes one attempt of `job` and works out the message's next state. */
+  async attempt(job: DeliveryJob): Promise<AttemptOutcome> {
+    const createdAt = Date.now();
+    const timestamp = Math.floor(createdAt / 1000);
+    const body = job.method === 'GET' ? '' : buildBody(job.payloadFormat, job);
+    const headers: Record<string, string> = {
+      ...job.headers,
+      'user-agent': this.options.userAgent ?? 'Herald-Webhooks/0.1',
+      'webhook-id': job.messageId,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': sign(job.secret, job.messageId, timestamp, body),
+    };
+    if (job.method !== 'GET') headers['content-type'] = 'application/json';
+    let result: HttpResult;
+    if (!job.subscriptionEnabled) {
+      result = { kind: 'error', code: 'blocked', message: 'not sent: the subscription or its subscriber is disabled', durationMs: 0 };
+    } else {
+      result = await this.client.send({
+        url: job.url,
+        method: job.method,
+        headers,
+        body: job.method === 'GET' ? null : body,
+        timeoutMs: Math.round(job.timeoutSeconds * 1000),
+      });
+    }
+    const now = Date.now();
+    const state = job.subscriptionEnabled
+      ? nextState(job, result, this.options, now)
+      : { status: 'failed' as const, retries: job.retries, nextAttemptAt: null, disableSubscription: false };
+    const attempt: Attempt = {
+      id: newId('att', createdAt),
+      messageId: job.messageId,
+      subscriptionId: job.subscriptionId,
+      subscriberId: job.subscriberId,
+      eventType: job.eventType,
+      statusCode: result.kind === 'response' ? result.statusCode : null,
+      durationMs: Math.round(result.durationMs * 100) / 100,
+      error: result.kind === 'error' ? `${result.code}: ${result.message}` : result.statusCode >= 300 ? `HTTP ${result.statusCode}` : null,
+      requestHeaders: headers,
+      responseHeaders: result.kind === 'response' ? result.headers : {},
+      responseBody: result.kind === 'response' ? result.body : '',
+      trigger: job.manual ? 'manual' : 'scheduled',
+      createdAt,
+    };
+    return { attempt, attempts: job.attempts + 1, ...state };
+  }
+
+  /** Records outcomes; while the database is unreachable, keeps trying until stop() gives up. */
+  private async recordWithRetry(outcomes: AttemptOutcome[]): Promise<void> {
+    for (let tries = 0; ; tries++) {
+      try {
+        await this.store.recordAttempts(outcomes);
+        return;
+      } catch (err) {
+        // Bounded: after ~1 minute the leases take over and the messages are delivered again.
+        if (tries >= 60) throw err;
+        this.logger.warn({ err, tries }, 'recording attempts failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, IDLE_RETRY_MS));
+      }
+    }
+  }
+}

@@ -1,0 +1,39 @@
+// Prometheus metrics of this process, served at GET /metrics. One registry per process: the API
+// counts what it ingests, the dispatcher counts its attempts and the attempts in flight.
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry });
+
+export const eventsIngested = new Counter({
+  name: 'herald_events_ingested_total',
+  help: 'Events accepted and committed (idempotent replays not counted)',
+  registers: [registry],
+});
+
+export const messagesCreated = new Counter({
+  name: 'herald_messages_created_total',
+  help: 'Messages created by the fan-out of ingested events',
+  registers: [registry],
+});
+
+export const attemptsTotal = new Counter({
+  name: 'herald_attempts_total',
+  help: 'Delivery attempts by outcome',
+  labelNames: ['outcome'] as const, // succeeded | failed
+  registers: [registry],
+});
+for (const outcome of ['succeeded', 'failed']) attemptsTotal.labels(outcome).inc(0); // exported at 0 before the first attempt
+
+export const attemptDuration = new Histogram({
+  name: 'herald_attempt_duration_seconds',
+  help: 'Duration of delivery attempts, from request start to the end of the response body read',
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], // seconds
+  registers: [registry],
+});
+
+export const inflightAttempts = new Gauge({
+  name: 'herald_inflight_attempts',
+  help: 'Delivery attempts currently in flight',
+  registers: [registry],
+});

@@ -1,0 +1,107 @@
+// Starts a Herald process: opens and migrates the store, makes sure an admin key exists, then runs
+// the roles asked for — the HTTP API (`api`), the dispatcher (`worker`), or both (`all`). A worker
+// still listens, serving only /healthz, /readyz and /metrics. SIGTERM/SIGINT stop claiming, let
+// attempts in flight finish within the grace period, and close the store.
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { buildApp } from './api/app.js';
+import type { HeraldConfig } from './config/config.js';
+import { ConfigError } from './config/config.js';
+import { generateApiKey, hashApiKey } from './domain/api-keys.js';
+import { newId } from './domain/ids.js';
+import { Dispatcher } from './delivery/dispatcher.js';
+import { HttpClient } from './delivery/http-client.js';
+import { attemptsTotal, attemptDuration, inflightAttempts } from './observability/metrics.js';
+import { openStore } from './store/open.js';
+import type { Store } from './store/store.js';
+
+export interface RunningHerald {
+  app: FastifyInstance;
+  store: Store;
+  dispatcher: Dispatcher | null;
+  /** The address the HTTP server listens on, e.g. http://127.0.0.1:8080. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export function checkConfig(config: HeraldConfig, store: Store): void {
+  if (!store.capabilities.multiProcess && config.role !== 'all') {
+    throw new ConfigError(`role "${config.role}" needs PostgreSQL; with SQLite one process runs role "all"`);
+  }
+}
+
+/** Creates the first admin key when none is configured or stored; returns it (shown once) or null. */
+export async function ensureAdminKey(config: HeraldConfig, store: Store): Promise<string | null> {
+  if (config.adminKey || (await store.countApiKeys()) > 0) return null;
+  const key = generateApiKey();
+  const now = Date.now();
+  await store.createApiKey({
+    id: newId('key', now),
+    name: 'admin (generated at first start)',
+    scope: 'admin',
+    subscriberId: null,
+    hash: hashApiKey(key),
+    createdAt: now,
+    expiresAt: null,
+    revokedAt: null,
+  });
+  return key;
+}
+
+export async function startHerald(config: HeraldConfig, logger: Logger = pino({ level: config.logLevel })): Promise<RunningHerald> {
+  const store = await openStore(config.databaseUrl, { poolMax: config.pgPoolMax });
+  try {
+    checkConfig(config, store);
+    await store.migrate();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const generated = await ensureAdminKey(config, store);
+  if (generated) {
+    // Printed once, on stdout, like Jiwa's generated WebhooksClientKey: only its hash is kept.
+    process.stdout.write(`\n  Herald admin API key (shown once, store it now):\n\n    ${generated}\n\n`);
+  }
+
+  const app = await buildApp({ store, config, role: config.role });
+  let dispatcher: Dispatcher | null = null;
+  let client: HttpClient | null = null;
+  if (config.role !== 'api') {
+    client = new HttpClient({ connectionsPerOrigin: config.connectionsPerOrigin, responseBodyCapBytes: config.responseBodyCapBytes });
+    dispatcher = new Dispatcher(
+      store,
+      client,
+      {
+        retryInterval: config.retryInterval,
+        maxRetries: config.maxRetries,
+        concurrency: config.concurrency,
+        claimBatch: config.claimBatch,
+        leaseMarginMs: config.leaseMarginMs,
+        pollIntervalMs: config.pollIntervalMs,
+      },
+      logger.child({ component: 'dispatcher' }),
+      {
+        onAttempt: (o) => {
+          attemptsTotal.inc({ outcome: o.status === 'succeeded' ? 'succeeded' : 'failed' });
+          attemptDuration.observe(o.attempt.durationMs / 1000);
+        },
+        onInflight: (n) => inflightAttempts.set(n),
+      },
+    );
+    await dispatcher.start();
+  }
+  const url = await app.listen({ port: config.port, host: config.host });
+  logger.info({ url, role: config.role, store: store.kind }, 'herald is running');
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      await app.close();
+      await dispatcher?.stop(config.shutdownGraceMs);
+      await client?.close().catch(() => {});
+      await store.close();
+    })();
+    return stopping;
+  };
+  return { app, store, dispatcher, url, stop };
+}

@@ -1,0 +1,1158 @@
+// The PostgreSQL store: the Store contract on the `postgres` (porsager) driver, for several API and
+// worker processes sharing one database.
+//
+// How it works. Every method is one statement or one transaction on a shared pool. Ingest is one
+// transaction per call (the caller groups many requests into it) that looks up what it needs in a
+// few set-based queries, decides in JS, and writes events and messages with one multi-row INSERT
+// each. Workers claim with `FOR UPDATE SKIP LOCKED`: a claim moves the message's nextAttemptAt to
+// the lease expiry in the same statement, so a row is handed to one claimer per lease, and a worker
+// that dies just lets the lease run out. Commits that make messages due send `pg_notify` inside
+// their transaction; every store LISTENs on one channel and wakes its listeners, so idle workers in
+// other processes start within milliseconds. Notifications are a hint only: callers poll as well.
+//
+// Connection failures surface as HeraldError('store_unavailable'); the driver reconnects on the
+// next query, and the LISTEN connection re-subscribes by itself (see `listen`).
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { HeraldError } from '../../domain/errors.js';
+import { patternsMatching } from '../../domain/event-types.js';
+import type {
+  ApiKey,
+  ApiKeyScope,
+  Attempt,
+  AttemptTrigger,
+  EventType,
+  HeraldEvent,
+  HttpMethod,
+  Message,
+  PayloadFormat,
+  Subscriber,
+  Subscription,
+} from '../../domain/glossary.js';
+import { STATUS_NAME, STATUS_NUMBER } from '../../domain/glossary.js';
+import { newId } from '../../domain/ids.js';
+import type {
+  AttemptFilter,
+  AttemptOutcome,
+  DeliveryJob,
+  EventFilter,
+  EventTypePatch,
+  IngestRequest,
+  IngestResult,
+  MessageFilter,
+  Page,
+  PageQuery,
+  Store,
+  StoreCapabilities,
+  SubscriberPatch,
+  SubscriptionPatch,
+  SubscriptionStats,
+} from '../store.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+export interface PostgresStoreOptions {
+  url: string;
+  /** Connections in this process's pool (the LISTEN connection is one more). */
+  poolMax: number;
+}
+
+const NOTIFY_CHANNEL = 'herald_messages';
+const MIGRATION_LOCK_KEY = 0x48_45_52_41; // pg_advisory_xact_lock key: 'HERA' in ASCII, arbitrary but fixed
+const CONNECT_TIMEOUT_SECONDS = 5; // a request during an outage fails fast with 503
+const RELISTEN_DELAY_MS = 1_000; // retry LISTEN this often while the database is away
+
+// Errors meaning "the database is not reachable right now", not "the query is wrong".
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'CONNECTION_CLOSED', // driver: the socket closed mid-query
+  'CONNECTION_ENDED', // driver: the pool was ended
+  'CONNECTION_DESTROYED', // driver: the connection was terminated
+  'CONNECT_TIMEOUT', // driver: connect_timeout elapsed
+  '57P01', // admin_shutdown (pg_terminate_backend, server stop)
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up / shutting down)
+  '53300', // too_many_connections
+]);
+
+function isUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true; // 08xxx: connection_exception
+  const inner = (err as { errors?: unknown }).errors; // AggregateError from happy-eyeballs connects
+  return Array.isArray(inner) && inner.some(isUnavailable);
+}
+
+function sqlState(err: unknown): string | undefined {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function mapError(err: unknown): unknown {
+  if (err instanceof HeraldError) return err;
+  if (isUnavailable(err)) return new HeraldError('store_unavailable');
+  return err;
+}
+
+// ---- row shapes and mappers ---------------------------------------------------------------------
+
+interface EventTypeRow {
+  name: string;
+  description: string;
+  schema_json: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface SubscriberRow {
+  id: string;
+  name: string;
+  enabled: boolean;
+  metadata_json: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface SubscriptionRow {
+  id: string;
+  subscriber_id: string;
+  name: string | null;
+  description: string | null;
+  url: string;
+  method: string;
+  event_types: string[];
+  channels: string[] | null;
+  headers_json: string;
+  payload_format: string;
+  retry_schedule: number[] | null;
+  timeout_seconds: number;
+  enabled: boolean;
+  secret: string;
+  created_at: number;
+  updated_at: number;
+}
+
+interface EventRow {
+  id: string;
+  type: string;
+  data_json: string;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  subscriber_id: string | null;
+  channels: string[] | null;
+  message_count: number;
+  created_at: number;
+}
+
+interface MessageRow {
+  id: string;
+  event_id: string;
+  event_type: string;
+  subscriber_id: string;
+  subscription_id: string;
+  url: string;
+  status: number;
+  attempts: number;
+  retries: number;
+  next_attempt_at: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface AttemptRow {
+  id: string;
+  message_id: string;
+  subscription_id: string;
+  subscriber_id: string;
+  event_type: string;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  request_headers_json: string;
+  response_headers_json: string;
+  response_body: string;
+  trigger: string;
+  created_at: number;
+}
+
+interface ApiKeyRow {
+  id: string;
+  name: string;
+  scope: string;
+  subscriber_id: string | null;
+  hash: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+}
+
+interface JobRow {
+  id: string;
+  event_id: string;
+  subscription_id: string;
+  subscriber_id: string;
+  attempts: number;
+  retries: number;
+  manual: boolean;
+  event_type: string;
+  event_created_at: number;
+  data_json: string;
+  url: string;
+  method: string;
+  headers_json: string;
+  payload_format: string;
+  secret: string;
+  timeout_seconds: number;
+  retry_schedule: number[] | null;
+  subscription_enabled: boolean;
+}
+
+function parseJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
+const toEventType = (r: EventTypeRow): EventType => ({
+  name: r.name,
+  description: r.description,
+  schema: parseJson<unknown>(r.schema_json),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const toSubscriber = (r: SubscriberRow): Subscriber => ({
+  id: r.id,
+  name: r.name,
+  enabled: r.enabled,
+  metadata: parseJson<Record<string, string>>(r.metadata_json),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const toSubscription = (r: SubscriptionRow): Subscription => ({
+  id: r.id,
+  subscriberId: r.subscriber_id,
+  name: r.name,
+  description: r.description,
+  url: r.url,
+  method: r.method as HttpMethod,
+  eventTypes: r.event_types,
+  channels: r.channels,
+  headers: JSON.parse(r.headers_json) as Record<string, string>,
+  payloadFormat: r.payload_format as PayloadFormat,
+  retrySchedule: r.retry_schedule,
+  timeoutSeconds: r.timeout_seconds,
+  enabled: r.enabled,
+  secret: r.secret,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const toEvent = (r: EventRow): HeraldEvent => ({
+  id: r.id,
+  type: r.type,
+  dataJson: r.data_json,
+  idempotencyKey: r.idempotency_key,
+  subscriberId: r.subscriber_id,
+  channels: r.channels,
+  createdAt: r.created_at,
+});
+
+const toMessage = (r: MessageRow): Message => ({
+  id: r.id,
+  eventId: r.event_id,
+  eventType: r.event_type,
+  subscriberId: r.subscriber_id,
+  subscriptionId: r.subscription_id,
+  url: r.url,
+  status: STATUS_NAME[r.status] as Message['status'],
+  attempts: r.attempts,
+  retries: r.retries,
+  nextAttemptAt: r.next_attempt_at,
+  lastStatusCode: r.last_status_code,
+  lastError: r.last_error,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const toAttempt = (r: AttemptRow): Attempt => ({
+  id: r.id,
+  messageId: r.message_id,
+  subscriptionId: r.subscription_id,
+  subscriberId: r.subscriber_id,
+  eventType: r.event_type,
+  statusCode: r.status_code,
+  durationMs: r.duration_ms,
+  error: r.error,
+  requestHeaders: JSON.parse(r.request_headers_json) as Record<string, string>,
+  responseHeaders: JSON.parse(r.response_headers_json) as Record<string, string>,
+  responseBody: r.response_body,
+  trigger: r.trigger as AttemptTrigger,
+  createdAt: r.created_at,
+});
+
+const toApiKey = (r: ApiKeyRow): ApiKey => ({
+  id: r.id,
+  name: r.name,
+  scope: r.scope as ApiKeyScope,
+  subscriberId: r.subscriber_id,
+  hash: r.hash,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at,
+});
+
+const toJob = (r: JobRow): DeliveryJob => ({
+  messageId: r.id,
+  eventId: r.event_id,
+  eventType: r.event_type,
+  eventCreatedAt: r.event_created_at,
+  dataJson: r.data_json,
+  subscriberId: r.subscriber_id,
+  subscriptionId: r.subscription_id,
+  subscriptionEnabled: r.subscription_enabled,
+  url: r.url,
+  method: r.method as HttpMethod,
+  headers: JSON.parse(r.headers_json) as Record<string, string>,
+  payloadFormat: r.payload_format as PayloadFormat,
+  secret: r.secret,
+  timeoutSeconds: r.timeout_seconds,
+  retrySchedule: r.retry_schedule,
+  attempts: r.attempts,
+  retries: r.retries,
+  manual: r.manual,
+});
+
+/** Turns `limit + 1` rows into a page; the cursor is `key` of the last row kept. */
+function page<R, T>(rows: readonly R[], limit: number, map: (r: R) => T, key: (r: R) => string): Page<T> {
+  const more = rows.length > limit;
+  const kept = more ? rows.slice(0, limit) : rows;
+  const last = kept[kept.length - 1];
+  return { data: kept.map(map), nextCursor: more && last !== undefined ? key(last) : null };
+}
+
+const byId = (r: { id: string }): string => r.id;
+
+/** Does a subscription with `subChannels` take an event sent on `eventChannels`? */
+function channelsMatch(subChannels: string[] | null, eventChannels: string[] | null): boolean {
+  if (!subChannels || subChannels.length === 0) return true;
+  if (!eventChannels) return false;
+  return eventChannels.some((c) => subChannels.includes(c));
+}
+
+// ---- the store ----------------------------------------------------------------------------------
+
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  readonly capabilities: StoreCapabilities = { multiProcess: true, crossProcessNotify: true };
+
+  private readonly sql: postgres.Sql;
+  /** Sent as the NOTIFY payload so this process can ignore its own notifications. */
+  private readonly instanceId = randomUUID();
+  private readonly listeners = new Set<() => void>();
+  private listenState: 'off' | 'starting' | 'on' = 'off';
+  private relistenTimer: NodeJS.Timeout | null = null;
+  private wakeScheduled = false;
+  private closed = false;
+
+  constructor(options: PostgresStoreOptions) {
+    this.sql = postgres(options.url, {
+      max: options.poolMax,
+      connect_timeout: CONNECT_TIMEOUT_SECONDS,
+      onnotice: () => {}, // "relation already exists, skipping" and the like
+      types: {
+        // BIGINT epoch milliseconds and count(*) fit a double exactly; read them as numbers.
+        bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
+      },
+    });
+  }
+
+  private async run<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      throw mapError(err);
+    }
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------------
+
+  /** Applies pending migrations in one transaction under an advisory lock; the ledger row of each
+   *  is written with it, so concurrent starters serialize and the later ones find nothing to do. */
+  migrate(): Promise<void> {
+    return this.run(async () => {
+      await this.sql.begin(async (tx) => {
+        await tx`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`;
+        await tx`CREATE TABLE IF NOT EXISTS herald_migrations (
+          version    INTEGER PRIMARY KEY,
+          name       TEXT NOT NULL,
+          applied_at BIGINT NOT NULL
+        )`;
+        const done = await tx<{ version: number }[]>`SELECT version FROM herald_migrations`;
+        const applied = new Set(done.map((r) => r.version));
+        for (const m of MIGRATIONS) {
+          if (applied.has(m.version)) continue;
+          await tx`INSERT INTO herald_migrations (version, name, applied_at) VALUES (${m.version}, ${m.name}, ${Date.now()})`;
+          await tx.unsafe(m.sql);
+        }
+      });
+    });
+  }
+
+  ping(): Promise<void> {
+    return this.run(async () => {
+      await this.sql`SELECT 1`;
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listeners.clear();
+    if (this.relistenTimer) clearTimeout(this.relistenTimer);
+    await this.sql.end({ timeout: 5 });
+  }
+
+  // ---- event types ------------------------------------------------------------------------------
+
+  createEventType(eventType: EventType): Promise<EventType> {
+    return this.run(async () => {
+      try {
+        const [row] = await this.sql<EventTypeRow[]>`
+          INSERT INTO event_types (name, description, schema_json, created_at, updated_at)
+          VALUES (${eventType.name}, ${eventType.description}, ${jsonOrNull(eventType.schema)}, ${eventType.createdAt}, ${eventType.updatedAt})
+          RETURNING *`;
+        return toEventType(row as EventTypeRow);
+      } catch (err) {
+        if (sqlState(err) === '23505') throw new HeraldError('conflict', `Event type ${eventType.name} already exists`);
+        throw err;
+      }
+    });
+  }
+
+  importEventTypes(eventTypes: EventType[]): Promise<number> {
+    return this.run(async () => {
+      if (eventTypes.length === 0) return 0;
+      const rows = eventTypes.map((t) => ({
+        name: t.name,
+        description: t.description,
+        schema_json: jsonOrNull(t.schema),
+        created_at: t.createdAt,
+        updated_at: t.updatedAt,
+      }));
+      const result = await this.sql`
+        INSERT INTO event_types (name, description, schema_json, created_at, updated_at)
+        SELECT name, description, schema_json, created_at, updated_at
+        FROM json_to_recordset(${JSON.stringify(rows)}::json)
+          AS t(name TEXT, description TEXT, schema_json TEXT, created_at BIGINT, updated_at BIGINT)
+        ON CONFLICT (name) DO NOTHING`;
+      return result.count;
+    });
+  }
+
+  getEventType(name: string): Promise<EventType | null> {
+    return this.run(async () => {
+      const [row] = await this.sql<EventTypeRow[]>`SELECT * FROM event_types WHERE name = ${name}`;
+      return row ? toEventType(row) : null;
+    });
+  }
+
+  listEventTypes(query: PageQuery): Promise<Page<EventType>> {
+    return this.run(async () => {
+      const rows = await this.sql<EventTypeRow[]>`
+        SELECT * FROM event_types
+        ${query.cursor ? this.sql`WHERE name > ${query.cursor}` : this.sql``}
+        ORDER BY name LIMIT ${query.limit + 1}`;
+      return page(rows, query.limit, toEventType, (r) => r.name);
+    });
+  }
+
+  updateEventType(name: string, patch: EventTypePatch, now: number): Promise<EventType | null> {
+    return this.run(async () => {
+      const set: Record<string, unknown> = { updated_at: now };
+      if (patch.description !== undefined) set['description'] = patch.description;
+      if (patch.schema !== undefined) set['schema_json'] = jsonOrNull(patch.schema);
+      const [row] = await this.sql<EventTypeRow[]>`UPDATE event_types SET ${this.sql(set)} WHERE name = ${name} RETURNING *`;
+      return row ? toEventType(row) : null;
+    });
+  }
+
+  deleteEventType(name: string): Promise<boolean> {
+    return this.run(async () => (await this.sql`DELETE FROM event_types WHERE name = ${name}`).count > 0);
+  }
+
+  // ---- subscribers ------------------------------------------------------------------------------
+
+  createSubscriber(subscriber: Subscriber): Promise<Subscriber> {
+    return this.run(async () => {
+      try {
+        const [row] = await this.sql<SubscriberRow[]>`
+          INSERT INTO subscribers (id, name, enabled, metadata_json, created_at, updated_at)
+          VALUES (${subscriber.id}, ${subscriber.name}, ${subscriber.enabled}, ${jsonOrNull(subscriber.metadata)},
+                  ${subscriber.createdAt}, ${subscriber.updatedAt})
+          RETURNING *`;
+        return toSubscriber(row as SubscriberRow);
+      } catch (err) {
+        if (sqlState(err) === '23505') throw new HeraldError('conflict', `Subscriber ${subscriber.id} already exists`);
+        throw err;
+      }
+    });
+  }
+
+  getSubscriber(id: string): Promise<Subscriber | null> {
+    return this.run(async () => {
+      const [row] = await this.sql<SubscriberRow[]>`SELECT * FROM subscribers WHERE id = ${id}`;
+      return row ? toSubscriber(row) : null;
+    });
+  }
+
+  listSubscribers(query: PageQuery): Promise<Page<Subscriber>> {
+    return this.run(async () => {
+      const rows = await this.sql<SubscriberRow[]>`
+        SELECT * FROM subscribers
+        ${query.cursor ? this.sql`WHERE id < ${query.cursor}` : this.sql``}
+        ORDER BY id DESC LIMIT ${query.limit + 1}`;
+      return page(rows, query.limit, toSubscriber, byId);
+    });
+  }
+
+  updateSubscriber(id: string, patch: SubscriberPatch, now: number): Promise<Subscriber | null> {
+    return this.run(async () => {
+      const set: Record<string, unknown> = { updated_at: now };
+      if (patch.name !== undefined) set['name'] = patch.name;
+      if (patch.enabled !== undefined) set['enabled'] = patch.enabled;
+      if (patch.metadata !== undefined) set['metadata_json'] = jsonOrNull(patch.metadata);
+      const [row] = await this.sql<SubscriberRow[]>`UPDATE subscribers SET ${this.sql(set)} WHERE id = ${id} RETURNING *`;
+      return row ? toSubscriber(row) : null;
+    });
+  }
+
+  deleteSubscriber(id: string): Promise<boolean> {
+    return this.run(async () => (await this.sql`DELETE FROM subscribers WHERE id = ${id}`).count > 0);
+  }
+
+  // ---- subscriptions ----------------------------------------------------------------------------
+
+  createSubscription(s: Subscription): Promise<Subscription> {
+    return this.run(async () => {
+      try {
+        return await this.sql.begin(async (tx) => {
+          const [row] = await tx<SubscriptionRow[]>`
+            INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers_json,
+              payload_format, retry_schedule, timeout_seconds, enabled, secret, created_at, updated_at)
+            VALUES (${s.id}, ${s.subscriberId}, ${s.name}, ${s.description}, ${s.url}, ${s.method}, ${s.eventTypes}::text[],
+              ${s.channels}::text[], ${JSON.stringify(s.headers)}, ${s.payloadFormat}, ${s.retrySchedule}::float8[],
+              ${s.timeoutSeconds}, ${s.enabled}, ${s.secret}, ${s.createdAt}, ${s.updatedAt})
+            RETURNING *`;
+          await tx`
+            INSERT INTO subscription_patterns (pattern, subscription_id)
+            SELECT DISTINCT p, ${s.id}::text FROM unnest(${s.eventTypes}::text[]) AS p`;
+          return toSubscription(row as SubscriptionRow);
+        });
+      } catch (err) {
+        if (sqlState(err) === '23503') throw new HeraldError('unknown_subscriber');
+        if (sqlState(err) === '23505') throw new HeraldError('conflict', `Subscription ${s.id} already exists`);
+        throw err;
+      }
+    });
+  }
+
+  getSubscription(id: string): Promise<Subscription | null> {
+    return this.run(async () => {
+      const [row] = await this.sql<SubscriptionRow[]>`SELECT * FROM subscriptions WHERE id = ${id}`;
+      return row ? toSubscription(row) : null;
+    });
+  }
+
+  listSubscriptions(query: PageQuery & { subscriberId?: string }): Promise<Page<Subscription>> {
+    return this.run(async () => {
+      const rows = await this.sql<SubscriptionRow[]>`
+        SELECT * FROM subscriptions WHERE TRUE
+        ${query.subscriberId !== undefined ? this.sql`AND subscriber_id = ${query.subscriberId}` : this.sql``}
+        ${query.cursor ? this.sql`AND id < ${query.cursor}` : this.sql``}
+        ORDER BY id DESC LIMIT ${query.limit + 1}`;
+      return page(rows, query.limit, toSubscription, byId);
+    });
+  }
+
+  updateSubscription(id: string, patch: SubscriptionPatch, now: number): Promise<Subscription | null> {
+    return this.run(() =>
+      this.sql.begin(async (tx) => {
+        const set: Record<string, unknown> = { updated_at: now };
+        if (patch.name !== undefined) set['name'] = patch.name;
+        if (patch.description !== undefined) set['description'] = patch.description;
+        if (patch.url !== undefined) set['url'] = patch.url;
+        if (patch.method !== undefined) set['method'] = patch.method;
+        if (patch.headers !== undefined) set['headers_json'] = JSON.stringify(patch.headers);
+        if (patch.payloadFormat !== undefined) set['payload_format'] = patch.payloadFormat;
+        if (patch.timeoutSeconds !== undefined) set['timeout_seconds'] = patch.timeoutSeconds;
+        if (patch.enabled !== undefined) set['enabled'] = patch.enabled;
+        if (patch.secret !== undefined) set['secret'] = patch.secret;
+        const [row] = await tx<SubscriptionRow[]>`
+          UPDATE subscriptions SET ${tx(set)}
+          ${patch.eventTypes !== undefined ? tx`, event_types = ${patch.eventTypes}::text[]` : tx``}
+          ${patch.channels !== undefined ? tx`, channels = ${patch.channels}::text[]` : tx``}
+          ${patch.retrySchedule !== undefined ? tx`, retry_schedule = ${patch.retrySchedule}::float8[]` : tx``}
+          WHERE id = ${id} RETURNING *`;
+        if (!row) return null;
+        if (patch.eventTypes !== undefined) {
+          await tx`DELETE FROM subscription_patterns WHERE subscription_id = ${id}`;
+          await tx`
+            INSERT INTO subscription_patterns (pattern, subscription_id)
+            SELECT DISTINCT p, ${id}::text FROM unnest(${patch.eventTypes}::text[]) AS p`;
+        }
+        return toSubscription(row);
+      }),
+    );
+  }
+
+  deleteSubscription(id: string): Promise<boolean> {
+    return this.run(async () => (await this.sql`DELETE FROM subscriptions WHERE id = ${id}`).count > 0);
+  }
+
+  // ---- ingest -----------------------------------------------------------------------------------
+
+  ingest(requests: IngestRequest[]): Promise<IngestResult[]> {
+    return this.run(async () => {
+      if (requests.length === 0) return [];
+      const created = await this.sql.begin((tx) => ingestInTransaction(tx, requests, this.instanceId));
+      if (created.messages > 0) this.wake();
+      return created.results;
+    });
+  }
+
+  getEvent(id: string): Promise<HeraldEvent | null> {
+    return this.run(async () => {
+      const [row] = await this.sql<EventRow[]>`SELECT * FROM events WHERE id = ${id}`;
+      return row ? toEvent(row) : null;
+    });
+  }
+
+  listEvents(f: EventFilter): Promise<Page<HeraldEvent>> {
+    return this.run(async () => {
+      const sql = this.sql;
+      const rows = await sql<EventRow[]>`
+        SELECT * FROM events WHERE TRUE
+        ${f.type !== undefined ? sql`AND type = ${f.type}` : sql``}
+        ${f.subscriberId !== undefined ? sql`AND subscriber_id = ${f.subscriberId}` : sql``}
+        ${f.since !== undefined ? sql`AND created_at >= ${f.since}` : sql``}
+        ${f.until !== undefined ? sql`AND created_at < ${f.until}` : sql``}
+        ${f.cursor ? sql`AND id < ${f.cursor}` : sql``}
+        ORDER BY id DESC LIMIT ${f.limit + 1}`;
+      return page(rows, f.limit, toEvent, byId);
+    });
+  }
+
+  // ---- messages ---------------------------------------------------------------------------------
+
+  getMessage(id: string): Promise<Message | null> {
+    return this.run(async () => {
+      const [row] = await this.sql<MessageRow[]>`
+        SELECT m.*, s.url FROM messages m JOIN subscriptions s ON s.id = m.subscription_id WHERE m.id = ${id}`;
+      return row ? toMessage(row) : null;
+    });
+  }
+
+  listMessages(f: MessageFilter): Promise<Page<Message>> {
+    return this.run(async () => {
+      const sql = this.sql;
+      const rows = await sql<MessageRow[]>`
+        SELECT m.*, s.url FROM messages m JOIN subscriptions s ON s.id = m.subscription_id WHERE TRUE
+        ${f.subscriberId !== undefined ? sql`AND m.subscriber_id = ${f.subscriberId}` : sql``}
+        ${f.subscriptionId !== undefined ? sql`AND m.subscription_id = ${f.subscriptionId}` : sql``}
+        ${f.eventId !== undefined ? sql`AND m.event_id = ${f.eventId}` : sql``}
+        ${f.eventType !== undefined ? sql`AND m.event_type = ${f.eventType}` : sql``}
+        ${f.status !== undefined ? sql`AND m.status = ${STATUS_NUMBER[f.status]}` : sql``}
+        ${f.since !== undefined ? sql`AND m.created_at >= ${f.since}` : sql``}
+        ${f.until !== undefined ? sql`AND m.created_at < ${f.until}` : sql``}
+        ${f.cursor ? sql`AND m.id < ${f.cursor}` : sql``}
+        ORDER BY m.id DESC LIMIT ${f.limit + 1}`;
+      return page(rows, f.limit, toMessage, byId);
+    });
+  }
+
+  deleteMessage(id: string): Promise<boolean> {
+    return this.run(async () => (await this.sql`DELETE FROM messages WHERE id = ${id}`).count > 0);
+  }
+
+  resendMessage(id: string, now: number): Promise<Message | null> {
+    return this.run(async () => {
+      const row = await this.sql.begin(async (tx) => {
+        const [r] = await tx<MessageRow[]>`
+          UPDATE messages m SET status = 0, retries = 0, next_attempt_at = ${now}, leased = FALSE, manual = TRUE, updated_at = ${now}
+          FROM subscriptions s WHERE m.id = ${id} AND s.id = m.subscription_id
+          RETURNING m.*, s.url`;
+        if (r) await tx`SELECT pg_notify(${NOTIFY_CHANNEL}, ${this.instanceId})`;
+        return r;
+      });
+      if (!row) return null;
+      this.wake();
+      return toMessage(row);
+    });
+  }
+
+  recoverMessages(subscriptionId: string, since: number, now: number): Promise<number> {
+    return this.run(async () => {
+      const count = await this.sql.begin(async (tx) => {
+        const result = await tx`
+          UPDATE messages SET status = 0, retries = 0, next_attempt_at = ${now}, leased = FALSE, manual = TRUE, updated_at = ${now}
+          WHERE subscription_id = ${subscriptionId} AND status = ${STATUS_NUMBER.failed} AND created_at >= ${since}`;
+        if (result.count > 0) await tx`SELECT pg_notify(${NOTIFY_CHANNEL}, ${this.instanceId})`;
+        return result.count;
+      });
+      if (count > 0) this.wake();
+      return count;
+    });
+  }
+
+  // ---- attempts ---------------------------------------------------------------------------------
+
+  getAttempt(id: string): Promise<Attempt | null> {
+    return this.run(async () => {
+      const [row] = await this.sql<AttemptRow[]>`SELECT * FROM attempts WHERE id = ${id}`;
+      return row ? toAttempt(row) : null;
+    });
+  }
+
+  listAttempts(f: AttemptFilter): Promise<Page<Attempt>> {
+    return this.run(async () => {
+      const sql = this.sql;
+      const rows = await sql<AttemptRow[]>`
+        SELECT a.* FROM attempts a
+        ${f.status !== undefined ? sql`JOIN messages m ON m.id = a.message_id AND m.status = ${STATUS_NUMBER[f.status]}` : sql``}
+        WHERE TRUE
+        ${f.messageId !== undefined ? sql`AND a.message_id = ${f.messageId}` : sql``}
+        ${f.subscriberId !== undefined ? sql`AND a.subscriber_id = ${f.subscriberId}` : sql``}
+        ${f.subscriptionId !== undefined ? sql`AND a.subscription_id = ${f.subscriptionId}` : sql``}
+        ${f.eventType !== undefined ? sql`AND a.event_type = ${f.eventType}` : sql``}
+        ${f.statusCode !== undefined ? sql`AND a.status_code = ${f.statusCode}` : sql``}
+        ${f.since !== undefined ? sql`AND a.created_at >= ${f.since}` : sql``}
+        ${f.until !== undefined ? sql`AND a.created_at < ${f.until}` : sql``}
+        ${f.cursor ? sql`AND a.id < ${f.cursor}` : sql``}
+        ORDER BY a.id DESC LIMIT ${f.limit + 1}`;
+      return page(rows, f.limit, toAttempt, byId);
+    });
+  }
+
+  // ---- delivery ---------------------------------------------------------------------------------
+
+  claimDue(now: number, limit: number, leaseMarginMs: number): Promise<DeliveryJob[]> {
+    return this.run(async () => {
+      if (limit <= 0) return [];
+      // One statement: lock due rows no one else holds, move them to their lease expiry, and read
+      // what delivery needs. A row another claimer just leased fails `next_attempt_at <= now` on
+      // the re-check after its lock is released, so it is never handed out twice.
+      const rows = await this.sql<JobRow[]>`
+        WITH due AS (
+          SELECT id, next_attempt_at AS due_at FROM messages
+          WHERE status IN (0, 2) AND next_attempt_at <= ${now}
+          ORDER BY next_attempt_at, id
+          LIMIT ${limit}
+          FOR UPDATE SKIP LOCKED
+        ), claimed AS (
+          UPDATE messages m
+          SET next_attempt_at = ${now}::bigint + s.timeout_seconds::bigint * 1000 + ${leaseMarginMs}::bigint, leased = TRUE
+          FROM due, subscriptions s
+          WHERE m.id = due.id AND s.id = m.subscription_id
+          RETURNING m.id, m.event_id, m.subscription_id, m.subscriber_id, m.attempts, m.retries, m.manual, due.due_at
+        )
+        SELECT c.id, c.event_id, c.subscription_id, c.subscriber_id, c.attempts, c.retries, c.manual,
+               e.type AS event_type, e.created_at AS event_created_at, e.data_json,
+               s.url, s.method, s.headers_json, s.payload_format, s.secret, s.timeout_seconds, s.retry_schedule,
+               (s.enabled AND b.enabled) AS subscription_enabled
+        FROM claimed c
+        JOIN events e ON e.id = c.event_id
+        JOIN subscriptions s ON s.id = c.subscription_id
+        JOIN subscribers b ON b.id = s.subscriber_id
+        ORDER BY c.due_at, c.id`;
+      return rows.map(toJob);
+    });
+  }
+
+  recordAttempts(outcomes: AttemptOutcome[]): Promise<void> {
+    return this.run(async () => {
+      if (outcomes.length === 0) return;
+      // Sorted so concurrent batches touching the same rows lock them in the same order.
+      const rows = [...outcomes]
+        .sort((a, b) => (a.attempt.messageId < b.attempt.messageId ? -1 : a.attempt.messageId > b.attempt.messageId ? 1 : 0))
+        .map((o) => ({
+          id: o.attempt.id,
+          message_id: o.attempt.messageId,
+          subscription_id: o.attempt.subscriptionId,
+          subscriber_id: o.attempt.subscriberId,
+          event_type: o.attempt.eventType,
+          status_code: o.attempt.statusCode,
+          duration_ms: Math.round(o.attempt.durationMs),
+          error: o.attempt.error,
+          request_headers_json: JSON.stringify(o.attempt.requestHeaders),
+          response_headers_json: JSON.stringify(o.attempt.responseHeaders),
+          response_body: o.attempt.responseBody,
+          trigger: o.attempt.trigger,
+          created_at: o.attempt.createdAt,
+          status: STATUS_NUMBER[o.status],
+          attempts: o.attempts,
+          retries: o.retries,
+          next_attempt_at: o.nextAttemptAt,
+        }));
+      const disable = outcomes.filter((o) => o.disableSubscription).map((o) => o.attempt.subscriptionId);
+      await this.sql.begin(async (tx) => {
+        // Update first: it locks the messages, so a concurrent delete cannot slip in between and
+        // the attempts are inserted only for messages that still exist.
+        await tx`
+          WITH o AS (
+            SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json) AS o(
+              id TEXT, message_id TEXT, subscription_id TEXT, subscriber_id TEXT, event_type TEXT, status_code INTEGER,
+              duration_ms INTEGER, error TEXT, request_headers_json TEXT, response_headers_json TEXT, response_body TEXT,
+              trigger TEXT, created_at BIGINT, status SMALLINT, attempts INTEGER, retries INTEGER, next_attempt_at BIGINT)
+          ), updated AS (
+            UPDATE messages m
+            SET status = o.status, attempts = o.attempts, retries = o.retries, next_attempt_at = o.next_attempt_at,
+                last_status_code = o.status_code, last_error = o.error, leased = FALSE, manual = FALSE, updated_at = o.created_at
+            FROM o WHERE m.id = o.message_id
+            RETURNING m.id
+          )
+          INSERT INTO attempts (id, message_id, subscription_id, subscriber_id, event_type, status_code, duration_ms, error,
+            request_headers_json, response_headers_json, response_body, trigger, created_at)
+          SELECT o.id, o.message_id, o.subscription_id, o.subscriber_id, o.event_type, o.status_code, o.duration_ms, o.error,
+            o.request_headers_json, o.response_headers_json, o.response_body, o.trigger, o.created_at
+          FROM o WHERE o.message_id IN (SELECT id FROM updated)`;
+        if (disable.length > 0) {
+          const now = Math.max(...outcomes.map((o) => o.attempt.createdAt));
+          await tx`UPDATE subscriptions SET enabled = FALSE, updated_at = ${now} WHERE id = ANY(${disable}::text[]) AND enabled`;
+        }
+      });
+    });
+  }
+
+  releaseLeases(now: number): Promise<number> {
+    return this.run(async () => {
+      const result = await this.sql`
+        UPDATE messages SET next_attempt_at = ${now}, leased = FALSE
+        WHERE leased AND status IN (0, 2)`;
+      return result.count;
+    });
+  }
+
+  nextDueAt(): Promise<number | null> {
+    return this.run(async () => {
+      const [row] = await this.sql<{ at: number | null }[]>`
+        SELECT min(next_attempt_at) AS at FROM messages WHERE status IN (0, 2)`;
+      return row?.at ?? null;
+    });
+  }
+
+  onMessagesCommitted(listener: () => void): () => void {
+    this.listeners.add(listener);
+    if (this.listenState === 'off') void this.listen();
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /**
+   * LISTENs on the notification channel. The driver re-issues LISTEN when its listen connection
+   * closes, but gives up silently if the database is still down at that moment; so a failed
+   * (re)subscription is retried here on a timer until it succeeds or the store is closed. Each
+   * successful (re)subscription wakes the listeners, since notifications may have been missed.
+   */
+  private async listen(): Promise<void> {
+    if (this.closed) return;
+    this.listenState = 'starting';
+    try {
+      await this.sql.listen(
+        NOTIFY_CHANNEL,
+        (payload) => {
+          if (payload !== this.instanceId) this.wake();
+        },
+        () => {
+          this.listenState = 'on';
+          this.wake();
+        },
+      );
+    } catch {
+      if (this.closed) return;
+      this.relistenTimer = setTimeout(() => {
+        this.relistenTimer = null;
+        void this.listen();
+      }, RELISTEN_DELAY_MS);
+      this.relistenTimer.unref();
+    }
+  }
+
+  /** Calls the listeners once on the next turn, however many commits asked for it meanwhile. */
+  private wake(): void {
+    if (this.wakeScheduled || this.listeners.size === 0) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      for (const listener of this.listeners) {
+        try {
+          listener();
+        } catch {
+          // A listener's failure is its own business; the others still run.
+        }
+      }
+    });
+  }
+
+  // ---- API keys ---------------------------------------------------------------------------------
+
+  createApiKey(key: ApiKey): Promise<ApiKey> {
+    return this.run(async () => {
+      try {
+        const [row] = await this.sql<ApiKeyRow[]>`
+          INSERT INTO api_keys (id, name, scope, subscriber_id, hash, created_at, expires_at, revoked_at)
+          VALUES (${key.id}, ${key.name}, ${key.scope}, ${key.subscriberId}, ${key.hash}, ${key.createdAt}, ${key.expiresAt}, ${key.revokedAt})
+          RETURNING *`;
+        return toApiKey(row as ApiKeyRow);
+      } catch (err) {
+        if (sqlState(err) === '23505') throw new HeraldError('conflict', 'The API key already exists');
+        throw err;
+      }
+    });
+  }
+
+  findApiKeyByHash(hash: string): Promise<ApiKey | null> {
+    return this.run(async () => {
+      const [row] = await this.sql<ApiKeyRow[]>`SELECT * FROM api_keys WHERE hash = ${hash}`;
+      return row ? toApiKey(row) : null;
+    });
+  }
+
+  listApiKeys(query: PageQuery): Promise<Page<ApiKey>> {
+    return this.run(async () => {
+      const rows = await this.sql<ApiKeyRow[]>`
+        SELECT * FROM api_keys
+        ${query.cursor ? this.sql`WHERE id < ${query.cursor}` : this.sql``}
+        ORDER BY id DESC LIMIT ${query.limit + 1}`;
+      return page(rows, query.limit, toApiKey, byId);
+    });
+  }
+
+  revokeApiKey(id: string, now: number): Promise<ApiKey | null> {
+    return this.run(async () => {
+      const [row] = await this.sql<ApiKeyRow[]>`
+        UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ${now}) WHERE id = ${id} RETURNING *`;
+      return row ? toApiKey(row) : null;
+    });
+  }
+
+  countApiKeys(): Promise<number> {
+    return this.run(async () => {
+      const [row] = await this.sql<{ n: number }[]>`SELECT count(*) AS n FROM api_keys`;
+      return row?.n ?? 0;
+    });
+  }
+
+  // ---- statistics -------------------------------------------------------------------------------
+
+  subscriptionStats(subscriptionId: string, since: number): Promise<SubscriptionStats> {
+    return this.run(async () => {
+      const statusRows = await this.sql<{ status: number; n: number }[]>`
+        SELECT status, count(*) AS n FROM messages
+        WHERE subscription_id = ${subscriptionId} AND created_at >= ${since}
+        GROUP BY status`;
+      const [a] = await this.sql<
+        { total: number; ok: number; last_ok: number | null; last_fail: number | null; avg_ms: number | null }[]
+      >`
+        SELECT count(*) AS total,
+               count(*) FILTER (WHERE status_code BETWEEN 200 AND 299) AS ok,
+               max(created_at) FILTER (WHERE status_code BETWEEN 200 AND 299) AS last_ok,
+               max(created_at) FILTER (WHERE status_code IS NULL OR status_code NOT BETWEEN 200 AND 299) AS last_fail,
+               avg(duration_ms)::float8 AS avg_ms
+        FROM attempts WHERE subscription_id = ${subscriptionId} AND created_at >= ${since}`;
+      const messages = { pending: 0, succeeded: 0, retrying: 0, failed: 0 };
+      for (const r of statusRows) {
+        const name = STATUS_NAME[r.status];
+        if (name) messages[name] = r.n;
+      }
+      const total = a?.total ?? 0;
+      const ok = a?.ok ?? 0;
+      return {
+        messages,
+        attempts: total,
+        attemptsSucceeded: ok,
+        attemptsFailed: total - ok,
+        lastSuccessAt: a?.last_ok ?? null,
+        lastFailureAt: a?.last_fail ?? null,
+        averageDurationMs: a?.avg_ms ?? null,
+      };
+    });
+  }
+}
+
+function jsonOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+// ---- ingest, inside its transaction -------------------------------------------------------------
+
+interface MatchRow {
+  pattern: string;
+  id: string;
+  subscriber_id: string;
+  channels: string[] | null;
+}
+
+interface IngestOutcome {
+  results: IngestResult[];
+  messages: number;
+}
+
+/**
+ * Decides every request of a batch with four lookups (idempotency keys, event types, subscribers,
+ * matching subscriptions), then writes the new events and their messages with one INSERT each.
+ * Returns the results in request order and how many messages were created.
+ */
+async function ingestInTransaction(tx: postgres.TransactionSql, requests: IngestRequest[], instanceId: string): Promise<IngestOutcome> {
+  const scopeOf = (e: HeraldEvent): string => `${e.subscriberId ?? ''}\u0000${e.idempotencyKey ?? ''}`;
+  const events = requests.map((r) => r.event);
+  const keyed = events.filter((e) => e.idempotencyKey !== null);
+  const types = [...new Set(events.map((e) => e.type))];
+  const subscriberIds = [...new Set(events.flatMap((e) => (e.subscriberId === null ? [] : [e.subscriberId])))];
+
+  const seen = new Map<string, EventRow>();
+  if (keyed.length > 0) {
+    const known = await tx<EventRow[]>`
+      SELECT e.* FROM events e
+      JOIN unnest(${keyed.map((e) => e.subscriberId ?? '')}::text[], ${keyed.map((e) => e.idempotencyKey ?? '')}::text[]) AS k(scope, key)
+        ON COALESCE(e.subscriber_id, '') = k.scope AND e.idempotency_key = k.key
+      WHERE e.idempotency_key IS NOT NULL`;
+    for (const row of known) seen.set(`${row.subscriber_id ?? ''}\u0000${row.idempotency_key ?? ''}`, row);
+  }
+  const knownTypes = new Set((await tx<{ name: string }[]>`SELECT name FROM event_types WHERE name = ANY(${types}::text[])`).map((r) => r.name));
+  const knownSubscribers =
+    subscriberIds.length === 0
+      ? new Set<string>()
+      : new Set((await tx<{ id: string }[]>`SELECT id FROM subscribers WHERE id = ANY(${subscriberIds}::text[])`).map((r) => r.id));
+  const patterns = [...new Set(types.filter((t) => knownTypes.has(t)).flatMap(patternsMatching))];
+  const byPattern = new Map<string, MatchRow[]>();
+  if (patterns.length > 0) {
+    const matches = await tx<MatchRow[]>`
+      SELECT sp.pattern, s.id, s.subscriber_id, s.channels
+      FROM subscription_patterns sp
+      JOIN subscriptions s ON s.id = sp.subscription_id
+      JOIN subscribers b ON b.id = s.subscriber_id
+      WHERE sp.pattern = ANY(${patterns}::text[]) AND s.enabled AND b.enabled`;
+    for (const m of matches) {
+      const list = byPattern.get(m.pattern);
+      if (list) list.push(m);
+      else byPattern.set(m.pattern, [m]);
+    }
+  }
+
+  const results: IngestResult[] = [];
+  const eventRows: EventRow[] = [];
+  const messageRows: { id: string; event_id: string; event_type: string; subscriber_id: string; subscription_id: string; at: number }[] =
+    [];
+  const batchKeys = new Map<string, { event: HeraldEvent; hash: string | null; messages: number }>();
+  for (const { event, requestHash } of requests) {
+    const scope = event.idempotencyKey !== null ? scopeOf(event) : null;
+    if (scope !== null) {
+      const prior = seen.get(scope);
+      if (prior) {
+        results.push(
+          prior.request_hash === requestHash
+            ? { status: 'replayed', event: toEvent(prior), messages: prior.message_count }
+            : { status: 'idempotency_conflict' },
+        );
+        continue;
+      }
+      const inBatch = batchKeys.get(scope);
+      if (inBatch) {
+        results.push(
+          inBatch.hash === requestHash ? { status: 'replayed', event: inBatch.event, messages: inBatch.messages } : { status: 'idempotency_conflict' },
+        );
+        continue;
+      }
+    }
+    if (!knownTypes.has(event.type)) {
+      results.push({ status: 'unknown_event_type' });
+      continue;
+    }
+    if (event.subscriberId !== null && !knownSubscribers.has(event.subscriberId)) {
+      results.push({ status: 'unknown_subscriber' });
+      continue;
+    }
+    const targets = new Set<string>();
+    for (const p of patternsMatching(event.type)) {
+      for (const m of byPattern.get(p) ?? []) {
+        if (targets.has(m.id)) continue;
+        if (event.subscriberId !== null && m.subscriber_id !== event.subscriberId) continue;
+        if (!channelsMatch(m.channels, event.channels)) continue;
+        targets.add(m.id);
+        messageRows.push({
+          id: newId('msg', event.createdAt),
+          event_id: event.id,
+          event_type: event.type,
+          subscriber_id: m.subscriber_id,
+          subscription_id: m.id,
+          at: event.createdAt,
+        });
+      }
+    }
+    eventRows.push({
+      id: event.id,
+      type: event.type,
+      data_json: event.dataJson,
+      idempotency_key: event.idempotencyKey,
+      request_hash: requestHash,
+      subscriber_id: event.subscriberId,
+      channels: event.channels,
+      message_count: targets.size,
+      created_at: event.createdAt,
+    });
+    if (scope !== null) batchKeys.set(scope, { event, hash: requestHash, messages: targets.size });
+    results.push({ status: 'created', event, messages: targets.size });
+  }
+
+  if (eventRows.length === 0) return { results, messages: 0 };
+  const inserted = await tx<{ id: string }[]>`
+    INSERT INTO events (id, type, data_json, idempotency_key, request_hash, subscriber_id, channels, message_count, created_at)
+    SELECT id, type, data_json, idempotency_key, request_hash, subscriber_id, channels, message_count, created_at
+    FROM json_to_recordset(${JSON.stringify(eventRows)}::json) AS t(
+      id TEXT, type TEXT, data_json TEXT, idempotency_key TEXT, request_hash TEXT, subscriber_id TEXT, channels TEXT[],
+      message_count INTEGER, created_at BIGINT)
+    ON CONFLICT DO NOTHING
+    RETURNING id`;
+  let rows = messageRows;
+  if (inserted.length < eventRows.length) {
+    // A concurrent transaction committed the same idempotency key first: this batch's event for
+    // that key is not written, and every request with the key answers from the committed event.
+    const written = new Set(inserted.map((r) => r.id));
+    const lost = eventRows.filter((e) => !written.has(e.id));
+    const lostIds = new Set(lost.map((e) => e.id));
+    rows = messageRows.filter((m) => !lostIds.has(m.event_id));
+    const winners = await tx<EventRow[]>`
+      SELECT e.* FROM events e
+      JOIN unnest(${lost.map((e) => e.subscriber_id ?? '')}::text[], ${lost.map((e) => e.idempotency_key ?? '')}::text[]) AS k(scope, key)
+        ON COALESCE(e.subscriber_id, '') = k.scope AND e.idempotency_key = k.key
+      WHERE e.idempotency_key IS NOT NULL`;
+    const winnerByScope = new Map(winners.map((w) => [`${w.subscriber_id ?? ''}\u0000${w.idempotency_key ?? ''}`, w]));
+    requests.forEach(({ event, requestHash }, i) => {
+      const current = results[i];
+      if (event.idempotencyKey === null || !current || current.status === 'unknown_event_type' || current.status === 'unknown_subscriber') return;
+      const winner = winnerByScope.get(scopeOf(event));
+      if (!winner) return;
+      results[i] =
+        winner.request_hash === requestHash
+          ? { status: 'replayed', event: toEvent(winner), messages: winner.message_count }
+          : { status: 'idempotency_conflict' };
+    });
+  }
+  if (rows.length > 0) {
+    await tx`
+      INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, created_at, updated_at)
+      SELECT id, event_id, event_type, subscriber_id, subscription_id, 0, at, at, at
+      FROM json_to_recordset(${JSON.stringify(rows)}::json) AS t(
+        id TEXT, event_id TEXT, event_type TEXT, subscriber_id TEXT, subscription_id TEXT, at BIGINT)`;
+    await tx`SELECT pg_notify(${NOTIFY_CHANNEL}, ${instanceId})`;
+  }
+  return { results, messages: rows.length };
+}

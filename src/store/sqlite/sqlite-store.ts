@@ -1,0 +1,742 @@
+// The embedded store: one SQLite file through better-sqlite3, in WAL mode. better-sqlite3 is
+// synchronous, so each method runs its statements in one transaction without yielding; the async
+// signatures only honour the Store contract. Callers get throughput by batching (group commit for
+// ingest, many outcomes per recordAttempts), not by concurrency: one process owns the file.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { patternsMatching } from '../../domain/event-types.js';
+import type {
+  ApiKey,
+  ApiKeyScope,
+  Attempt,
+  AttemptTrigger,
+  EventType,
+  HeraldEvent,
+  HttpMethod,
+  Message,
+  PayloadFormat,
+  Subscriber,
+  Subscription,
+} from '../../domain/glossary.js';
+import { MESSAGE_STATUSES, STATUS_NAME, STATUS_NUMBER } from '../../domain/glossary.js';
+import { HeraldError } from '../../domain/errors.js';
+import { newId } from '../../domain/ids.js';
+import type {
+  AttemptFilter,
+  AttemptOutcome,
+  DeliveryJob,
+  EventFilter,
+  EventTypePatch,
+  IngestRequest,
+  IngestResult,
+  MessageFilter,
+  Page,
+  PageQuery,
+  Store,
+  StoreCapabilities,
+  SubscriberPatch,
+  SubscriptionPatch,
+  SubscriptionStats,
+} from '../store.js';
+import { migrations } from './migrations/index.js';
+
+type Row = Record<string, unknown>;
+type Params = Record<string, unknown>;
+
+const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+const parse = <T>(text: unknown): T | null => (text === null || text === undefined ? null : (JSON.parse(text as string) as T));
+
+function toEventType(r: Row): EventType {
+  return {
+    name: r.name as string,
+    description: r.description as string,
+    schema: parse(r.schema),
+    createdAt: r.created_at as number,
+    updatedAt: r.updated_at as number,
+  };
+}
+
+function toSubscriber(r: Row): Subscriber {
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    enabled: r.enabled === 1,
+    metadata: parse(r.metadata),
+    createdAt: r.created_at as number,
+    updatedAt: r.updated_at as number,
+  };
+}
+
+function toSubscription(r: Row): Subscription {
+  return {
+    id: r.id as string,
+    subscriberId: r.subscriber_id as string,
+    name: (r.name as string | null) ?? null,
+    description: (r.description as string | null) ?? null,
+    url: r.url as string,
+    method: r.method as HttpMethod,
+    eventTypes: parse<string[]>(r.event_types) ?? [],
+    channels: parse(r.channels),
+    headers: parse<Record<string, string>>(r.headers) ?? {},
+    payloadFormat: r.payload_format as PayloadFormat,
+    retrySchedule: parse(r.retry_schedule),
+    timeoutSeconds: r.timeout_seconds as number,
+    enabled: r.enabled === 1,
+    secret: r.secret as string,
+    createdAt: r.created_at as number,
+    updatedAt: r.updated_at as number,
+  };
+}
+
+function toEvent(r: Row): HeraldEvent {
+  return {
+    id: r.id as string,
+    type: r.type as string,
+    dataJson: r.data as string,
+    idempotencyKey: (r.idempotency_key as string | null) ?? null,
+    subscriberId: (r.subscriber_id as string | null) ?? null,
+    channels: parse(r.channels),
+    createdAt: r.created_at as number,
+  };
+}
+
+function toMessage(r: Row): Message {
+  return {
+    id: r.id as string,
+    eventId: r.event_id as string,
+    eventType: r.event_type as string,
+    subscriberId: r.subscriber_id as string,
+    subscriptionId: r.subscription_id as string,
+    url: r.url as string,
+    status: STATUS_NAME[r.status as number] ?? 'pending',
+    attempts: r.attempts as number,
+    retries: r.retries as number,
+    nextAttemptAt: (r.next_attempt_at as number | null) ?? null,
+    lastStatusCode: (r.last_status_code as number | null) ?? null,
+    lastError: (r.last_error as string | null) ?? null,
+    createdAt: r.created_at as number,
+    updatedAt: r.updated_at as number,
+  };
+}
+
+function toAttempt(r: Row): Attempt {
+  return {
+    id: r.id as string,
+    messageId: r.message_id as string,
+    subscriptionId: r.subscription_id as string,
+    subscriberId: r.subscriber_id as string,
+    eventType: r.event_type as string,
+    statusCode: (r.status_code as number | null) ?? null,
+    durationMs: r.duration_ms as number,
+    error: (r.error as string | null) ?? null,
+    requestHeaders: parse<Record<string, string>>(r.request_headers) ?? {},
+    responseHeaders: parse<Record<string, string>>(r.response_headers) ?? {},
+    responseBody: r.response_body as string,
+    trigger: r.trigger as AttemptTrigger,
+    createdAt: r.created_at as number,
+  };
+}
+
+function toApiKey(r: Row): ApiKey {
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    scope: r.scope as ApiKeyScope,
+    subscriberId: (r.subscriber_id as string | null) ?? null,
+    hash: r.hash as string,
+    createdAt: r.created_at as number,
+    expiresAt: (r.expires_at as number | null) ?? null,
+    revokedAt: (r.revoked_at as number | null) ?? null,
+  };
+}
+
+/** Newest-first page from rows fetched with LIMIT limit+1. */
+function page<T extends { id: string }>(rows: Row[], limit: number, map: (r: Row) => T): Page<T> {
+  const data = rows.slice(0, limit).map(map);
+  return { data, nextCursor: rows.length > limit && data.length > 0 ? (data[data.length - 1] as T).id : null };
+}
+
+/** A WHERE clause built from optional conditions; each condition names its own parameters. */
+function where(conditions: (string | false | undefined)[]): string {
+  const present = conditions.filter((c): c is string => typeof c === 'string');
+  return present.length ? `WHERE ${present.join(' AND ')}` : '';
+}
+
+const MESSAGE_COLUMNS = `m.*, s.url AS url`;
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly capabilities: StoreCapabilities = { multiProcess: false, crossProcessNotify: false };
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly listeners = new Set<() => void>();
+
+  constructor(options: { path: string; synchronous?: 'FULL' | 'NORMAL' }) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    // FULL: a commit is on disk before ingest answers 202, even across a power cut.
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000'); // ms, when `herald migrate` or a backup holds the lock
+    this.db.pragma('cache_size = -65536'); // KiB: 64 MB page cache
+    this.db.pragma(`wal_autocheckpoint = ${process.env.CKPT ?? 1000}`);
+    this.db.pragma(`mmap_size = ${process.env.MMAP ?? 0}`);
+  }
+
+  /** A prepared statement, cached by its text. */
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private all(sql: string, params: Params | unknown[] = {}): Row[] {
+    return this.stmt(sql).all(params) as Row[];
+  }
+
+  private get(sql: string, params: Params | unknown[] = {}): Row | undefined {
+    return this.stmt(sql).get(params) as Row | undefined;
+  }
+
+  private run(sql: string, params: Params | unknown[] = {}): Database.RunResult {
+    return this.stmt(sql).run(params);
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  async migrate(): Promise<void> {
+    this.db.exec('CREATE TABLE IF NOT EXISTS herald_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    // IMMEDIATE takes the write lock first, so two processes migrating at once run one after the other.
+    const apply = this.db.transaction(() => {
+      const done = new Set((this.db.prepare('SELECT version FROM herald_migrations').all() as Row[]).map((r) => r.version as number));
+      for (const m of migrations) {
+        if (done.has(m.version)) continue;
+        this.db.prepare('INSERT INTO herald_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+        this.db.exec(m.sql);
+      }
+    });
+    apply.immediate();
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  // Event types ---------------------------------------------------------------------------------
+
+  async createEventType(et: EventType): Promise<EventType> {
+    const r = this.run(
+      'INSERT INTO event_types (name, description, schema, created_at, updated_at) VALUES (@name, @description, @schema, @createdAt, @updatedAt) ON CONFLICT (name) DO NOTHING',
+      { ...et, schema: json(et.schema) },
+    );
+    if (r.changes === 0) throw new HeraldError('conflict', `event type ${et.name} already exists`);
+    return et;
+  }
+
+  async importEventTypes(eventTypes: EventType[]): Promise<number> {
+    return this.db.transaction(() => {
+      let added = 0;
+      for (const et of eventTypes) {
+        added += this.run(
+          'INSERT INTO event_types (name, description, schema, created_at, updated_at) VALUES (@name, @description, @schema, @createdAt, @updatedAt) ON CONFLICT (name) DO NOTHING',
+          { ...et, schema: json(et.schema) },
+        ).changes;
+      }
+      return added;
+    })();
+  }
+
+  async getEventType(name: string): Promise<EventType | null> {
+    const r = this.get('SELECT * FROM event_types WHERE name = ?', [name]);
+    return r ? toEventType(r) : null;
+  }
+
+  async listEventTypes(q: PageQuery): Promise<Page<EventType>> {
+    const rows = this.all(`SELECT * FROM event_types ${where([q.cursor ? 'name > @cursor' : false])} ORDER BY name LIMIT @limit`, {
+      cursor: q.cursor ?? null,
+      limit: q.limit + 1,
+    });
+    const data = rows.slice(0, q.limit).map(toEventType);
+    return { data, nextCursor: rows.length > q.limit && data.length ? (data[data.length - 1] as EventType).name : null };
+  }
+
+  async updateEventType(name: string, patch: EventTypePatch, now: number): Promise<EventType | null> {
+    const current = await this.getEventType(name);
+    if (!current) return null;
+    const next = { ...current, ...patch, updatedAt: now };
+    this.run('UPDATE event_types SET description = @description, schema = @schema, updated_at = @updatedAt WHERE name = @name', {
+      ...next,
+      schema: json(next.schema),
+    });
+    return next;
+  }
+
+  async deleteEventType(name: string): Promise<boolean> {
+    return this.run('DELETE FROM event_types WHERE name = ?', [name]).changes > 0;
+  }
+
+  // Subscribers ---------------------------------------------------------------------------------
+
+  async createSubscriber(s: Subscriber): Promise<Subscriber> {
+    this.run(
+      'INSERT INTO subscribers (id, name, enabled, metadata, created_at, updated_at) VALUES (@id, @name, @enabled, @metadata, @createdAt, @updatedAt)',
+      { ...s, enabled: s.enabled ? 1 : 0, metadata: json(s.metadata) },
+    );
+    return s;
+  }
+
+  async getSubscriber(id: string): Promise<Subscriber | null> {
+    const r = this.get('SELECT * FROM subscribers WHERE id = ?', [id]);
+    return r ? toSubscriber(r) : null;
+  }
+
+  async listSubscribers(q: PageQuery): Promise<Page<Subscriber>> {
+    const rows = this.all(`SELECT * FROM subscribers ${where([q.cursor ? 'id < @cursor' : false])} ORDER BY id DESC LIMIT @limit`, {
+      cursor: q.cursor ?? null,
+      limit: q.limit + 1,
+    });
+    return page(rows, q.limit, toSubscriber);
+  }
+
+  async updateSubscriber(id: string, patch: SubscriberPatch, now: number): Promise<Subscriber | null> {
+    const current = await this.getSubscriber(id);
+    if (!current) return null;
+    const next = { ...current, ...patch, updatedAt: now };
+    this.run('UPDATE subscribers SET name = @name, enabled = @enabled, metadata = @metadata, updated_at = @updatedAt WHERE id = @id', {
+      ...next,
+      enabled: next.enabled ? 1 : 0,
+      metadata: json(next.metadata),
+    });
+    return next;
+  }
+
+  async deleteSubscriber(id: string): Promise<boolean> {
+    return this.run('DELETE FROM subscribers WHERE id = ?', [id]).changes > 0;
+  }
+
+  // Subscriptions -------------------------------------------------------------------------------
+
+  private subscriptionParams(s: Subscription): Params {
+    return {
+      ...s,
+      eventTypes: JSON.stringify(s.eventTypes),
+      channels: json(s.channels),
+      headers: JSON.stringify(s.headers),
+      retrySchedule: json(s.retrySchedule),
+      enabled: s.enabled ? 1 : 0,
+    };
+  }
+
+  private writePatterns(subscriptionId: string, patterns: string[]): void {
+    this.run('DELETE FROM subscription_patterns WHERE subscription_id = ?', [subscriptionId]);
+    for (const pattern of new Set(patterns)) {
+      this.run('INSERT INTO subscription_patterns (pattern, subscription_id) VALUES (?, ?)', [pattern, subscriptionId]);
+    }
+  }
+
+  async createSubscription(s: Subscription): Promise<Subscription> {
+    this.db.transaction(() => {
+      if (!this.get('SELECT 1 FROM subscribers WHERE id = ?', [s.subscriberId])) throw new HeraldError('unknown_subscriber');
+      this.run(
+        `INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers, payload_format,
+           retry_schedule, timeout_seconds, enabled, secret, created_at, updated_at)
+         VALUES (@id, @subscriberId, @name, @description, @url, @method, @eventTypes, @channels, @headers, @payloadFormat,
+           @retrySchedule, @timeoutSeconds, @enabled, @secret, @createdAt, @updatedAt)`,
+        this.subscriptionParams(s),
+      );
+      this.writePatterns(s.id, s.eventTypes);
+    })();
+    return s;
+  }
+
+  async getSubscription(id: string): Promise<Subscription | null> {
+    const r = this.get('SELECT * FROM subscriptions WHERE id = ?', [id]);
+    return r ? toSubscription(r) : null;
+  }
+
+  async listSubscriptions(q: PageQuery & { subscriberId?: string }): Promise<Page<Subscription>> {
+    const rows = this.all(
+      `SELECT * FROM subscriptions ${where([q.cursor ? 'id < @cursor' : false, q.subscriberId ? 'subscriber_id = @subscriberId' : false])}
+       ORDER BY id DESC LIMIT @limit`,
+      { cursor: q.cursor ?? null, subscriberId: q.subscriberId ?? null, limit: q.limit + 1 },
+    );
+    return page(rows, q.limit, toSubscription);
+  }
+
+  async updateSubscription(id: string, patch: SubscriptionPatch, now: number): Promise<Subscription | null> {
+    return this.db.transaction(() => {
+      const r = this.get('SELECT * FROM subscriptions WHERE id = ?', [id]);
+      if (!r) return null;
+      const next: Subscription = { ...toSubscription(r), ...patch, updatedAt: now };
+      this.run(
+        `UPDATE subscriptions SET name = @name, description = @description, url = @url, method = @method, event_types = @eventTypes,
+           channels = @channels, headers = @headers, payload_format = @payloadFormat, retry_schedule = @retrySchedule,
+           timeout_seconds = @timeoutSeconds, enabled = @enabled, secret = @secret, updated_at = @updatedAt
+         WHERE id = @id`,
+        this.subscriptionParams(next),
+      );
+      if (patch.eventTypes) this.writePatterns(id, next.eventTypes);
+      return next;
+    })();
+  }
+
+  async deleteSubscription(id: string): Promise<boolean> {
+    return this.run('DELETE FROM subscriptions WHERE id = ?', [id]).changes > 0;
+  }
+
+  // Ingest --------------------------------------------------------------------------------------
+
+  async ingest(requests: IngestRequest[]): Promise<IngestResult[]> {
+    let created = 0;
+    const results = this.db.transaction(() => {
+      // Fan-out targets per event type, looked up once per transaction.
+      const targets = new Map<string, Row[]>();
+      const knownTypes = new Map<string, boolean>();
+      return requests.map(({ event, requestHash }): IngestResult => {
+        if (event.idempotencyKey !== null) {
+          const prior = this.get("SELECT * FROM events WHERE coalesce(subscriber_id, '') = ? AND idempotency_key = ?", [
+            event.subscriberId ?? '',
+            event.idempotencyKey,
+          ]);
+          if (prior) {
+            if (prior.request_hash !== requestHash) return { status: 'idempotency_conflict' };
+            const count = this.get('SELECT count(*) AS n FROM messages WHERE event_id = ?', [prior.id])?.n as number;
+            return { status: 'replayed', event: toEvent(prior), messages: count };
+          }
+        }
+        let known = knownTypes.get(event.type);
+        if (known === undefined) {
+          known = this.get('SELECT 1 FROM event_types WHERE name = ?', [event.type]) !== undefined;
+          knownTypes.set(event.type, known);
+        }
+        if (!known) return { status: 'unknown_event_type' };
+        if (event.subscriberId !== null && !this.get('SELECT 1 FROM subscribers WHERE id = ?', [event.subscriberId])) {
+          return { status: 'unknown_subscriber' };
+        }
+        let candidates = targets.get(event.type);
+        if (!candidates) {
+          candidates = this.all(
+            `SELECT DISTINCT s.id, s.subscriber_id, s.channels FROM subscription_patterns p
+               JOIN subscriptions s ON s.id = p.subscription_id
+               JOIN subscribers b ON b.id = s.subscriber_id
+             WHERE p.pattern IN (SELECT value FROM json_each(?)) AND s.enabled = 1 AND b.enabled = 1
+             ORDER BY s.id`,
+            [JSON.stringify(patternsMatching(event.type))],
+          );
+          targets.set(event.type, candidates);
+        }
+        this.run(
+          `INSERT INTO events (id, type, data, idempotency_key, request_hash, subscriber_id, channels, created_at)
+           VALUES (@id, @type, @dataJson, @idempotencyKey, @requestHash, @subscriberId, @channels, @createdAt)`,
+          { ...event, requestHash, channels: json(event.channels) },
+        );
+        let messages = 0;
+        for (const target of candidates) {
+          if (event.subscriberId !== null && target.subscriber_id !== event.subscriberId) continue;
+          const channels = parse<string[]>(target.channels);
+          if (channels && !(event.channels ?? []).some((c) => channels.includes(c))) continue;
+          this.run(
+            `INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+            [newId('msg', event.createdAt), event.id, event.type, target.subscriber_id, target.id, event.createdAt, event.createdAt, event.createdAt],
+          );
+          messages++;
+        }
+        created += messages;
+        return { status: 'created', event, messages };
+      });
+    })();
+    if (created > 0) this.notify();
+    return results;
+  }
+
+  async getEvent(id: string): Promise<HeraldEvent | null> {
+    const r = this.get('SELECT * FROM events WHERE id = ?', [id]);
+    return r ? toEvent(r) : null;
+  }
+
+  async listEvents(f: EventFilter): Promise<Page<HeraldEvent>> {
+    const rows = this.all(
+      `SELECT * FROM events ${where([
+        f.cursor ? 'id < @cursor' : false,
+        f.type !== undefined && 'type = @type',
+        f.subscriberId !== undefined && 'subscriber_id = @subscriberId',
+        f.since !== undefined && 'created_at >= @since',
+        f.until !== undefined && 'created_at < @until',
+      ])} ORDER BY id DESC LIMIT @limit`,
+      { cursor: f.cursor ?? null, type: f.type ?? null, subscriberId: f.subscriberId ?? null, since: f.since ?? null, until: f.until ?? null, limit: f.limit + 1 },
+    );
+    return page(rows, f.limit, toEvent);
+  }
+
+  // Messages ------------------------------------------------------------------------------------
+
+  async getMessage(id: string): Promise<Message | null> {
+    const r = this.get(`SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN subscriptions s ON s.id = m.subscription_id WHERE m.id = ?`, [id]);
+    return r ? toMessage(r) : null;
+  }
+
+  async listMessages(f: MessageFilter): Promise<Page<Message>> {
+    const rows = this.all(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN subscriptions s ON s.id = m.subscription_id ${where([
+        f.cursor ? 'm.id < @cursor' : false,
+        f.subscriberId !== undefined && 'm.subscriber_id = @subscriberId',
+        f.subscriptionId !== undefined && 'm.subscription_id = @subscriptionId',
+        f.eventId !== undefined && 'm.event_id = @eventId',
+        f.eventType !== undefined && 'm.event_type = @eventType',
+        f.status !== undefined && 'm.status = @status',
+        f.since !== undefined && 'm.created_at >= @since',
+        f.until !== undefined && 'm.created_at < @until',
+      ])} ORDER BY m.id DESC LIMIT @limit`,
+      {
+        cursor: f.cursor ?? null,
+        subscriberId: f.subscriberId ?? null,
+        subscriptionId: f.subscriptionId ?? null,
+        eventId: f.eventId ?? null,
+        eventType: f.eventType ?? null,
+        status: f.status !== undefined ? STATUS_NUMBER[f.status] : null,
+        since: f.since ?? null,
+        until: f.until ?? null,
+        limit: f.limit + 1,
+      },
+    );
+    return page(rows, f.limit, toMessage);
+  }
+
+  async deleteMessage(id: string): Promise<boolean> {
+    return this.run('DELETE FROM messages WHERE id = ?', [id]).changes > 0;
+  }
+
+  async resendMessage(id: string, now: number): Promise<Message | null> {
+    const changed = this.run('UPDATE messages SET status = 0, retries = 0, manual = 1, next_attempt_at = ?, updated_at = ? WHERE id = ?', [now, now, id]).changes;
+    if (changed === 0) return null;
+    this.notify();
+    return this.getMessage(id);
+  }
+
+  async recoverMessages(subscriptionId: string, since: number, now: number): Promise<number> {
+    const changed = this.run(
+      'UPDATE messages SET status = 0, retries = 0, manual = 1, next_attempt_at = ?, updated_at = ? WHERE subscription_id = ? AND status = 3 AND created_at >= ?',
+      [now, now, subscriptionId, since],
+    ).changes;
+    if (changed > 0) this.notify();
+    return changed;
+  }
+
+  // Attempts ------------------------------------------------------------------------------------
+
+  async getAttempt(id: string): Promise<Attempt | null> {
+    const r = this.get('SELECT * FROM attempts WHERE id = ?', [id]);
+    return r ? toAttempt(r) : null;
+  }
+
+  async listAttempts(f: AttemptFilter): Promise<Page<Attempt>> {
+    const rows = this.all(
+      `SELECT a.* FROM attempts a ${f.status !== undefined ? 'JOIN messages m ON m.id = a.message_id' : ''} ${where([
+        f.cursor ? 'a.id < @cursor' : false,
+        f.messageId !== undefined && 'a.message_id = @messageId',
+        f.subscriberId !== undefined && 'a.subscriber_id = @subscriberId',
+        f.subscriptionId !== undefined && 'a.subscription_id = @subscriptionId',
+        f.eventType !== undefined && 'a.event_type = @eventType',
+        f.status !== undefined && 'm.status = @status',
+        f.statusCode !== undefined && 'a.status_code = @statusCode',
+        f.since !== undefined && 'a.created_at >= @since',
+        f.until !== undefined && 'a.created_at < @until',
+      ])} ORDER BY a.id DESC LIMIT @limit`,
+      {
+        cursor: f.cursor ?? null,
+        messageId: f.messageId ?? null,
+        subscriberId: f.subscriberId ?? null,
+        subscriptionId: f.subscriptionId ?? null,
+        eventType: f.eventType ?? null,
+        status: f.status !== undefined ? STATUS_NUMBER[f.status] : null,
+        statusCode: f.statusCode ?? null,
+        since: f.since ?? null,
+        until: f.until ?? null,
+        limit: f.limit + 1,
+      },
+    );
+    return page(rows, f.limit, toAttempt);
+  }
+
+  // Delivery ------------------------------------------------------------------------------------
+
+  async claimDue(now: number, limit: number, leaseMarginMs: number): Promise<DeliveryJob[]> {
+    return this.db.transaction(() => {
+      const rows = this.all(
+        `SELECT m.id, m.event_id, m.event_type, m.subscriber_id, m.subscription_id, m.attempts, m.retries, m.manual,
+                e.created_at AS event_created_at, e.data, s.url, s.method, s.headers, s.payload_format, s.secret,
+                s.timeout_seconds, s.retry_schedule, s.enabled AND b.enabled AS enabled
+           FROM messages m
+           JOIN events e ON e.id = m.event_id
+           JOIN subscriptions s ON s.id = m.subscription_id
+           JOIN subscribers b ON b.id = s.subscriber_id
+          WHERE m.status IN (0, 2) AND m.next_attempt_at <= ?
+          ORDER BY m.next_attempt_at LIMIT ?`,
+        [now, limit],
+      );
+      const lease = this.stmt('UPDATE messages SET next_attempt_at = ?, leased = 1 WHERE id = ?');
+      return rows.map((r): DeliveryJob => {
+        const timeoutSeconds = r.timeout_seconds as number;
+        lease.run(now + Math.ceil(timeoutSeconds * 1000) + leaseMarginMs, r.id);
+        return {
+          messageId: r.id as string,
+          eventId: r.event_id as string,
+          eventType: r.event_type as string,
+          eventCreatedAt: r.event_created_at as number,
+          dataJson: r.data as string,
+          subscriberId: r.subscriber_id as string,
+          subscriptionId: r.subscription_id as string,
+          subscriptionEnabled: r.enabled === 1,
+          url: r.url as string,
+          method: r.method as HttpMethod,
+          headers: parse<Record<string, string>>(r.headers) ?? {},
+          payloadFormat: r.payload_format as PayloadFormat,
+          secret: r.secret as string,
+          timeoutSeconds,
+          retrySchedule: parse(r.retry_schedule),
+          attempts: r.attempts as number,
+          retries: r.retries as number,
+          manual: r.manual === 1,
+        };
+      });
+    })();
+  }
+
+  async recordAttempts(outcomes: AttemptOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    const update = this.stmt(
+      `UPDATE messages SET status = ?, attempts = ?, retries = ?, next_attempt_at = ?, manual = 0, leased = 0,
+         last_status_code = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+    );
+    const insert = this.stmt(
+      `INSERT INTO attempts (id, message_id, subscription_id, subscriber_id, event_type, status_code, duration_ms, error,
+         request_headers, response_headers, response_body, trigger, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const disable = this.stmt('UPDATE subscriptions SET enabled = 0, updated_at = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const o of outcomes) {
+        const a = o.attempt;
+        const changed = update.run(
+          STATUS_NUMBER[o.status],
+          o.attempts,
+          o.retries,
+          o.nextAttemptAt,
+          a.statusCode,
+          a.error,
+          a.createdAt,
+          a.messageId,
+        ).changes;
+        if (changed === 0) continue; // the message was deleted while in flight
+        insert.run(
+          a.id,
+          a.messageId,
+          a.subscriptionId,
+          a.subscriberId,
+          a.eventType,
+          a.statusCode,
+          a.durationMs,
+          a.error,
+          JSON.stringify(a.requestHeaders),
+          JSON.stringify(a.responseHeaders),
+          a.responseBody,
+          a.trigger,
+          a.createdAt,
+        );
+        if (o.disableSubscription) disable.run(a.createdAt, a.subscriptionId);
+      }
+    })();
+  }
+
+  async releaseLeases(now: number): Promise<number> {
+    return this.run('UPDATE messages SET next_attempt_at = ?, leased = 0 WHERE leased = 1 AND status IN (0, 2)', [now]).changes;
+  }
+
+  async nextDueAt(): Promise<number | null> {
+    const r = this.get('SELECT min(next_attempt_at) AS at FROM messages WHERE status IN (0, 2)');
+    return (r?.at as number | null | undefined) ?? null;
+  }
+
+  onMessagesCommitted(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // API keys ------------------------------------------------------------------------------------
+
+  async createApiKey(k: ApiKey): Promise<ApiKey> {
+    this.run(
+      `INSERT INTO api_keys (id, name, scope, subscriber_id, hash, created_at, expires_at, revoked_at)
+       VALUES (@id, @name, @scope, @subscriberId, @hash, @createdAt, @expiresAt, @revokedAt)`,
+      { ...k },
+    );
+    return k;
+  }
+
+  async findApiKeyByHash(hash: string): Promise<ApiKey | null> {
+    const r = this.get('SELECT * FROM api_keys WHERE hash = ?', [hash]);
+    return r ? toApiKey(r) : null;
+  }
+
+  async listApiKeys(q: PageQuery): Promise<Page<ApiKey>> {
+    const rows = this.all(`SELECT * FROM api_keys ${where([q.cursor ? 'id < @cursor' : false])} ORDER BY id DESC LIMIT @limit`, {
+      cursor: q.cursor ?? null,
+      limit: q.limit + 1,
+    });
+    return page(rows, q.limit, toApiKey);
+  }
+
+  async revokeApiKey(id: string, now: number): Promise<ApiKey | null> {
+    this.run('UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?', [now, id]);
+    const r = this.get('SELECT * FROM api_keys WHERE id = ?', [id]);
+    return r ? toApiKey(r) : null;
+  }
+
+  async countApiKeys(): Promise<number> {
+    return this.get('SELECT count(*) AS n FROM api_keys')?.n as number;
+  }
+
+  // Statistics ----------------------------------------------------------------------------------
+
+  async subscriptionStats(subscriptionId: string, since: number): Promise<SubscriptionStats> {
+    const messages = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0])) as SubscriptionStats['messages'];
+    for (const r of this.all('SELECT status, count(*) AS n FROM messages WHERE subscription_id = ? AND created_at >= ? GROUP BY status', [
+      subscriptionId,
+      since,
+    ])) {
+      const name = STATUS_NAME[r.status as number];
+      if (name) messages[name] = r.n as number;
+    }
+    const a = this.get(
+      `SELECT count(*) AS n,
+              sum(CASE WHEN status_code BETWEEN 200 AND 299 THEN 1 ELSE 0 END) AS ok,
+              max(CASE WHEN status_code BETWEEN 200 AND 299 THEN created_at END) AS last_ok,
+              max(CASE WHEN status_code IS NULL OR status_code NOT BETWEEN 200 AND 299 THEN created_at END) AS last_fail,
+              avg(duration_ms) AS avg_ms
+         FROM attempts WHERE subscription_id = ? AND created_at >= ?`,
+      [subscriptionId, since],
+    ) as Row;
+    const total = (a.n as number) ?? 0;
+    const ok = (a.ok as number | null) ?? 0;
+    return {
+      messages,
+      attempts: total,
+      attemptsSucceeded: ok,
+      attemptsFailed: total - ok,
+      lastSuccessAt: (a.last_ok as number | null) ?? null,
+      lastFailureAt: (a.last_fail as number | null) ?? null,
+      averageDurationMs: (a.avg_ms as number | null) ?? null,
+    };
+  }
+}

@@ -7,11 +7,11 @@ import pino, { type Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import type { HeraldConfig } from './config/config.js';
 import { ConfigError } from './config/config.js';
-import { generateApiKey, hashApiKey } from './domain/api-keys.js';
-import { newId } from './domain/ids.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { HttpClient } from './delivery/http-client.js';
-import { attemptsTotal, attemptDuration, inflightAttempts } from './observability/metrics.js';
+import { generateApiKey, hashApiKey } from './domain/api-keys.js';
+import { newId } from './domain/ids.js';
+import { attemptDuration, attemptsTotal, inflightAttempts } from './observability/metrics.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 

@@ -51,8 +51,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
-    parseJson(request, body as string, done);
+    const text = body as string; // parseAs: 'string'
+    if (text.trim() === '') return done(null, undefined);
+    parseJson(request, text, done);
   });
 
   if (role !== 'worker') {
@@ -80,6 +81,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', auth.onRequest);
+      // A route without an action could not be authorized: refuse to start rather than guess.
+      v1.addHook('onRoute', (route) => {
+        if (!route.config?.action) throw new Error(`route ${route.method} ${route.url} names no config.action`);
+      });
       await v1.register(eventTypeRoutes, context);
       await v1.register(subscriberRoutes, context);
       await v1.register(subscriptionRoutes, context);

@@ -1,7 +1,8 @@
 // Checks a JSON Schema cannot express, each failing with its own error code: URLs, header names and
 // values, event type names and patterns. Also the small helpers every resource uses.
-import { isEventTypeName, isEventTypePattern } from '../domain/event-types.js';
+
 import { HeraldError } from '../domain/errors.js';
+import { isEventTypeName, isEventTypePattern } from '../domain/event-types.js';
 import { type IdPrefix, isId } from '../domain/ids.js';
 import type { PageQuery } from '../store/store.js';
 import { DEFAULT_PAGE_LIMIT, MAX_URL_LENGTH } from './schemas.js';

@@ -12,7 +12,7 @@ export interface ErrorBody {
 }
 
 /** Fastify error codes and the Herald code each becomes. */
-const FASTIFY_CODES: Record<string, ErrorCode> = {
+export const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
@@ -22,7 +22,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 };
 
 /** Other 4xx statuses fastify (or a plugin) may raise, by status. */
-const STATUS_CODES: Record<number, ErrorCode> = {
+export const STATUS_CODES: Record<number, ErrorCode> = {
   400: 'bad_request',
   401: 'unauthorized',
   403: 'forbidden',
@@ -32,6 +32,8 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   415: 'unsupported_media_type',
   429: 'rate_limited',
 };
+
+const MAX_DETAILS = 20; // validation issues reported; a batch of 1000 bad events need not echo 1000
 
 interface ValidationIssue {
   instancePath?: string;
@@ -50,16 +52,31 @@ export function errorBody(code: ErrorCode, message?: string, details?: unknown):
 function validationDetails(error: FastifyError): { in: string; path: string; message: string }[] {
   const issues = (error.validation ?? []) as ValidationIssue[];
   const where = error.validationContext ?? 'body';
+  // A union of literals reports one `const` issue per branch, then `anyOf`: gather the allowed values.
+  const allowed = new Map<string, unknown[]>();
+  for (const issue of issues) {
+    const value = (issue.params as { allowedValue?: unknown } | undefined)?.allowedValue;
+    if (issue.keyword === 'const' && value !== undefined)
+      allowed.set(issue.instancePath ?? '', [...(allowed.get(issue.instancePath ?? '') ?? []), value]);
+  }
   const seen = new Set<string>();
   const out: { in: string; path: string; message: string }[] = [];
   for (const issue of issues) {
     if (issue.keyword === 'boolean' || issue.keyword === 'const') continue; // explained by a sibling issue
     const path = issue.instancePath ?? '';
-    const message = issue.keyword === 'anyOf' ? 'must be one of the allowed values' : (issue.message ?? 'is invalid');
+    const extra = (issue.params as { additionalProperties?: string[] } | undefined)?.additionalProperties;
+    let message = issue.message ?? 'is invalid';
+    if (issue.keyword === 'anyOf') {
+      const values = allowed.get(path);
+      message = values ? `must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}` : 'does not match any allowed shape';
+    } else if (issue.keyword === 'additionalProperties' && Array.isArray(extra)) {
+      message = `must not have the properties ${extra.join(', ')}`;
+    }
     const key = `${path} ${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push({ in: where, path, message });
+    if (out.length === MAX_DETAILS) break;
   }
   return out;
 }
@@ -91,5 +108,7 @@ export function handleError(error: FastifyError | HeraldError | Error, request: 
 /** Installs the error handler and the 404 for unknown routes. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) => send(reply, errorBody('route_not_found', `No route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`)));
+  app.setNotFoundHandler((request, reply) =>
+    send(reply, errorBody('route_not_found', `No route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`)),
+  );
 }

@@ -210,7 +210,10 @@ export const EventCreate = Type.Object(
 export type EventCreateBody = Static<typeof EventCreate>;
 
 export const MAX_BATCH = 1_000; // events per batch request
-export const EventBatch = Type.Object({ events: Type.Array(EventCreate, { minItems: 1, maxItems: MAX_BATCH }) }, { additionalProperties: false });
+export const EventBatch = Type.Object(
+  { events: Type.Array(EventCreate, { minItems: 1, maxItems: MAX_BATCH }) },
+  { additionalProperties: false },
+);
 
 export const IngestResponse = Type.Object({
   id: Type.String(),

@@ -18,7 +18,14 @@ export type HttpResult =
   | { kind: 'error'; code: DeliveryErrorCode; message: string; durationMs: number };
 
 /** Why no HTTP response was recorded. Stable codes users can filter on. */
-export type DeliveryErrorCode = 'timeout' | 'connection_refused' | 'connection_reset' | 'dns_failure' | 'tls_error' | 'blocked' | 'network_error';
+export type DeliveryErrorCode =
+  | 'timeout'
+  | 'connection_refused'
+  | 'connection_reset'
+  | 'dns_failure'
+  | 'tls_error'
+  | 'blocked'
+  | 'network_error';
 
 export interface HttpClientOptions {
   connectionsPerOrigin: number;
@@ -80,7 +87,13 @@ export class HttpClient {
         signal: controller.signal,
       } as Dispatcher.RequestOptions);
       const body = await readCapped(res.body, this.options.responseBodyCapBytes);
-      return { kind: 'response', statusCode: res.statusCode, headers: flattenHeaders(res.headers), body, durationMs: performance.now() - started };
+      return {
+        kind: 'response',
+        statusCode: res.statusCode,
+        headers: flattenHeaders(res.headers),
+        body,
+        durationMs: performance.now() - started,
+      };
     } catch (err) {
       return { kind: 'error', ...classify(err, controller.signal), durationMs: performance.now() - started };
     } finally {

@@ -29,7 +29,12 @@ export function ruleFor(result: HttpResult): Rule {
 }
 
 /** The message's state after `result`, for a job whose retries so far are `job.retries`. */
-export function nextState(job: Pick<DeliveryJob, 'retries' | 'retrySchedule'>, result: HttpResult, settings: RetrySettings, now: number): NextState {
+export function nextState(
+  job: Pick<DeliveryJob, 'retries' | 'retrySchedule'>,
+  result: HttpResult,
+  settings: RetrySettings,
+  now: number,
+): NextState {
   const rule = ruleFor(result);
   if (rule === 'succeed') return { status: 'succeeded', retries: job.retries, nextAttemptAt: null, disableSubscription: false };
   if (rule === 'gone') return { status: 'failed', retries: job.retries, nextAttemptAt: null, disableSubscription: true };

@@ -1,7 +1,8 @@
 // Group commit for ingest: requests arriving while a transaction is written share the next one,
 // and none is acknowledged before its transaction has committed (DESIGN.md §3).
-import { Batcher } from '../util/batcher.js';
+
 import type { IngestRequest, IngestResult, Store } from '../store/store.js';
+import { Batcher } from '../util/batcher.js';
 
 export class GroupCommit {
   private readonly batcher: Batcher<IngestRequest, IngestResult>;

@@ -44,7 +44,7 @@ export class Batcher<T, R> {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
         const results = await this.write(batch.map((w) => w.item));
-        batch.forEach((w, i) => w.resolve(results[i] as R));
+        for (const [i, w] of batch.entries()) w.resolve(results[i] as R);
       } catch (err) {
         for (const w of batch) w.reject(err);
       }

@@ -12,7 +12,10 @@ export interface ReceivedRequest {
 }
 
 /** What to answer: a status, optional headers and body, or a custom handler. */
-export type Reply = number | { status: number; headers?: Record<string, string>; body?: string } | ((res: ServerResponse, req: ReceivedRequest) => void);
+export type Reply =
+  | number
+  | { status: number; headers?: Record<string, string>; body?: string }
+  | ((res: ServerResponse, req: ReceivedRequest) => void);
 
 export class TestReceiver {
   readonly requests: ReceivedRequest[] = [];
@@ -68,7 +71,10 @@ export class TestReceiver {
   waitFor(count: number, timeoutMs = 10_000): Promise<void> {
     if (this.requests.length >= count) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`receiver got ${this.requests.length}/${count} requests in ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`receiver got ${this.requests.length}/${count} requests in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.waiters.push({
         count,
         resolve: () => {
@@ -86,7 +92,11 @@ export class TestReceiver {
 }
 
 /** Polls `check` every 20 ms until it returns a truthy value or `timeoutMs` passes. */
-export async function eventually<T>(check: () => Promise<T | null | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

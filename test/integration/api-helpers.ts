@@ -13,7 +13,8 @@ export const ADMIN_KEY = 'test-admin-key-0123456789';
 
 export interface Reply {
   status: number;
-  body: any; // biome-ignore lint/suspicious/noExplicitAny: parsed JSON of whatever shape the test checks
+  // biome-ignore lint/suspicious/noExplicitAny: parsed JSON of whatever shape the test checks
+  body: any;
   headers: Record<string, string | string[] | number | undefined>;
   text: string;
 }

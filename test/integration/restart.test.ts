@@ -51,7 +51,10 @@ async function api(base: string, method: string, path: string, body?: unknown) {
 async function setup(base: string, receiverUrl: string): Promise<void> {
   assert.equal((await api(base, 'POST', '/v1/event-types', { name: 'stock.changed', description: 'Stock level changed' })).status, 201);
   const sbr = await api(base, 'POST', '/v1/subscribers', { name: 'warehouse' });
-  const sub = await api(base, 'POST', `/v1/subscribers/${sbr.body.id}/subscriptions`, { url: `${receiverUrl}/hook`, eventTypes: ['stock.*'] });
+  const sub = await api(base, 'POST', `/v1/subscribers/${sbr.body.id}/subscriptions`, {
+    url: `${receiverUrl}/hook`,
+    eventTypes: ['stock.*'],
+  });
   assert.equal(sub.status, 201);
 }
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { nextState } from '../../src/delivery/outcome.js';
 import { patternMatches, patternsMatching } from '../../src/domain/event-types.js';
 import { parseRetryAfter, RETRY_AFTER_MAX_SECONDS, retryDelaySeconds, withJitter } from '../../src/domain/retry-policy.js';
-import { nextState } from '../../src/delivery/outcome.js';
 
 const jiwa = { retryInterval: 1, maxRetries: 6 };
 
@@ -16,12 +16,21 @@ describe('retry policy', () => {
   });
 
   it('uses a subscription schedule instead when given', () => {
-    assert.deepEqual([0, 1, 2].map((n) => retryDelaySeconds(n, [5, 30], jiwa)), [5, 30, null]);
+    assert.deepEqual(
+      [0, 1, 2].map((n) => retryDelaySeconds(n, [5, 30], jiwa)),
+      [5, 30, null],
+    );
   });
 
   it('adds at most ±10 % jitter', () => {
-    assert.equal(withJitter(1000, () => 0), 900);
-    assert.equal(withJitter(1000, () => 1), 1100);
+    assert.equal(
+      withJitter(1000, () => 0),
+      900,
+    );
+    assert.equal(
+      withJitter(1000, () => 1),
+      1100,
+    );
   });
 
   it('reads Retry-After as seconds or an HTTP date, bounded', () => {
@@ -41,7 +50,12 @@ describe('attempt outcomes', () => {
 
   it('2xx succeeds, 410 fails and disables, 3xx and 5xx retry', () => {
     assert.equal(nextState(job, response(204), jiwa, 0).status, 'succeeded');
-    assert.deepEqual(nextState(job, response(410), jiwa, 0), { status: 'failed', retries: 0, nextAttemptAt: null, disableSubscription: true });
+    assert.deepEqual(nextState(job, response(410), jiwa, 0), {
+      status: 'failed',
+      retries: 0,
+      nextAttemptAt: null,
+      disableSubscription: true,
+    });
     assert.equal(nextState(job, response(302), jiwa, 0).status, 'retrying');
     const retry = nextState(job, response(500), jiwa, 0);
     assert.equal(retry.retries, 1);

@@ -33,7 +33,12 @@ export const eventTypeRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app
     '/event-types',
     {
       config: { action: 'event-types.read' },
-      schema: { tags, summary: 'List event types by name', querystring: PageQuery, response: { 200: Page(EventTypeSchema), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'List event types by name',
+        querystring: PageQuery,
+        response: { 200: Page(EventTypeSchema), ...errorResponses },
+      },
     },
     async (request) => {
       const result = await store.listEventTypes(page(request.query));
@@ -75,7 +80,12 @@ export const eventTypeRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app
     '/event-types/:name',
     {
       config: { action: 'event-types.write' },
-      schema: { tags, summary: 'Remove an event type from the catalogue', params: NameParams, response: { 204: NoContent, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Remove an event type from the catalogue',
+        params: NameParams,
+        response: { 204: NoContent, ...errorResponses },
+      },
     },
     async (request, reply) => {
       if (!(await store.deleteEventType(request.params.name))) throw new HeraldError('not_found');

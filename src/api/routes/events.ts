@@ -4,8 +4,8 @@
 // in request order, with the same result a single request would have had, or that error.
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { isEventTypeName } from '../../domain/event-types.js';
 import { HeraldError } from '../../domain/errors.js';
+import { isEventTypeName } from '../../domain/event-types.js';
 import type { HeraldEvent } from '../../domain/glossary.js';
 import { isId, newId } from '../../domain/ids.js';
 import { eventsIngested, messagesCreated } from '../../observability/metrics.js';
@@ -144,7 +144,12 @@ export const eventRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { 
     '/events',
     {
       config: { action: 'events.read' },
-      schema: { tags, summary: 'List events, newest first', querystring: EventsQuery, response: { 200: Page(EventSchema), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'List events, newest first',
+        querystring: EventsQuery,
+        response: { 200: Page(EventSchema), ...errorResponses },
+      },
     },
     async (request) => {
       const q = request.query;

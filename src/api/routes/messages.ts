@@ -26,7 +26,12 @@ export const messageRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
     '/messages',
     {
       config: { action: 'messages.read' },
-      schema: { tags, summary: 'List messages, newest first', querystring: MessagesQuery, response: { 200: Page(MessageSchema), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'List messages, newest first',
+        querystring: MessagesQuery,
+        response: { 200: Page(MessageSchema), ...errorResponses },
+      },
     },
     async (request) => {
       const q = request.query;

@@ -46,7 +46,12 @@ export const subscriberRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (ap
     '/subscribers',
     {
       config: { action: 'subscribers.read' },
-      schema: { tags, summary: 'List subscribers, newest first', querystring: PageQuery, response: { 200: Page(SubscriberSchema), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'List subscribers, newest first',
+        querystring: PageQuery,
+        response: { 200: Page(SubscriberSchema), ...errorResponses },
+      },
     },
     async (request) => {
       const own = confinedSubscriber(request);

@@ -125,7 +125,10 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       schema: {
         tags,
         summary: 'List subscriptions, newest first',
-        querystring: Type.Object({ ...pageQuery, subscriberId: Type.Optional(Type.String({ maxLength: 128 })) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { ...pageQuery, subscriberId: Type.Optional(Type.String({ maxLength: 128 })) },
+          { additionalProperties: false },
+        ),
         response: { 200: Page(SubscriptionSchema), ...errorResponses },
       },
     },

@@ -59,7 +59,7 @@ export interface PostgresStoreOptions {
 const NOTIFY_CHANNEL = 'herald_messages';
 const MIGRATION_LOCK_KEY = 0x48_45_52_41; // pg_advisory_xact_lock key: 'HERA' in ASCII, arbitrary but fixed
 const CONNECT_TIMEOUT_SECONDS = 5; // a request during an outage fails fast with 503
-const RELISTEN_DELAY_MS = 1_000; // retry LISTEN this often while the database is away
+const RECONNECT_BACKOFF_MAX_SECONDS = 2; // the driver's default grows to 20 s, delaying LISTEN after an outage
 
 // Errors meaning "the database is not reachable right now", not "the query is wrong".
 const UNAVAILABLE_CODES = new Set([
@@ -358,7 +358,6 @@ export class PostgresStore implements Store {
   private readonly instanceId = randomUUID();
   private readonly listeners = new Set<() => void>();
   private listenState: 'off' | 'starting' | 'on' = 'off';
-  private relistenTimer: NodeJS.Timeout | null = null;
   private wakeScheduled = false;
   private closed = false;
 
@@ -366,6 +365,9 @@ export class PostgresStore implements Store {
     this.sql = postgres(options.url, {
       max: options.poolMax,
       connect_timeout: CONNECT_TIMEOUT_SECONDS,
+      // Seconds before reconnect attempt n; the LISTEN connection uses it too, so after an outage
+      // notifications resume within about this bound of the database coming back.
+      backoff: (attempt: number) => Math.min(0.05 * 2 ** attempt, RECONNECT_BACKOFF_MAX_SECONDS),
       onnotice: () => {}, // "relation already exists, skipping" and the like
       types: {
         // BIGINT epoch milliseconds and count(*) fit a double exactly; read them as numbers.
@@ -415,7 +417,6 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     this.closed = true;
     this.listeners.clear();
-    if (this.relistenTimer) clearTimeout(this.relistenTimer);
     await this.sql.end({ timeout: 5 });
   }
 
@@ -449,7 +450,7 @@ export class PostgresStore implements Store {
       const result = await this.sql`
         INSERT INTO event_types (name, description, schema_json, created_at, updated_at)
         SELECT name, description, schema_json, created_at, updated_at
-        FROM json_to_recordset(${JSON.stringify(rows)}::json)
+        FROM json_to_recordset(${JSON.stringify(rows)}::text::json)
           AS t(name TEXT, description TEXT, schema_json TEXT, created_at BIGINT, updated_at BIGINT)
         ON CONFLICT (name) DO NOTHING`;
       return result.count;
@@ -806,7 +807,7 @@ export class PostgresStore implements Store {
         // the attempts are inserted only for messages that still exist.
         await tx`
           WITH o AS (
-            SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::json) AS o(
+            SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::text::json) AS o(
               id TEXT, message_id TEXT, subscription_id TEXT, subscriber_id TEXT, event_type TEXT, status_code INTEGER,
               duration_ms INTEGER, error TEXT, request_headers_json TEXT, response_headers_json TEXT, response_body TEXT,
               trigger TEXT, created_at BIGINT, status SMALLINT, attempts INTEGER, retries INTEGER, next_attempt_at BIGINT)
@@ -849,23 +850,25 @@ export class PostgresStore implements Store {
 
   onMessagesCommitted(listener: () => void): () => void {
     this.listeners.add(listener);
-    if (this.listenState === 'off') void this.listen();
+    this.listen();
     return () => {
       this.listeners.delete(listener);
     };
   }
 
   /**
-   * LISTENs on the notification channel. The driver re-issues LISTEN when its listen connection
-   * closes, but gives up silently if the database is still down at that moment; so a failed
-   * (re)subscription is retried here on a timer until it succeeds or the store is closed. Each
-   * successful (re)subscription wakes the listeners, since notifications may have been missed.
+   * LISTENs on the notification channel, once per store. The driver keeps the LISTEN alive by
+   * itself: when its listen connection closes it reconnects with backoff and re-issues LISTEN for
+   * every listener until the database answers, and that includes a first LISTEN made while the
+   * database is down (both checked in test/store/postgres.test.ts). Calling `listen` again on a
+   * failure would register the callback twice, so a rejection is only noted. Each successful
+   * (re)subscription wakes the listeners, since notifications may have been missed meanwhile.
    */
-  private async listen(): Promise<void> {
-    if (this.closed) return;
+  private listen(): void {
+    if (this.closed || this.listenState !== 'off') return;
     this.listenState = 'starting';
-    try {
-      await this.sql.listen(
+    this.sql
+      .listen(
         NOTIFY_CHANNEL,
         (payload) => {
           if (payload !== this.instanceId) this.wake();
@@ -874,15 +877,10 @@ export class PostgresStore implements Store {
           this.listenState = 'on';
           this.wake();
         },
-      );
-    } catch {
-      if (this.closed) return;
-      this.relistenTimer = setTimeout(() => {
-        this.relistenTimer = null;
-        void this.listen();
-      }, RELISTEN_DELAY_MS);
-      this.relistenTimer.unref();
-    }
+      )
+      .catch(() => {
+        // The database is away; the driver subscribes when it is back.
+      });
   }
 
   /** Calls the listeners once on the next turn, however many commits asked for it meanwhile. */
@@ -958,9 +956,7 @@ export class PostgresStore implements Store {
         SELECT status, count(*) AS n FROM messages
         WHERE subscription_id = ${subscriptionId} AND created_at >= ${since}
         GROUP BY status`;
-      const [a] = await this.sql<
-        { total: number; ok: number; last_ok: number | null; last_fail: number | null; avg_ms: number | null }[]
-      >`
+      const [a] = await this.sql<{ total: number; ok: number; last_ok: number | null; last_fail: number | null; avg_ms: number | null }[]>`
         SELECT count(*) AS total,
                count(*) FILTER (WHERE status_code BETWEEN 200 AND 299) AS ok,
                max(created_at) FILTER (WHERE status_code BETWEEN 200 AND 299) AS last_ok,
@@ -1026,7 +1022,9 @@ async function ingestInTransaction(tx: postgres.TransactionSql, requests: Ingest
       WHERE e.idempotency_key IS NOT NULL`;
     for (const row of known) seen.set(`${row.subscriber_id ?? ''}\u0000${row.idempotency_key ?? ''}`, row);
   }
-  const knownTypes = new Set((await tx<{ name: string }[]>`SELECT name FROM event_types WHERE name = ANY(${types}::text[])`).map((r) => r.name));
+  const knownTypes = new Set(
+    (await tx<{ name: string }[]>`SELECT name FROM event_types WHERE name = ANY(${types}::text[])`).map((r) => r.name),
+  );
   const knownSubscribers =
     subscriberIds.length === 0
       ? new Set<string>()
@@ -1067,7 +1065,9 @@ async function ingestInTransaction(tx: postgres.TransactionSql, requests: Ingest
       const inBatch = batchKeys.get(scope);
       if (inBatch) {
         results.push(
-          inBatch.hash === requestHash ? { status: 'replayed', event: inBatch.event, messages: inBatch.messages } : { status: 'idempotency_conflict' },
+          inBatch.hash === requestHash
+            ? { status: 'replayed', event: inBatch.event, messages: inBatch.messages }
+            : { status: 'idempotency_conflict' },
         );
         continue;
       }
@@ -1116,7 +1116,7 @@ async function ingestInTransaction(tx: postgres.TransactionSql, requests: Ingest
   const inserted = await tx<{ id: string }[]>`
     INSERT INTO events (id, type, data_json, idempotency_key, request_hash, subscriber_id, channels, message_count, created_at)
     SELECT id, type, data_json, idempotency_key, request_hash, subscriber_id, channels, message_count, created_at
-    FROM json_to_recordset(${JSON.stringify(eventRows)}::json) AS t(
+    FROM json_to_recordset(${JSON.stringify(eventRows)}::text::json) AS t(
       id TEXT, type TEXT, data_json TEXT, idempotency_key TEXT, request_hash TEXT, subscriber_id TEXT, channels TEXT[],
       message_count INTEGER, created_at BIGINT)
     ON CONFLICT DO NOTHING
@@ -1137,7 +1137,8 @@ async function ingestInTransaction(tx: postgres.TransactionSql, requests: Ingest
     const winnerByScope = new Map(winners.map((w) => [`${w.subscriber_id ?? ''}\u0000${w.idempotency_key ?? ''}`, w]));
     requests.forEach(({ event, requestHash }, i) => {
       const current = results[i];
-      if (event.idempotencyKey === null || !current || current.status === 'unknown_event_type' || current.status === 'unknown_subscriber') return;
+      if (event.idempotencyKey === null || !current || current.status === 'unknown_event_type' || current.status === 'unknown_subscriber')
+        return;
       const winner = winnerByScope.get(scopeOf(event));
       if (!winner) return;
       results[i] =
@@ -1150,7 +1151,7 @@ async function ingestInTransaction(tx: postgres.TransactionSql, requests: Ingest
     await tx`
       INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, created_at, updated_at)
       SELECT id, event_id, event_type, subscriber_id, subscription_id, 0, at, at, at
-      FROM json_to_recordset(${JSON.stringify(rows)}::json) AS t(
+      FROM json_to_recordset(${JSON.stringify(rows)}::text::json) AS t(
         id TEXT, event_id TEXT, event_type TEXT, subscriber_id TEXT, subscription_id TEXT, at BIGINT)`;
     await tx`SELECT pg_notify(${NOTIFY_CHANNEL}, ${instanceId})`;
   }

@@ -1,0 +1,198 @@
+// End-to-end benchmark (DESIGN.md §10). Starts the nginx receiver from ../shared/bench, measures the
+// ceiling (raw undici → nginx) in the same run, then starts Herald as its own process(es) and:
+//   1. throughput: ingests N events through the batch API, fanned out to one subscription on the
+//      receiver, and times until every message is `succeeded` with its attempt recorded;
+//   2. latency: single-event POST /v1/events at a fixed rate, p50/p99.
+// Prints one JSON line of results. Usage:
+//   npm run bench -- [--db sqlite|postgres] [--events 20000] [--workers 0] [--rate 1000] [--seconds 5]
+// --workers N (PostgreSQL only) runs one `api` process and N `worker` processes instead of one `all`.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Pool } from 'undici';
+
+const ROOT = new URL('../', import.meta.url).pathname;
+const SHARED_BENCH = join(ROOT, '../shared/bench');
+const ADMIN_KEY = 'bench-admin-key-0123456789';
+const RECEIVER_PORT = Number(process.env.RECEIVER_PORT ?? 18080);
+
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string', default: 'sqlite' },
+    events: { type: 'string', default: '20000' },
+    workers: { type: 'string', default: '0' },
+    rate: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '5' },
+    batch: { type: 'string', default: '500' },
+    'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432' },
+  },
+});
+const totalEvents = Number(values.events);
+const workers = Number(values.workers);
+const batchSize = Number(values.batch);
+
+function sh(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+}
+
+async function databaseUrl(dir: string): Promise<string> {
+  if (values.db === 'sqlite') return `sqlite:${join(dir, 'bench.db')}`;
+  const admin = values['pg-url'] as string;
+  const name = `herald_bench_${Date.now()}`;
+  sh('psql', [`${admin}/postgres`, '-qc', `CREATE DATABASE ${name}`]);
+  return `${admin}/${name}`;
+}
+
+interface Proc {
+  proc: ChildProcess;
+  url: string;
+}
+
+function startHerald(db: string, role: string, extraEnv: Record<string, string> = {}): Promise<Proc> {
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const proc = spawn(
+    process.execPath,
+    [...profile, 'dist/cli/main.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--db', db, '--role', role],
+    {
+      cwd: ROOT,
+      env: { ...process.env, HERALD_ADMIN_KEY: ADMIN_KEY, HERALD_LOG_LEVEL: 'info', ...extraEnv },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
+      if (m) resolve({ proc, url: m[1]! });
+    });
+    proc.on('exit', (code) => reject(new Error(`herald (${role}) exited with ${code}: ${out}`)));
+  });
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function main(): Promise<void> {
+  sh('npm', ['run', '--silent', 'build']);
+  const pidFile = sh('bash', [join(SHARED_BENCH, 'receiver.sh')])
+    .split('\n')
+    .pop()!;
+  const dir = mkdtempSync(join(tmpdir(), 'herald-bench-'));
+  const procs: Proc[] = [];
+  try {
+    const ceiling = JSON.parse(sh(process.execPath, [join(SHARED_BENCH, 'ceiling.mjs')])) as { ceiling_rps: number };
+    const db = await databaseUrl(dir);
+    if (workers > 0) {
+      procs.push(await startHerald(db, 'api'));
+      for (let i = 0; i < workers; i++) procs.push(await startHerald(db, 'worker'));
+    } else {
+      procs.push(await startHerald(db, 'all'));
+    }
+    const api = new Pool(procs[0]!.url, { connections: 16 });
+    const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
+      const res = await api.request({
+        method,
+        path,
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.body.text();
+      if (res.statusCode >= 300) throw new Error(`${method} ${path} → ${res.statusCode} ${text}`);
+      return JSON.parse(text) as Record<string, unknown>;
+    };
+
+    await call('POST', '/v1/event-types', { name: 'salesorder.created', description: 'A sales order was created' });
+    const sbr = await call('POST', '/v1/subscribers', { name: 'bench' });
+    const sub = await call('POST', `/v1/subscribers/${sbr.id}/subscriptions`, {
+      url: `http://127.0.0.1:${RECEIVER_PORT}/hook`,
+      eventTypes: ['salesorder.created'],
+    });
+    const data = { id: 123, total: 456.7, lines: Array.from({ length: 5 }, (_, i) => ({ sku: `SKU${i}`, qty: i })) };
+
+    // 1. Throughput: ingest everything through the batch endpoint, time until all are delivered.
+    const t0 = performance.now();
+    const batches: Promise<unknown>[] = [];
+    for (let i = 0; i < totalEvents; i += batchSize) {
+      const events = Array.from({ length: Math.min(batchSize, totalEvents - i) }, () => ({ type: 'salesorder.created', data }));
+      batches.push(call('POST', '/v1/events/batch', { events }));
+      if (batches.length >= 4) await batches.shift();
+    }
+    await Promise.all(batches);
+    const ingestSeconds = (performance.now() - t0) / 1000;
+    const deadline = Date.now() + 300_000; // 5 minutes at most
+    let stats: { messages: Record<string, number>; attempts: number } = { messages: {}, attempts: 0 };
+    while (Date.now() < deadline) {
+      stats = (await call('GET', `/v1/subscriptions/${sub.id}/stats?since=1970-01-01T00:00:00.000Z`)) as typeof stats;
+      if ((stats.messages.succeeded ?? 0) >= totalEvents && stats.attempts >= totalEvents) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const delivered = stats.messages.succeeded ?? 0;
+    const deliveriesPerSecond = Math.round(delivered / seconds);
+
+    // 2. Latency: single-event requests at a fixed rate.
+    const rate = Number(values.rate);
+    const latencySeconds = Number(values.seconds);
+    const latencies: number[] = [];
+    const inflight: Promise<void>[] = [];
+    const start = performance.now();
+    for (let i = 0; i < rate * latencySeconds; i++) {
+      const due = start + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const sent = performance.now();
+      inflight.push(
+        call('POST', '/v1/events', { type: 'salesorder.created', data }).then(() => void latencies.push(performance.now() - sent)),
+      );
+    }
+    await Promise.all(inflight);
+    latencies.sort((a, b) => a - b);
+    const achievedRate = Math.round(latencies.length / ((performance.now() - start) / 1000));
+
+    console.log(
+      JSON.stringify({
+        db: values.db,
+        topology: workers > 0 ? `1 api + ${workers} worker` : '1 all',
+        events: totalEvents,
+        delivered,
+        attempts_recorded: stats.attempts,
+        seconds: Number(seconds.toFixed(2)),
+        ingest_seconds: Number(ingestSeconds.toFixed(2)),
+        deliveries_per_second: deliveriesPerSecond,
+        ceiling_rps: ceiling.ceiling_rps,
+        ceiling_ratio: Number((deliveriesPerSecond / ceiling.ceiling_rps).toFixed(3)),
+        single_ingest_rate: achievedRate,
+        single_ingest_p50_ms: Number(percentile(latencies, 50).toFixed(2)),
+        single_ingest_p99_ms: Number(percentile(latencies, 99).toFixed(2)),
+        peak_rss_mb: procs.map((p) => peakRssMb(p.proc.pid!)),
+      }),
+    );
+    await api.close();
+  } finally {
+    await Promise.all(
+      procs.map((p) => {
+        const exited = new Promise((resolve) => p.proc.once('exit', resolve));
+        p.proc.kill('SIGTERM');
+        return exited;
+      }),
+    );
+    try {
+      process.kill(Number(readFileSync(pidFile, 'utf8').trim()));
+    } catch {
+      // receiver already gone
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,264 @@
+// The store contract on PostgreSQL, plus what only PostgreSQL has: migrations racing between
+// processes, notifications across stores, and recovery from lost connections. One database per
+// file (dropped at the end), one schema per test. Under CI=true an unreachable server fails.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { HeraldError } from '../../src/domain/errors.js';
+import type { HeraldEvent } from '../../src/domain/glossary.js';
+import { newId } from '../../src/domain/ids.js';
+import { pgAdminQuery } from '../../src/store/postgres/admin.js';
+import { MIGRATIONS } from '../../src/store/postgres/migrations/index.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import type { Store } from '../../src/store/store.js';
+import { createTestDatabase, createTestSchema, requirePostgres, type TestDatabase } from '../helpers/postgres.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
+import { storeContract } from './contract.js';
+
+const POOL_MAX = 4; // connections per store in tests
+const RECOVERY_MS = 10_000; // bound on waiting for a store to come back
+const NOTIFY_MS = 3_000; // bound on waiting for a notification
+
+const skipReason = await requirePostgres();
+
+if (skipReason !== null) {
+  describe('postgres store', () => {
+    it('needs PostgreSQL', { skip: skipReason }, () => {});
+  });
+} else {
+  const db: TestDatabase = await createTestDatabase();
+  after(async () => {
+    await db.drop();
+  });
+
+  /** A fresh schema in the file's database and a store on it (not migrated). */
+  async function freshStore(
+    urlFor: (url: string) => string = (u) => u,
+  ): Promise<{ store: PostgresStore; url: string; cleanup: () => Promise<void> }> {
+    const schema = await createTestSchema(db.url);
+    const store = new PostgresStore({ url: urlFor(schema.url), poolMax: POOL_MAX });
+    return {
+      store,
+      url: schema.url,
+      // The schema goes with the database at the end of the file; dropping it here costs ~50 ms a test.
+      cleanup: () => store.close(),
+    };
+  }
+
+  storeContract('postgres', freshStore);
+
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  /** Retries `op` until it resolves, for at most `ms`. */
+  async function eventually<T>(op: () => Promise<T>, ms: number): Promise<T> {
+    const started = Date.now();
+    let last: unknown;
+    while (Date.now() - started < ms) {
+      try {
+        return await op();
+      } catch (err) {
+        last = err;
+        await sleep(100);
+      }
+    }
+    throw last;
+  }
+
+  function waitForCalls(counter: () => number, atLeast: number, ms: number): Promise<void> {
+    return eventually(async () => {
+      if (counter() < atLeast) throw new Error(`expected ${atLeast} notification(s), got ${counter()}`);
+    }, ms);
+  }
+
+  async function seed(store: Store): Promise<void> {
+    const at = Date.now();
+    await store.createEventType({ name: 'order.created', description: 'd', schema: null, createdAt: at, updatedAt: at });
+    const subscriber = await store.createSubscriber({
+      id: newId('sbr'),
+      name: 's',
+      enabled: true,
+      metadata: null,
+      createdAt: at,
+      updatedAt: at,
+    });
+    await store.createSubscription({
+      id: newId('sub'),
+      subscriberId: subscriber.id,
+      name: null,
+      description: null,
+      url: 'https://r.example/',
+      method: 'POST',
+      eventTypes: ['*'],
+      channels: null,
+      headers: {},
+      payloadFormat: 'standard',
+      retrySchedule: null,
+      timeoutSeconds: 30,
+      enabled: true,
+      secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      createdAt: at,
+      updatedAt: at,
+    });
+  }
+
+  const event = (): HeraldEvent => ({
+    id: newId('evt'),
+    type: 'order.created',
+    dataJson: '{}',
+    idempotencyKey: null,
+    subscriberId: null,
+    channels: null,
+    createdAt: Date.now(),
+  });
+
+  describe('postgres store specifics', () => {
+    it('migrates exactly once when several processes start at once', async () => {
+      const first = await freshStore();
+      const others = Array.from({ length: 4 }, () => new PostgresStore({ url: first.url, poolMax: 1 }));
+      try {
+        await Promise.all([first.store, ...others].map((s) => s.migrate()));
+        const schema = new URL(first.url).searchParams.get('search_path');
+        const ledger = await pgAdminQuery<{ version: number }>(db.url, `SELECT version FROM ${schema}.herald_migrations ORDER BY version`);
+        assert.deepEqual(
+          ledger.map((r) => r.version),
+          MIGRATIONS.map((m) => m.version),
+        );
+      } finally {
+        await Promise.all(others.map((s) => s.close()));
+        await first.cleanup();
+      }
+    });
+
+    it('wakes listeners of another store (another process) when messages are committed', async () => {
+      const a = await freshStore();
+      const b = new PostgresStore({ url: a.url, poolMax: 1 });
+      try {
+        await a.store.migrate();
+        await seed(a.store);
+        let calls = 0;
+        b.onMessagesCommitted(() => {
+          calls++;
+        });
+        await sleep(200); // LISTEN is issued asynchronously
+        const base = calls;
+        const [result] = await a.store.ingest([{ event: event(), requestHash: null }]);
+        assert.equal(result?.status, 'created');
+        await waitForCalls(() => calls, base + 1, NOTIFY_MS);
+      } finally {
+        await b.close();
+        await a.cleanup();
+      }
+    });
+
+    it('answers store_unavailable while the database is unreachable, and recovers by itself, LISTEN included', async () => {
+      const proxy = await TcpProxy.start('127.0.0.1', Number(new URL(db.url).port || 5432));
+      const direct = await freshStore();
+      const viaProxy = new PostgresStore({ url: withHost(direct.url, proxy.port), poolMax: 2 });
+      try {
+        await direct.store.migrate();
+        await seed(direct.store);
+        await viaProxy.ping();
+        let calls = 0;
+        viaProxy.onMessagesCommitted(() => {
+          calls++;
+        });
+        await sleep(200);
+
+        await proxy.stop();
+        const isUnavailable = (err: unknown) => err instanceof HeraldError && err.code === 'store_unavailable';
+        await assert.rejects(viaProxy.ping(), isUnavailable);
+        const lost = event();
+        await assert.rejects(viaProxy.ingest([{ event: lost, requestHash: null }]), isUnavailable);
+        await assert.rejects(viaProxy.claimDue(Date.now(), 10, 1_000), isUnavailable);
+        assert.equal(await direct.store.getEvent(lost.id), null, 'a failed ingest committed nothing');
+        await sleep(1_500); // long enough for the listener's own reconnect attempt to fail too
+
+        await proxy.resume();
+        await eventually(() => viaProxy.ping(), RECOVERY_MS);
+        const [result] = await viaProxy.ingest([{ event: event(), requestHash: null }]);
+        assert.equal(result?.status, 'created');
+        // Notifications from another process reach the recovered store again.
+        await eventually(async () => {
+          const before = calls;
+          await direct.store.ingest([{ event: event(), requestHash: null }]);
+          await waitForCalls(() => calls, before + 1, 1_000);
+        }, RECOVERY_MS);
+      } finally {
+        await viaProxy.close();
+        await proxy.close();
+        await direct.cleanup();
+      }
+    });
+
+    it('starts receiving notifications once the database is back when it began listening during an outage', async () => {
+      const proxy = await TcpProxy.start('127.0.0.1', Number(new URL(db.url).port || 5432));
+      const direct = await freshStore();
+      const viaProxy = new PostgresStore({ url: withHost(direct.url, proxy.port), poolMax: 1 });
+      try {
+        await direct.store.migrate();
+        await seed(direct.store);
+        await proxy.stop();
+        let calls = 0;
+        viaProxy.onMessagesCommitted(() => {
+          calls++;
+        });
+        await sleep(1_000);
+        await proxy.resume();
+        await eventually(async () => {
+          const before = calls;
+          await direct.store.ingest([{ event: event(), requestHash: null }]);
+          await waitForCalls(() => calls, before + 1, 1_000);
+        }, RECOVERY_MS);
+      } finally {
+        await viaProxy.close();
+        await proxy.close();
+        await direct.cleanup();
+      }
+    });
+
+    it('recovers when its connections are terminated (pg_terminate_backend)', async () => {
+      const appName = `herald_fault_${newId('ses').slice(-8).toLowerCase()}`;
+      const s = await freshStore((u) => withParam(u, 'application_name', appName));
+      const other = new PostgresStore({ url: s.url, poolMax: 1 });
+      try {
+        await s.store.migrate();
+        await seed(s.store);
+        let calls = 0;
+        s.store.onMessagesCommitted(() => {
+          calls++;
+        });
+        await sleep(200);
+        const killed = await pgAdminQuery<{ ok: boolean }>(
+          db.url,
+          `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = '${appName}'`,
+        );
+        assert.ok(killed.length >= 2, 'the pool and the LISTEN connection were terminated');
+        await eventually(() => s.store.ping(), RECOVERY_MS);
+        await eventually(async () => {
+          const [r] = await s.store.ingest([{ event: event(), requestHash: null }]);
+          assert.equal(r?.status, 'created');
+        }, RECOVERY_MS);
+        await eventually(async () => {
+          const before = calls;
+          await other.ingest([{ event: event(), requestHash: null }]);
+          await waitForCalls(() => calls, before + 1, 1_000);
+        }, RECOVERY_MS);
+      } finally {
+        await other.close();
+        await s.cleanup();
+      }
+    });
+  });
+}
+
+function withHost(url: string, port: number): string {
+  const u = new URL(url);
+  u.hostname = '127.0.0.1';
+  u.port = String(port);
+  return u.toString();
+}
+
+function withParam(url: string, key: string, value: string): string {
+  const u = new URL(url);
+  u.searchParams.set(key, value);
+  return u.toString();
+}

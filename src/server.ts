@@ -5,13 +5,16 @@
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './api/app.js';
+import { prepareJiwa } from './api/jiwa/startup.js';
 import type { HeraldConfig } from './config/config.js';
 import { ConfigError } from './config/config.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { HttpClient } from './delivery/http-client.js';
+import { deliveryConnector } from './delivery/ssrf.js';
 import { generateApiKey, hashApiKey } from './domain/api-keys.js';
 import { newId } from './domain/ids.js';
-import { attemptDuration, attemptsTotal, inflightAttempts } from './observability/metrics.js';
+import { attemptDuration, attemptsRecorded, attemptsTotal, inflightSource } from './observability/metrics.js';
+import { protectSecrets } from './security/protect.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 
@@ -44,17 +47,32 @@ export async function ensureAdminKey(config: HeraldConfig, store: Store): Promis
     createdAt: now,
     expiresAt: null,
     revokedAt: null,
+    allowedIps: null,
+    rateLimit: null,
   });
   return key;
 }
 
-export async function startHerald(config: HeraldConfig, logger: Logger = pino({ level: config.logLevel })): Promise<RunningHerald> {
-  const store = await openStore(config.databaseUrl, { poolMax: config.pgPoolMax });
+/** The SSRF-guarded connector of the dispatcher (src/delivery/ssrf.ts); a bad HERALD_CA_FILE stops the start. */
+function guardedDelivery(config: HeraldConfig): ReturnType<typeof deliveryConnector> {
   try {
-    checkConfig(config, store);
-    await store.migrate();
+    return deliveryConnector(config);
   } catch (err) {
-    await store.close();
+    throw new ConfigError((err as Error).message);
+  }
+}
+
+export async function startHerald(config: HeraldConfig, logger: Logger = pino({ level: config.logLevel })): Promise<RunningHerald> {
+  const connect = config.role === 'api' ? undefined : guardedDelivery(config); // before anything is opened
+  const raw = await openStore(config.databaseUrl, { poolMax: config.pgPoolMax });
+  let store: Store;
+  try {
+    checkConfig(config, raw);
+    await raw.migrate();
+    // From here on credentials are sealed at rest (src/security/); `store` seals and opens them.
+    store = await protectSecrets(config, raw, logger);
+  } catch (err) {
+    await raw.close();
     throw err;
   }
   const generated = await ensureAdminKey(config, store);
@@ -62,12 +80,20 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
     // Printed once, on stdout, like Jiwa's generated WebhooksClientKey: only its hash is kept.
     process.stdout.write(`\n  Herald admin API key (shown once, store it now):\n\n    ${generated}\n\n`);
   }
+  const clientKey = await prepareJiwa(config, store);
+  if (clientKey) {
+    process.stdout.write(`\n  Herald WebhooksClientKey, ingest only (shown once, store it now):\n\n    ${clientKey}\n\n`);
+  }
 
   const app = await buildApp({ store, config, role: config.role });
   let dispatcher: Dispatcher | null = null;
   let client: HttpClient | null = null;
   if (config.role !== 'api') {
-    client = new HttpClient({ connectionsPerOrigin: config.connectionsPerOrigin, responseBodyCapBytes: config.responseBodyCapBytes });
+    client = new HttpClient({
+      connectionsPerOrigin: config.connectionsPerOrigin,
+      responseBodyCapBytes: config.responseBodyCapBytes,
+      connect,
+    });
     dispatcher = new Dispatcher(
       store,
       client,
@@ -85,9 +111,11 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
           attemptsTotal.inc({ outcome: o.status === 'succeeded' ? 'succeeded' : 'failed' });
           attemptDuration.observe(o.attempt.durationMs / 1000);
         },
-        onInflight: (n) => inflightAttempts.set(n),
+        onRecorded: (outcomes) => attemptsRecorded.inc(outcomes.length),
       },
     );
+    const running = dispatcher;
+    inflightSource.read = () => running.inFlight;
     await dispatcher.start();
   }
   const url = await app.listen({ port: config.port, host: config.host });

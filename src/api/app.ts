@@ -10,17 +10,25 @@ import swaggerUi from '@fastify/swagger-ui';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { HeraldConfig } from '../config/config.js';
+import { HeraldError } from '../domain/errors.js';
 import { GroupCommit } from '../ingest/group-commit.js';
 import type { Store } from '../store/store.js';
+import { installAudit } from './audit.js';
 import { createAuthenticator } from './auth.js';
 import type { ApiContext } from './context.js';
 import { installErrorHandling } from './errors.js';
+import { jiwaRoutes } from './jiwa/routes.js';
+import { exceedsDepth, MAX_JSON_DEPTH } from './json-limits.js';
+import { installRateLimit } from './rate-limit.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
 import { attemptRoutes } from './routes/attempts.js';
+import { auditLogRoutes } from './routes/audit-log.js';
 import { eventTypeRoutes } from './routes/event-types.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { subscriberRoutes } from './routes/subscribers.js';
+import { subscriptionActionRoutes } from './routes/subscription-actions.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 
 export type Role = 'all' | 'api' | 'worker';
@@ -41,6 +49,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: { level: config.logLevel },
     bodyLimit: config.payloadLimitBytes,
     logController: new LogController({ disableRequestLogging: true }),
+    // The caller's address (per-key IP allow-lists, the audit log) is the socket's peer, unless the
+    // operator names the reverse proxies whose X-Forwarded-For may be believed.
+    trustProxy: config.trustProxy ?? false,
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -53,6 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string; // parseAs: 'string'
     if (text.trim() === '') return done(null, undefined);
+    if (exceedsDepth(text)) return done(new HeraldError('json_too_deep', `JSON bodies nest at most ${MAX_JSON_DEPTH} levels`), undefined);
     parseJson(request, text, done);
   });
 
@@ -65,11 +77,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           version: API_VERSION,
           description: 'Self-hosted webhook delivery: events in, signed and retried HTTP deliveries out.',
         },
-        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key' } } },
+        components: {
+          securitySchemes: {
+            bearer: { type: 'http', scheme: 'bearer', description: 'An API key (or, on the Jiwa routes, a /auth session token)' },
+            session: { type: 'apiKey', in: 'cookie', name: 'ss-id', description: 'A /auth session (Jiwa routes)' },
+          },
+        },
         security: [{ bearer: [] }],
       },
     });
-    await app.register(swaggerUi, { routePrefix: '/docs' });
+    // Swagger UI at /docs and, as seed 001's tutorial expects, /swagger-ui: sibling scopes, since
+    // the plugin decorates the instance it is registered on.
+    for (const routePrefix of ['/docs', '/swagger-ui']) await app.register(async (scope) => scope.register(swaggerUi, { routePrefix }));
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   }
 
@@ -85,14 +104,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       v1.addHook('onRoute', (route) => {
         if (!route.config?.action) throw new Error(`route ${route.method} ${route.url} names no config.action`);
       });
+      installAudit(v1, store);
+      await installRateLimit(v1, config);
       await v1.register(eventTypeRoutes, context);
       await v1.register(subscriberRoutes, context);
       await v1.register(subscriptionRoutes, context);
+      await v1.register(subscriptionActionRoutes, context);
       await v1.register(eventRoutes, context);
       await v1.register(messageRoutes, context);
       await v1.register(attemptRoutes, context);
+      await v1.register(apiKeyRoutes, { ...context, auth });
+      await v1.register(auditLogRoutes, context);
     },
     { prefix: '/v1' },
   );
+  await app.register(jiwaRoutes, { ...context, auth }); // seed 001's /Webhooks/... and /auth
   return app as unknown as FastifyInstance;
 }

@@ -1,17 +1,29 @@
 // API keys. Every /v1 request carries `Authorization: Bearer <key>`; only the SHA-256 of a key is
 // ever stored or compared. The admin key from the configuration is checked first (constant-time);
-// any other key is looked up in the store and the answer cached for KEY_CACHE_MS, so ingest does
-// not pay a query per request — which also means a revoked key keeps working for up to that long.
+// any other key is looked up in the store by its hash, the hash compared again in constant time, and
+// the answer cached for KEY_CACHE_MS, so ingest does not pay a query per request. Revoking a key
+// through this process (the API) drops it from this cache at once; other processes sharing a
+// PostgreSQL database, and revocations by the CLI, take effect within KEY_CACHE_MS (5 s). Expiry is
+// checked on every request against the cached key, so it is exact.
+//
+// A key may carry an IP allow-list (CIDRs): the caller's address is `request.ip`, the socket's
+// peer, unless HERALD_TRUST_PROXY names the proxy in front (then fastify takes X-Forwarded-For
+// from it). A key used from elsewhere is refused with 403 ip_not_allowed.
 //
 // What a key may do is a table: each route names its action in `config.action`, and SCOPE_ACTIONS
 // lists the actions of each scope. A `subscriber` key is further confined to its own subscriber:
 // handlers call `confineTo`/`assertVisible`, and another subscriber's records answer 404, exactly
 // as if they did not exist.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { hashApiKey, isActive } from '../domain/api-keys.js';
+import { CONFIGURED_ADMIN_ACTOR } from '../domain/audit.js';
 import { HeraldError } from '../domain/errors.js';
 import type { ApiKey, ApiKeyScope } from '../domain/glossary.js';
+import { IpAllowList } from '../domain/ip-allow-list.js';
 import type { Store } from '../store/store.js';
+
+export { hashApiKey };
 
 export const ACTIONS = [
   'event-types.read',
@@ -27,6 +39,9 @@ export const ACTIONS = [
   'messages.read',
   'messages.write',
   'attempts.read',
+  'api-keys.read',
+  'api-keys.write',
+  'audit-log.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -57,6 +72,10 @@ export interface Principal {
   scope: ApiKeyScope;
   /** Set for `subscriber` keys: the only subscriber this caller can see. */
   subscriberId: string | null;
+  /** The key's own requests-per-second limit; null: the configured default. */
+  rateLimit: number | null;
+  /** Who the audit log names: the key's id, or `admin` for the configured admin key. */
+  actor: string;
 }
 
 declare module 'fastify' {
@@ -69,52 +88,74 @@ declare module 'fastify' {
   }
 }
 
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
-}
-
 const KEY_CACHE_MS = 5_000; // how long a looked-up key (or its absence) is trusted
 const KEY_CACHE_MAX = 10_000; // entries; the cache is emptied when full, bounding memory under a key-guessing flood
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 interface CachedKey {
   key: ApiKey | null;
+  allowList: IpAllowList | null;
   until: number;
 }
 
 export interface Authenticator {
   /** The fastify onRequest hook for /v1. */
   onRequest(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+  /** Drops a key from this process's cache, so a revocation takes effect on the next request. */
+  forget(hash: string): void;
+}
+
+/** Equal hex SHA-256 digests, compared in constant time. */
+function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === 32 && y.length === 32 && timingSafeEqual(x, y);
 }
 
 export function createAuthenticator(store: Store, adminKey: string | null): Authenticator {
-  const adminHash = adminKey === null ? null : Buffer.from(hashApiKey(adminKey), 'hex');
+  const adminHash = adminKey === null ? null : hashApiKey(adminKey);
   const cache = new Map<string, CachedKey>();
 
-  async function lookup(hash: string, now: number): Promise<ApiKey | null> {
+  async function lookup(hash: string, now: number): Promise<CachedKey> {
     const hit = cache.get(hash);
-    if (hit && hit.until > now) return hit.key;
+    if (hit && hit.until > now) return hit;
     const key = await store.findApiKeyByHash(hash);
     if (cache.size >= KEY_CACHE_MAX) cache.clear();
-    cache.set(hash, { key, until: now + KEY_CACHE_MS });
-    return key;
+    const entry = { key, allowList: key?.allowedIps ? new IpAllowList(key.allowedIps) : null, until: now + KEY_CACHE_MS };
+    cache.set(hash, entry);
+    return entry;
   }
 
-  async function authenticate(header: string | undefined): Promise<Principal | null> {
+  async function authenticate(request: FastifyRequest): Promise<Principal | null> {
+    const header = request.headers.authorization;
     const token = header ? BEARER.exec(header)?.[1] : undefined;
     if (!token) return null;
     const hash = hashApiKey(token);
-    if (adminHash && timingSafeEqual(adminHash, Buffer.from(hash, 'hex'))) return { keyId: null, scope: 'admin', subscriberId: null };
+    if (adminHash && sameHash(adminHash, hash)) {
+      return { keyId: null, scope: 'admin', subscriberId: null, rateLimit: null, actor: CONFIGURED_ADMIN_ACTOR };
+    }
     const now = Date.now();
-    const key = await lookup(hash, now);
-    if (!key || key.revokedAt !== null || (key.expiresAt !== null && key.expiresAt <= now)) return null;
+    const { key, allowList } = await lookup(hash, now);
+    // The store found the row by its hash; comparing again in constant time costs nothing and
+    // does not lean on how the database compares strings.
+    if (!key || !sameHash(key.hash, hash) || !isActive(key, now)) return null;
     if (key.scope === 'subscriber' && key.subscriberId === null) return null; // a subscriber key without its subscriber grants nothing
-    return { keyId: key.id, scope: key.scope, subscriberId: key.scope === 'subscriber' ? key.subscriberId : null };
+    if (allowList && !allowList.allows(request.ip)) throw new HeraldError('ip_not_allowed');
+    return {
+      keyId: key.id,
+      scope: key.scope,
+      subscriberId: key.scope === 'subscriber' ? key.subscriberId : null,
+      rateLimit: key.rateLimit,
+      actor: key.id,
+    };
   }
 
   return {
+    forget(hash) {
+      cache.delete(hash);
+    },
     async onRequest(request, reply) {
-      const principal = await authenticate(request.headers.authorization);
+      const principal = await authenticate(request);
       if (!principal) {
         reply.header('www-authenticate', 'Bearer');
         throw new HeraldError('unauthorized');

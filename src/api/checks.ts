@@ -1,6 +1,7 @@
 // Checks a JSON Schema cannot express, each failing with its own error code: URLs, header names and
 // values, event type names and patterns. Also the small helpers every resource uses.
 
+import { checkUrlTarget, type NetworkPolicy, type Resolve } from '../delivery/ssrf.js';
 import { HeraldError } from '../domain/errors.js';
 import { isEventTypeName, isEventTypePattern } from '../domain/event-types.js';
 import { type IdPrefix, isId } from '../domain/ids.js';
@@ -21,7 +22,10 @@ export function page(query: { limit?: number; cursor?: string }): PageQuery {
   return { limit: query.limit ?? DEFAULT_PAGE_LIMIT, cursor: query.cursor ?? null };
 }
 
-/** An absolute http(s) URL of at most MAX_URL_LENGTH characters, returned as given. */
+/**
+ * An absolute http(s) URL of at most MAX_URL_LENGTH characters, without credentials, returned as
+ * given. Says nothing about where it points: checkTargetUrl does that.
+ */
 export function checkUrl(url: string): string {
   if (url.length > MAX_URL_LENGTH) throw new HeraldError('invalid_url', `The URL must be at most ${MAX_URL_LENGTH} characters`);
   let parsed: URL;
@@ -31,6 +35,21 @@ export function checkUrl(url: string): string {
     throw new HeraldError('invalid_url');
   }
   if ((parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.hostname === '') throw new HeraldError('invalid_url');
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new HeraldError('invalid_url', 'The URL must not contain credentials; use a header (Authorization) instead');
+  }
+  return url;
+}
+
+/**
+ * checkUrl, then the SSRF guard (src/delivery/ssrf.ts): 422 url_not_allowed, with the reason, when
+ * the host is or resolves to an address Herald may not call, or is http while https is required.
+ * Every route that stores a subscription URL goes through here.
+ */
+export async function checkTargetUrl(url: string, policy: NetworkPolicy, resolve?: Resolve): Promise<string> {
+  checkUrl(url);
+  const reason = await checkUrlTarget(new URL(url), policy, resolve);
+  if (reason !== null) throw new HeraldError('url_not_allowed', `The URL points to a network Herald may not call: ${reason}`, { reason });
   return url;
 }
 
@@ -53,7 +72,11 @@ export function checkEventTypePatterns(patterns: string[]): string[] {
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/; // RFC 9110 token
-const BAD_VALUE = /[\r\n\0]/;
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/; // RFC 9110 field-value: no CR, LF, NUL or other controls
+export const MAX_HEADERS = 64; // custom headers per subscription
+export const MAX_HEADER_NAME_LENGTH = 256; // characters
+export const MAX_HEADER_VALUE_LENGTH = 8_192; // characters
+export const MAX_HEADERS_SIZE = 16_384; // characters of all names and values together; receivers cap request headers too
 /** Headers Herald sets itself or that would corrupt the request framing. */
 const RESERVED_HEADERS = new Set([
   'host',
@@ -64,18 +87,41 @@ const RESERVED_HEADERS = new Set([
   'keep-alive',
   'te',
   'trailer',
-  'webhook-id',
-  'webhook-timestamp',
-  'webhook-signature',
+  'expect', // undici refuses it: every attempt would fail
 ]);
+/** Standard Webhooks' own headers (webhook-id, -timestamp, -signature, ...): a subscription must not forge them. */
+const RESERVED_PREFIX = 'webhook-';
 
+/** Custom headers of a subscription: valid names and values, none that Herald sets itself, within the caps. */
 export function checkHeaders(headers: Record<string, string>): Record<string, string> {
-  for (const [name, value] of Object.entries(headers)) {
-    if (!TOKEN.test(name)) throw new HeraldError('invalid_header', `"${name.slice(0, 100)}" is not a valid header name`, { header: name });
-    if (RESERVED_HEADERS.has(name.toLowerCase())) {
-      throw new HeraldError('invalid_header', `The ${name} header is set by Herald and cannot be configured`, { header: name });
+  const entries = Object.entries(headers);
+  if (entries.length > MAX_HEADERS) throw new HeraldError('invalid_header', `At most ${MAX_HEADERS} headers`);
+  const seen = new Set<string>();
+  let size = 0;
+  for (const [name, value] of entries) {
+    const details = { header: name.slice(0, MAX_HEADER_NAME_LENGTH) };
+    if (name.length > MAX_HEADER_NAME_LENGTH) {
+      throw new HeraldError('invalid_header', `Header names are at most ${MAX_HEADER_NAME_LENGTH} characters`, details);
     }
-    if (BAD_VALUE.test(value)) throw new HeraldError('invalid_header', `The value of ${name} contains a line break`, { header: name });
+    if (!TOKEN.test(name)) throw new HeraldError('invalid_header', `"${name.slice(0, 100)}" is not a valid header name`, details);
+    const lower = name.toLowerCase();
+    if (RESERVED_HEADERS.has(lower) || lower.startsWith(RESERVED_PREFIX)) {
+      throw new HeraldError('invalid_header', `The ${name} header is set by Herald and cannot be configured`, details);
+    }
+    if (seen.has(lower)) throw new HeraldError('invalid_header', `The ${name} header is given twice`, details);
+    seen.add(lower);
+    if (typeof value !== 'string' || !FIELD_VALUE.test(value)) {
+      throw new HeraldError(
+        'invalid_header',
+        `The value of ${name} contains a line break or another character not allowed in a header`,
+        details,
+      );
+    }
+    if (value.length > MAX_HEADER_VALUE_LENGTH) {
+      throw new HeraldError('invalid_header', `Header values are at most ${MAX_HEADER_VALUE_LENGTH} characters`, details);
+    }
+    size += name.length + value.length;
   }
+  if (size > MAX_HEADERS_SIZE) throw new HeraldError('invalid_header', `Headers may hold at most ${MAX_HEADERS_SIZE} characters in all`);
   return headers;
 }

@@ -1,7 +1,8 @@
 // Domain records → API JSON: epoch milliseconds become ISO 8601 strings, secrets stay behind.
-import type { Attempt, EventType, HeraldEvent, Message, Subscriber, Subscription } from '../domain/glossary.js';
+import { isActive } from '../domain/api-keys.js';
+import type { ApiKey, Attempt, AuditEntry, EventType, HeraldEvent, Message, Subscriber, Subscription } from '../domain/glossary.js';
 import type { SubscriptionStats } from '../store/store.js';
-import type { AttemptJson, EventJson, EventTypeJson, IngestJson, MessageJson, SubscriberJson, SubscriptionJson } from './schemas.js';
+import type { ApiKeyJson, AttemptJson, AuditEntryJson, EventJson, EventTypeJson, IngestJson, MessageJson, SubscriberJson, SubscriptionJson } from './schemas.js';
 
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -118,5 +119,34 @@ export function renderStats(subscriptionId: string, since: number, s: Subscripti
     lastSuccessAt: isoOrNull(s.lastSuccessAt),
     lastFailureAt: isoOrNull(s.lastFailureAt),
     averageDurationMs: s.averageDurationMs,
+  };
+}
+
+/** An API key without its hash: the key itself is shown once, by the create answer only. */
+export function renderApiKey(k: ApiKey, now: number = Date.now()): ApiKeyJson {
+  return {
+    id: k.id,
+    name: k.name,
+    scope: k.scope,
+    subscriberId: k.subscriberId,
+    allowedIps: k.allowedIps,
+    rateLimit: k.rateLimit,
+    createdAt: iso(k.createdAt),
+    expiresAt: isoOrNull(k.expiresAt),
+    revokedAt: isoOrNull(k.revokedAt),
+    active: isActive(k, now),
+  };
+}
+
+export function renderAuditEntry(e: AuditEntry): AuditEntryJson {
+  return {
+    id: e.id,
+    createdAt: iso(e.createdAt),
+    actor: e.actor,
+    action: e.action,
+    resourceType: e.resourceType,
+    resourceId: e.resourceId,
+    changes: e.changes,
+    ip: e.ip,
   };
 }

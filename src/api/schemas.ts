@@ -307,3 +307,67 @@ export const AttemptsQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+// ---- API keys ----
+
+export const ApiKeyScopeSchema = Type.Union([Type.Literal('admin'), Type.Literal('ingest'), Type.Literal('read'), Type.Literal('subscriber')]);
+
+const apiKeyProperties = {
+  id: Type.String(),
+  name: Type.String(),
+  scope: ApiKeyScopeSchema,
+  subscriberId: Nullable(Type.String()),
+  allowedIps: Nullable(Type.Array(Type.String(), { description: 'CIDRs the key may be used from; null: anywhere' })),
+  rateLimit: Nullable(Type.Integer({ description: 'Requests per second; null: the server default; 0: unlimited' })),
+  createdAt: IsoTime,
+  expiresAt: NullableIsoTime,
+  revokedAt: NullableIsoTime,
+  active: Type.Boolean({ description: 'Neither revoked nor expired' }),
+};
+export const ApiKeySchema = Type.Object(apiKeyProperties);
+export type ApiKeyJson = Static<typeof ApiKeySchema>;
+export const ApiKeyWithSecretSchema = Type.Object({
+  ...apiKeyProperties,
+  key: Type.String({ description: 'The API key itself; shown here once, only its hash is kept' }),
+});
+
+export const ApiKeyCreate = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 256 }),
+    scope: ApiKeyScopeSchema,
+    subscriberId: Type.Optional(Nullable(Type.String({ maxLength: 128, description: 'Required for, and only for, scope subscriber' }))),
+    expiresAt: Type.Optional(Nullable(IsoTime)),
+    allowedIps: Type.Optional(
+      Nullable(Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100, description: 'CIDRs or addresses' })),
+    ),
+    rateLimit: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Requests per second; 0: unlimited' }))),
+  },
+  { additionalProperties: false },
+);
+
+// ---- Audit log ----
+
+export const AuditEntrySchema = Type.Object({
+  id: Type.String(),
+  createdAt: IsoTime,
+  actor: Type.String({ description: 'key_... (an API key), admin (HERALD_ADMIN_KEY), cli, or a session id' }),
+  action: Type.String({ description: '<resourceType>.<verb>, e.g. subscription.update' }),
+  resourceType: Type.String(),
+  resourceId: Nullable(Type.String()),
+  changes: Nullable(Type.Record(Type.String(), Type.Unknown(), { description: 'The fields sent, secrets redacted' })),
+  ip: Nullable(Type.String()),
+});
+export type AuditEntryJson = Static<typeof AuditEntrySchema>;
+
+export const AuditQuery = Type.Object(
+  {
+    ...pageQuery,
+    actor: Type.Optional(Type.String({ maxLength: 128 })),
+    action: Type.Optional(Type.String({ maxLength: 64 })),
+    resourceType: Type.Optional(Type.String({ maxLength: 64 })),
+    resourceId: Type.Optional(Type.String({ maxLength: 256 })),
+    since: Type.Optional(IsoTime),
+    until: Type.Optional(IsoTime),
+  },
+  { additionalProperties: false },
+);

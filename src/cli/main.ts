@@ -4,8 +4,12 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ConfigError, type HeraldConfig, loadConfig } from '../config/config.js';
+import { settingsTable } from '../config/settings-doc.js';
+import { CATALOGUES, importCatalogue, isCatalogue } from '../presets/index.js';
 import { startHerald } from '../server.js';
 import { openStore } from '../store/open.js';
+import { apiKeysCommand } from './api-keys.js';
+import { rotateSecretKey, SECRETS_USAGE } from './secrets.js';
 
 const USAGE = `usage: herald <command> [options]
 
@@ -14,6 +18,11 @@ commands:
              --port N  --host H  --db URL  --role all|api|worker
   migrate    apply database migrations and exit
              --db URL
+  api-keys   create|list|revoke API keys (herald api-keys --help)
+  settings   print every setting: variable, default, meaning
+  event-types import jiwa
+             add seed 001's Jiwa event catalogue (events that exist are kept)  --db URL
+${SECRETS_USAGE}
 
 Settings come from flags, then HERALD_* environment variables, then HERALD_CONFIG (a JSON file),
 then defaults. See README.md for every setting.`;
@@ -31,6 +40,7 @@ function configFlags(values: Record<string, unknown>): Flags {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'api-keys') return apiKeysCommand(rest); // has options of its own
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -39,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
       host: { type: 'string' },
       db: { type: 'string' },
       role: { type: 'string' },
+      'new-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -48,6 +59,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig(configFlags(values));
   switch (command) {
+    case 'settings':
+      console.log(settingsTable());
+      return 0;
     case 'serve': {
       const logger = pino({ level: config.logLevel });
       const herald = await startHerald(config, logger);
@@ -70,6 +84,31 @@ async function main(argv: string[]): Promise<number> {
       await store.migrate();
       await store.close();
       console.log(`migrated ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
+      return 0;
+    }
+    case 'event-types': {
+      const name = positionals[1] ?? '';
+      if (positionals[0] !== 'import' || !isCatalogue(name)) {
+        console.error(`usage: herald event-types import <${Object.keys(CATALOGUES).join('|')}>`);
+        return 2;
+      }
+      const store = await openStore(config.databaseUrl, { poolMax: 1 });
+      try {
+        await store.migrate();
+        const added = await importCatalogue(store, name);
+        const total = CATALOGUES[name]?.length ?? 0;
+        console.log(`imported ${added} of the ${total} ${name} event types (${total - added} were in the catalogue already)`);
+      } finally {
+        await store.close();
+      }
+      return 0;
+    }
+    case 'secrets': {
+      if (positionals[0] !== 'rotate-key') {
+        console.error(`unknown secrets command "${positionals.join(' ')}"\n\n${USAGE}`);
+        return 2;
+      }
+      await rotateSecretKey(config, { newKey: (values['new-key'] as string | undefined) ?? null });
       return 0;
     }
     default:

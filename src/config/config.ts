@@ -4,12 +4,17 @@
 import { readFileSync } from 'node:fs';
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
+import { parseNetworks } from '../delivery/ssrf.js';
 
 export const ConfigSchema = Type.Object({
   databaseUrl: Type.String({ default: 'sqlite:./herald.db', env: 'HERALD_DATABASE_URL', description: 'sqlite:<path> or postgres://...' }),
-  port: Type.Integer({ default: 8080, minimum: 0, maximum: 65535, env: 'HERALD_PORT' }),
-  host: Type.String({ default: '0.0.0.0', env: 'HERALD_HOST' }),
-  role: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], { default: 'all', env: 'HERALD_ROLE' }),
+  port: Type.Integer({ default: 8080, minimum: 0, maximum: 65535, env: 'HERALD_PORT', description: 'HTTP port (0 = any free port)' }),
+  host: Type.String({ default: '0.0.0.0', env: 'HERALD_HOST', description: 'address the HTTP server listens on' }),
+  role: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], {
+    default: 'all',
+    env: 'HERALD_ROLE',
+    description: 'api: serve the API only; worker: deliver (and serve /healthz, /metrics); all: both (the only role on SQLite)',
+  }),
   adminKey: Type.Union([Type.String({ minLength: 16 }), Type.Null()], {
     default: null,
     env: 'HERALD_ADMIN_KEY',
@@ -30,7 +35,13 @@ export const ConfigSchema = Type.Object({
     env: 'HERALD_RETRY_INTERVAL',
     description: 'retry n waits 10^(n × this) seconds',
   }),
-  maxRetries: Type.Integer({ default: 6, minimum: 0, maximum: 50, env: 'HERALD_MAX_RETRIES' }),
+  maxRetries: Type.Integer({
+    default: 6,
+    minimum: 0,
+    maximum: 50,
+    env: 'HERALD_MAX_RETRIES',
+    description: 'retries after the first attempt before a message is failed',
+  }),
   timeoutSeconds: Type.Number({
     default: 30,
     minimum: 0.1,
@@ -47,9 +58,11 @@ export const ConfigSchema = Type.Object({
   }),
   leaseMarginMs: Type.Integer({
     default: 15_000,
-    minimum: 1_000,
+    minimum: 0, // the lease check below names the real floor, MIN_LEASE_MARGIN_MS
+    maximum: 3_600_000,
     env: 'HERALD_LEASE_MARGIN_MS',
-    description: 'lease = attempt deadline + this',
+    description:
+      'a claimed message is leased for its attempt deadline + this; time to record the attempt before another worker may take the message (at least 1000)',
   }),
   concurrency: Type.Integer({
     default: 512,
@@ -58,17 +71,122 @@ export const ConfigSchema = Type.Object({
     env: 'HERALD_CONCURRENCY',
     description: 'attempts in flight per worker',
   }),
-  connectionsPerOrigin: Type.Integer({ default: 64, minimum: 1, maximum: 1024, env: 'HERALD_CONNECTIONS_PER_ORIGIN' }),
-  claimBatch: Type.Integer({ default: 500, minimum: 1, maximum: 5_000, env: 'HERALD_CLAIM_BATCH' }),
-  pollIntervalMs: Type.Integer({ default: 1_000, minimum: 10, maximum: 60_000, env: 'HERALD_POLL_INTERVAL_MS' }),
-  shutdownGraceMs: Type.Integer({ default: 10_000, minimum: 0, env: 'HERALD_SHUTDOWN_GRACE_MS' }),
-  responseBodyCapBytes: Type.Integer({ default: 20_480, minimum: 0, maximum: 1_048_576, env: 'HERALD_RESPONSE_BODY_CAP_BYTES' }),
+  connectionsPerOrigin: Type.Integer({
+    default: 64,
+    minimum: 1,
+    maximum: 1024,
+    env: 'HERALD_CONNECTIONS_PER_ORIGIN',
+    description: 'keep-alive connections per receiver origin and process',
+  }),
+  claimBatch: Type.Integer({
+    default: 500,
+    minimum: 1,
+    maximum: 5_000,
+    env: 'HERALD_CLAIM_BATCH',
+    description: 'most messages claimed at once',
+  }),
+  pollIntervalMs: Type.Integer({
+    default: 1_000,
+    minimum: 10,
+    maximum: 60_000,
+    env: 'HERALD_POLL_INTERVAL_MS',
+    description: 'longest an idle worker waits before looking for due messages without a notification',
+  }),
+  shutdownGraceMs: Type.Integer({
+    default: 10_000,
+    minimum: 0,
+    env: 'HERALD_SHUTDOWN_GRACE_MS',
+    description: 'on SIGTERM, how long attempts in flight may finish',
+  }),
+  responseBodyCapBytes: Type.Integer({
+    default: 20_480,
+    minimum: 0,
+    maximum: 1_048_576,
+    env: 'HERALD_RESPONSE_BODY_CAP_BYTES',
+    description: 'bytes of each response body recorded with its attempt',
+  }),
+  // Outbound security (src/delivery/ssrf.ts)
+  allowedNetworks: Type.String({
+    default: '',
+    env: 'HERALD_ALLOWED_NETWORKS',
+    description: 'comma-separated CIDRs Herald may deliver to although the SSRF guard blocks them (e.g. 10.0.0.0/8)',
+  }),
+  requireHttps: Type.Boolean({ default: false, env: 'HERALD_REQUIRE_HTTPS', description: 'refuse http:// subscription URLs' }),
+  caFile: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+    default: null,
+    env: 'HERALD_CA_FILE',
+    description: 'PEM file of extra CA certificates trusted for deliveries, besides the built-in ones',
+  }),
   // API
-  payloadLimitBytes: Type.Integer({ default: 10_485_760, minimum: 1_024, env: 'HERALD_PAYLOAD_LIMIT_BYTES' }),
+  payloadLimitBytes: Type.Integer({
+    default: 10_485_760,
+    minimum: 1_024,
+    env: 'HERALD_PAYLOAD_LIMIT_BYTES',
+    description: 'largest request body accepted (413 above)',
+  }),
+  rateLimit: Type.Integer({
+    default: 0,
+    minimum: 0,
+    maximum: 1_000_000,
+    env: 'HERALD_RATE_LIMIT',
+    description: 'requests per second per API key, counted per process; 0 = unlimited; a key may set its own',
+  }),
+  trustProxy: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+    default: null,
+    env: 'HERALD_TRUST_PROXY',
+    description: 'comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For names the caller; unset = the socket address',
+  }),
+  // Secrets at rest (src/security/)
+  secretKey: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+    default: null,
+    env: 'HERALD_SECRET_KEY',
+    description:
+      'AES-256 key (32 bytes, base64 or hex) sealing subscription secrets; unset with SQLite = a key file next to the database; required with PostgreSQL',
+  }),
+  // Jiwa-compatible API (src/api/jiwa/; seed 001's settings named in each description)
+  autoQueryMaxLimit: Type.Integer({
+    default: 100,
+    minimum: 1,
+    maximum: 1_000,
+    env: 'HERALD_AUTOQUERY_MAX_LIMIT',
+    description: 'AutoQueryMaxLimit: most rows a Jiwa list returns (Take is capped to it)',
+  }),
+  sessionExpiryMinutes: Type.Number({
+    default: 5,
+    minimum: 0.01,
+    maximum: 525_600,
+    env: 'HERALD_SESSION_EXPIRY_MINUTES',
+    description: 'SessionExpiryInMinutes: idle minutes before a /auth session expires',
+  }),
+  webhooksClientKey: Type.Union([Type.String({ minLength: 16 }), Type.Null()], {
+    default: null,
+    env: 'HERALD_WEBHOOKS_CLIENT_KEY',
+    description: 'WebhooksClientKey: an ingest-only API key for producers; when unset one is generated at first start and printed once',
+  }),
+  jiwaUserName: Type.String({ default: 'admin', minLength: 1, env: 'HERALD_JIWA_USERNAME', description: 'UserName accepted by /auth' }),
+  jiwaPassword: Type.Union([Type.String({ minLength: 8 }), Type.Null()], {
+    default: null,
+    env: 'HERALD_JIWA_PASSWORD',
+    description: 'Password accepted by /auth besides an admin API key; unset: only an admin API key is a password',
+  }),
+  jiwaDateFormat: Type.Union([Type.Literal('wcf'), Type.Literal('iso8601')], {
+    default: 'wcf',
+    env: 'HERALD_JIWA_DATE_FORMAT',
+    description: 'dates in Jiwa JSON: wcf = "\\/Date(ms-0000)\\/", iso8601 = "2020-05-20T00:49:09.6770000Z"',
+  }),
+  eventCatalogue: Type.Union([Type.Literal('none'), Type.Literal('jiwa')], {
+    default: 'none',
+    env: 'HERALD_EVENT_CATALOGUE',
+    description: 'a preset event catalogue imported at start (existing event types are kept)',
+  }),
   // PostgreSQL
-  pgPoolMax: Type.Integer({ default: 10, minimum: 1, maximum: 500, env: 'HERALD_PG_POOL_MAX', description: 'connections per process' }),
-  // Retention
-  retentionDays: Type.Integer({ default: 90, minimum: 1, env: 'HERALD_RETENTION_DAYS' }),
+  pgPoolMax: Type.Integer({
+    default: 10,
+    minimum: 1,
+    maximum: 500,
+    env: 'HERALD_PG_POOL_MAX',
+    description: "PostgreSQL connections per process, opened as needed (a worker's LISTEN connection is one more)",
+  }),
 });
 
 export type HeraldConfig = Static<typeof ConfigSchema>;
@@ -99,9 +217,18 @@ export function fromFile(path: string): Layer {
 }
 
 /** Merges the layers over the defaults, converts strings to numbers, and validates. */
+/** Seed 001's setting names, accepted in a config file as aliases of Herald's. */
+export const JIWA_SETTINGS: Record<string, ConfigKey> = {
+  WebhooksRetryInterval: 'retryInterval',
+  WebhooksMaxRetries: 'maxRetries',
+  WebhooksClientKey: 'webhooksClientKey',
+  AutoQueryMaxLimit: 'autoQueryMaxLimit',
+  SessionExpiryInMinutes: 'sessionExpiryMinutes',
+};
+
 export function resolveConfig(...layers: Layer[]): HeraldConfig {
   const merged: Record<string, unknown> = {};
-  for (const layer of layers) for (const [k, v] of Object.entries(layer)) if (v !== undefined) merged[k] = v;
+  for (const layer of layers) for (const [k, v] of Object.entries(layer)) if (v !== undefined) merged[JIWA_SETTINGS[k] ?? k] = v;
   for (const key of Object.keys(merged)) {
     if (!(key in ConfigSchema.properties)) throw new ConfigError(`unknown setting "${key}"`);
   }
@@ -114,7 +241,41 @@ export function resolveConfig(...layers: Layer[]): HeraldConfig {
   }
   const config = withDefaults as HeraldConfig;
   if (config.timeoutSeconds > config.maxTimeoutSeconds) throw new ConfigError('timeoutSeconds must not exceed maxTimeoutSeconds');
+  checkLease(config);
+  try {
+    parseNetworks(config.allowedNetworks);
+  } catch (err) {
+    throw new ConfigError(`invalid setting allowedNetworks (HERALD_ALLOWED_NETWORKS): ${(err as Error).message}`);
+  }
   return config;
+}
+
+// A claim leases a message until its attempt deadline plus leaseMarginMs have passed; only then may
+// another worker claim it again. The margin is what the attempt's outcome has to be recorded in
+// after the deadline, and what absorbs clock differences between worker machines.
+export const MIN_LEASE_MARGIN_MS = 1_000;
+
+/** How long a claim holds a message whose attempt deadline is `timeoutSeconds` (the stores compute the same). */
+export function leaseMs(timeoutSeconds: number, leaseMarginMs: number): number {
+  return Math.ceil(timeoutSeconds * 1000) + leaseMarginMs;
+}
+
+/**
+ * Refuses settings under which a lease could run out while its attempt is in flight, which would
+ * let a second worker deliver the message at the same time. Checked for the longest deadline a
+ * subscription may set (maxTimeoutSeconds) and the default one.
+ */
+function checkLease(config: HeraldConfig): void {
+  for (const seconds of [config.timeoutSeconds, config.maxTimeoutSeconds]) {
+    const deadlineMs = seconds * 1000;
+    if (leaseMs(seconds, config.leaseMarginMs) < deadlineMs + MIN_LEASE_MARGIN_MS) {
+      throw new ConfigError(
+        `invalid setting leaseMarginMs (HERALD_LEASE_MARGIN_MS): ${config.leaseMarginMs} ms leaves no time to record an attempt ` +
+          `of ${seconds} s before its lease ends; the lease (attempt deadline + margin) must exceed the deadline by at least ` +
+          `${MIN_LEASE_MARGIN_MS} ms`,
+      );
+    }
+  }
 }
 
 /** The configuration of this process: defaults, HERALD_CONFIG file, environment, then `flags`. */

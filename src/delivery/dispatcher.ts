@@ -30,11 +30,30 @@ export interface DispatcherOptions extends RetrySettings {
 
 export interface DispatcherHooks {
   onAttempt?: (outcome: AttemptOutcome) => void;
-  onInflight?: (count: number) => void;
+  /** Outcomes committed to the store, after each batch. */
+  onRecorded?: (outcomes: AttemptOutcome[]) => void;
 }
 
 const RECORD_BATCH = 1_000; // outcomes per transaction
 const IDLE_RETRY_MS = 1_000; // wait after a failed claim (database down)
+
+const REDACTED = '[redacted]'; // what attempts record for custom header values (often receivers' credentials)
+
+/** The secrets a request is signed with: the current one, then the previous one until it expires. */
+function signatures(job: DeliveryJob, now: number): string[] {
+  if (job.previousSecret !== null && (job.previousSecretExpiresAt ?? 0) > now) return [job.secret, job.previousSecret];
+  return [job.secret];
+}
+
+/** The request headers as an attempt records them: custom header values, sealed at rest in the
+ *  subscription, are not copied into the attempt in the clear. */
+function recordedHeaders(sent: Record<string, string>, custom: Record<string, string>): Record<string, string> {
+  const names = Object.keys(custom);
+  if (names.length === 0) return sent;
+  const out = { ...sent };
+  for (const name of names) if (out[name] !== undefined) out[name] = REDACTED;
+  return out;
+}
 
 export class Dispatcher {
   private inflight = 0;
@@ -55,8 +74,9 @@ export class Dispatcher {
   ) {
     this.recorder = new Batcher(async (outcomes) => {
       await this.recordWithRetry(outcomes);
+      this.hooks.onRecorded?.(outcomes);
       return outcomes.map(() => undefined);
-    }, RECORD_BATCH);
+    }, RECORD_BATCH, store.capabilities.multiProcess ? 2 : 1);
   }
 
   async start(): Promise<void> {
@@ -154,7 +174,6 @@ export class Dispatcher {
 
   private launch(job: DeliveryJob): void {
     this.inflight++;
-    this.hooks.onInflight?.(this.inflight);
     this.attempt(job)
       .then((outcome) => {
         this.hooks.onAttempt?.(outcome);
@@ -163,7 +182,6 @@ export class Dispatcher {
       .catch((err) => this.logger.error({ err, messageId: job.messageId }, 'recording an attempt failed; its lease will expire'))
       .finally(() => {
         this.inflight--;
-        this.hooks.onInflight?.(this.inflight);
         if (this.inflight === 0) this.drained?.();
         // Freed room: let the loop claim more if it was waiting for room.
         if (this.inflight <= this.options.concurrency / 2) this.poke();
@@ -180,7 +198,9 @@ export class Dispatcher {
       'user-agent': this.options.userAgent ?? 'Herald-Webhooks/0.1',
       'webhook-id': job.messageId,
       'webhook-timestamp': String(timestamp),
-      'webhook-signature': sign(job.secret, job.messageId, timestamp, body),
+      'webhook-signature': signatures(job, createdAt)
+        .map((secret) => sign(secret, job.messageId, timestamp, body))
+        .join(' '),
     };
     if (job.method !== 'GET') headers['content-type'] = 'application/json';
     let result: HttpResult;
@@ -208,7 +228,7 @@ export class Dispatcher {
       statusCode: result.kind === 'response' ? result.statusCode : null,
       durationMs: Math.round(result.durationMs * 100) / 100,
       error: result.kind === 'error' ? `${result.code}: ${result.message}` : result.statusCode >= 300 ? `HTTP ${result.statusCode}` : null,
-      requestHeaders: headers,
+      requestHeaders: recordedHeaders(headers, job.headers),
       responseHeaders: result.kind === 'response' ? result.headers : {},
       responseBody: result.kind === 'response' ? result.body : '',
       trigger: job.manual ? 'manual' : 'scheduled',

@@ -2,8 +2,10 @@
 // has ONE deadline covering connect, headers and body, enforced by an AbortController, so a
 // receiver that trickles bytes is cut off on time. Redirects are never followed (undici's default
 // with no redirect interceptor): a 3xx is just a failed attempt. The response body is read up to a
-// cap and the rest discarded, so memory stays flat whatever the receiver sends.
+// cap and the rest discarded, so memory stays flat whatever the receiver sends. Every connection
+// goes through the SSRF guard (ssrf.ts); without a `connect` option, its default policy applies.
 import { Agent, type Dispatcher } from 'undici';
+import { DEFAULT_POLICY, guardedConnector } from './ssrf.js';
 
 export interface HttpRequest {
   url: string;
@@ -30,7 +32,7 @@ export type DeliveryErrorCode =
 export interface HttpClientOptions {
   connectionsPerOrigin: number;
   responseBodyCapBytes: number;
-  /** undici connect options (custom lookup for the SSRF guard, CA bundle). */
+  /** undici connector: guardedConnector(...) with the configured policy and CA bundle. */
   connect?: Agent.Options['connect'];
 }
 
@@ -68,37 +70,81 @@ export class HttpClient {
       // from firing first on slow-but-allowed requests.
       headersTimeout: 0,
       bodyTimeout: 0,
-      connect: options.connect,
+      connect: options.connect ?? guardedConnector({ policy: DEFAULT_POLICY }),
     });
   }
 
-  async send(req: HttpRequest): Promise<HttpResult> {
+  /**
+   * One attempt. Uses undici's low-level dispatch (no stream, no AbortSignal per request): the
+   * handler keeps the first `responseBodyCapBytes` of the body and aborts the connection past
+   * that. The deadline answers `timeout` on time even while the request still waits for a
+   * connection; the request is then aborted as soon as undici starts it.
+   */
+  send(req: HttpRequest): Promise<HttpResult> {
     const started = performance.now();
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DeadlineError(`no complete response within ${req.timeoutMs} ms`)), req.timeoutMs);
-    try {
-      const url = new URL(req.url);
-      const res = await this.agent.request({
-        origin: url.origin,
-        path: url.pathname + url.search,
-        method: req.method,
-        headers: req.headers,
-        body: req.body,
-        signal: controller.signal,
-      } as Dispatcher.RequestOptions);
-      const body = await readCapped(res.body, this.options.responseBodyCapBytes);
-      return {
-        kind: 'response',
-        statusCode: res.statusCode,
-        headers: flattenHeaders(res.headers),
-        body,
-        durationMs: performance.now() - started,
+    const cap = this.options.responseBodyCapBytes;
+    return new Promise<HttpResult>((resolve) => {
+      let settled = false;
+      let controller: Dispatcher.DispatchController | null = null;
+      let abortOnStart: Error | null = null;
+      let statusCode = 0;
+      let headers: Record<string, string> = {};
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const finish = (result: HttpResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(result);
       };
-    } catch (err) {
-      return { kind: 'error', ...classify(err, controller.signal), durationMs: performance.now() - started };
-    } finally {
-      clearTimeout(timer);
-    }
+      const response = (): HttpResult => ({
+        kind: 'response',
+        statusCode,
+        headers,
+        body: Buffer.concat(chunks, size).toString('utf8'),
+        durationMs: performance.now() - started,
+      });
+      const timer = setTimeout(() => {
+        const reason = new DeadlineError(`no complete response within ${req.timeoutMs} ms`);
+        finish({ kind: 'error', code: 'timeout', message: reason.message, durationMs: performance.now() - started });
+        if (controller) controller.abort(reason);
+        else abortOnStart = reason;
+      }, req.timeoutMs);
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart(c) {
+          controller = c;
+          if (abortOnStart) c.abort(abortOnStart);
+        },
+        onResponseStart(_c, status, responseHeaders) {
+          if (status < 200) return; // 1xx informational: the real answer follows
+          statusCode = status;
+          headers = flattenHeaders(responseHeaders);
+        },
+        onResponseData(c, chunk) {
+          if (size + chunk.length < cap) {
+            chunks.push(chunk);
+            size += chunk.length;
+            return;
+          }
+          chunks.push(chunk.subarray(0, cap - size));
+          size = cap;
+          finish(response());
+          c.abort(new BodyCapReached()); // stop reading; the connection is closed, not drained
+        },
+        onResponseEnd() {
+          finish(response());
+        },
+        onResponseError(_c, err) {
+          finish({ kind: 'error', ...classify(err), durationMs: performance.now() - started });
+        },
+      };
+      try {
+        const { origin, path } = splitUrl(req.url);
+        this.agent.dispatch({ origin, path, method: req.method, headers: req.headers, body: req.body }, handler);
+      } catch (err) {
+        finish({ kind: 'error', ...classify(err), durationMs: performance.now() - started });
+      }
+    });
   }
 
   async close(): Promise<void> {
@@ -106,22 +152,18 @@ export class HttpClient {
   }
 }
 
-/** Reads at most `cap` bytes of the body as UTF-8, then drops the connection's remaining bytes. */
-async function readCapped(body: Dispatcher.ResponseData['body'], cap: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buf = chunk as Buffer;
-    if (size + buf.length >= cap) {
-      chunks.push(buf.subarray(0, cap - size));
-      size = cap;
-      body.destroy(); // stop reading; undici closes this connection rather than drain it
-      break;
-    }
-    chunks.push(buf);
-    size += buf.length;
+class BodyCapReached extends Error {}
+
+const urlParts = new Map<string, { origin: string; path: string }>(); // subscription URLs are few
+function splitUrl(raw: string): { origin: string; path: string } {
+  let parts = urlParts.get(raw);
+  if (!parts) {
+    const url = new URL(raw);
+    parts = { origin: url.origin, path: url.pathname + url.search };
+    if (urlParts.size > 10_000) urlParts.clear();
+    urlParts.set(raw, parts);
   }
-  return Buffer.concat(chunks, size).toString('utf8');
+  return parts;
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -130,11 +172,11 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
   return out;
 }
 
-function classify(err: unknown, signal: AbortSignal): { code: DeliveryErrorCode; message: string } {
-  if (signal.aborted) return { code: 'timeout', message: (signal.reason as Error).message };
+function classify(err: unknown): { code: DeliveryErrorCode; message: string } {
   const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = e.code ?? e.cause?.code ?? '';
   const mapped = NETWORK_ERRORS[code] ?? (e.cause?.code ? NETWORK_ERRORS[e.cause.code] : undefined);
+  if (mapped === 'blocked') return { code: mapped, message: e.message ?? String(err) }; // "127.0.0.1 is loopback"
   const message = e.cause?.message && e.cause.message !== e.message ? `${e.message}: ${e.cause.message}` : (e.message ?? String(err));
   return { code: mapped ?? 'network_error', message: code ? `${code}: ${message}` : message };
 }

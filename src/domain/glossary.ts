@@ -47,6 +47,9 @@ export interface Subscription {
   enabled: boolean;
   /** Standard Webhooks signing secret, `whsec_` + base64. */
   secret: string;
+  /** The secret before the last rotation: deliveries are signed with it too until it expires. */
+  previousSecret: string | null;
+  previousSecretExpiresAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -124,4 +127,26 @@ export interface ApiKey {
   createdAt: number;
   expiresAt: number | null;
   revokedAt: number | null;
+  /** Callers must come from one of these CIDRs (`10.0.0.0/8`, `2001:db8::/32`, a bare address); null: anywhere. */
+  allowedIps: string[] | null;
+  /** Requests per second this key may make; null: the configured default (HERALD_RATE_LIMIT); 0: unlimited. */
+  rateLimit: number | null;
+}
+
+/**
+ * One change made through the API or the CLI, for the audit log. `actor` is who made it: an API
+ * key's id (`key_...`), `admin` (the configured HERALD_ADMIN_KEY), `cli`, or a session id (`ses_...`).
+ * `action` is `<resourceType>.<verb>` (see domain/audit.ts); `changes` holds the fields sent, with
+ * secrets replaced by "[redacted]".
+ */
+export interface AuditEntry {
+  id: string; // aud_...
+  createdAt: number;
+  actor: string;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  changes: Record<string, unknown> | null;
+  /** The caller's address, as the API saw it; null from the CLI. */
+  ip: string | null;
 }

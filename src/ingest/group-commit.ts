@@ -8,7 +8,9 @@ export class GroupCommit {
   private readonly batcher: Batcher<IngestRequest, IngestResult>;
 
   constructor(store: Store, maxBatch = 1_000 /* requests per transaction */) {
-    this.batcher = new Batcher((requests) => store.ingest(requests), maxBatch);
+    // SQLite has one writer; PostgreSQL overlaps a few transactions' round trips and fsyncs.
+    const writers = store.capabilities.multiProcess ? 4 : 1;
+    this.batcher = new Batcher((requests) => store.ingest(requests), maxBatch, writers);
   }
 
   /** Resolves once the request's transaction has committed. */

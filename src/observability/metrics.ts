@@ -25,6 +25,12 @@ export const attemptsTotal = new Counter({
 });
 for (const outcome of ['succeeded', 'failed']) attemptsTotal.labels(outcome).inc(0); // exported at 0 before the first attempt
 
+export const attemptsRecorded = new Counter({
+  name: 'herald_attempts_recorded_total',
+  help: 'Attempts whose outcome is committed to the store (with the message state they led to)',
+  registers: [registry],
+});
+
 export const attemptDuration = new Histogram({
   name: 'herald_attempt_duration_seconds',
   help: 'Duration of delivery attempts, from request start to the end of the response body read',
@@ -32,8 +38,14 @@ export const attemptDuration = new Histogram({
   registers: [registry],
 });
 
+/** Reads the number of attempts in flight when scraped (set by the dispatcher's owner). */
+export const inflightSource = { read: (): number => 0 };
+
 export const inflightAttempts = new Gauge({
   name: 'herald_inflight_attempts',
   help: 'Delivery attempts currently in flight',
   registers: [registry],
+  collect() {
+    this.set(inflightSource.read());
+  },
 });

@@ -10,6 +10,7 @@
 import type {
   ApiKey,
   Attempt,
+  AuditEntry,
   AttemptTrigger,
   EventType,
   HeraldEvent,
@@ -60,6 +61,100 @@ export interface AttemptFilter extends PageQuery {
   until?: number;
 }
 
+/** One key of an offset-paged query's order; ties are always broken by id ascending. */
+export interface SortKey<F extends string> {
+  field: F;
+  desc: boolean;
+}
+
+/** What queryMessages can order by. `seq` is the message's insertion number (see queryMessages). */
+export const MESSAGE_SORT_FIELDS = [
+  'id',
+  'seq',
+  'createdAt',
+  'updatedAt',
+  'status',
+  'retries',
+  'attempts',
+  'eventType',
+  'subscriptionId',
+  'url',
+  'lastStatusCode',
+] as const;
+export type MessageSortField = (typeof MESSAGE_SORT_FIELDS)[number];
+
+/** Offset-paged messages with equality filters, any order and the total that matches (AutoQuery-style lists). */
+export interface MessageQuery {
+  ids?: string[]; // at most 1000
+  subscriberId?: string;
+  subscriptionId?: string;
+  eventType?: string;
+  status?: MessageStatus;
+  retries?: number;
+  lastStatusCode?: number;
+  url?: string;
+  orderBy: SortKey<MessageSortField>[];
+  offset: number;
+  limit: number; // 0..1000
+}
+
+/** A message with its insertion number: a positive integer, unique per message, growing with insertion. */
+export interface SequencedMessage extends Message {
+  seq: number;
+}
+
+/** What queryAttempts can order by; `message*` fields are those of the attempt's message. */
+export const ATTEMPT_SORT_FIELDS = [
+  'id',
+  'createdAt',
+  'statusCode',
+  'durationMs',
+  'attemptNumber',
+  'messageId',
+  'subscriptionId',
+  'eventType',
+  'messageStatus',
+  'messageRetries',
+  'messageCreatedAt',
+] as const;
+export type AttemptSortField = (typeof ATTEMPT_SORT_FIELDS)[number];
+
+/** Offset-paged attempts with equality filters, any order and the total that matches. */
+export interface AttemptQuery {
+  id?: string;
+  messageId?: string;
+  subscriberId?: string;
+  subscriptionId?: string;
+  eventType?: string;
+  statusCode?: number;
+  messageStatus?: MessageStatus;
+  messageRetries?: number;
+  orderBy: SortKey<AttemptSortField>[];
+  offset: number;
+  limit: number; // 0..1000
+}
+
+/** An attempt with its number within its message: 1 for the first attempt made. */
+export interface NumberedAttempt extends Attempt {
+  attemptNumber: number;
+}
+
+export interface CountedPage<T> {
+  data: T[];
+  /** How many match the filters, whatever offset and limit. */
+  total: number;
+}
+
+/** Audit log filters; every one optional. since/until compare createdAt (since <= t < until). */
+export interface AuditFilter extends PageQuery {
+  actor?: string;
+  action?: string;
+  resourceType?: string;
+  resourceId?: string;
+  since?: number;
+  until?: number;
+}
+
 export type EventTypePatch = Partial<Pick<EventType, 'description' | 'schema'>>;
 export type SubscriberPatch = Partial<Pick<Subscriber, 'name' | 'enabled' | 'metadata'>>;
 export type SubscriptionPatch = Partial<
@@ -77,6 +172,8 @@ export type SubscriptionPatch = Partial<
     | 'timeoutSeconds'
     | 'enabled'
     | 'secret'
+    | 'previousSecret'
+    | 'previousSecretExpiresAt'
   >
 >;
 
@@ -109,6 +206,10 @@ export interface DeliveryJob {
   headers: Record<string, string>;
   payloadFormat: PayloadFormat;
   secret: string;
+  /** The secret before the last rotation while it is still valid at claim time, else null: the
+   *  request is signed with both until previousSecretExpiresAt. */
+  previousSecret: string | null;
+  previousSecretExpiresAt: number | null;
   timeoutSeconds: number;
   retrySchedule: number[] | null;
   attempts: number;
@@ -179,6 +280,13 @@ export interface Store {
    * request whose result is not `created`.
    */
   ingest(requests: IngestRequest[]): Promise<IngestResult[]>;
+  /**
+   * "Trigger now": commits `event` with exactly one `pending` message, due at the event's
+   * createdAt, for the subscription — whatever its patterns, channels, enabled flag and the
+   * catalogue say. The caller sets event.subscriberId to the subscription's subscriber. Returns
+   * the message, or null (nothing written) when the subscription does not exist.
+   */
+  ingestForSubscription(event: HeraldEvent, subscriptionId: string): Promise<Message | null>;
   getEvent(id: string): Promise<HeraldEvent | null>;
   listEvents(filter: EventFilter): Promise<Page<HeraldEvent>>;
 
@@ -194,6 +302,12 @@ export interface Store {
 
   getAttempt(id: string): Promise<Attempt | null>;
   listAttempts(filter: AttemptFilter): Promise<Page<Attempt>>;
+  /** Offset-paged, ordered messages (ties by id ascending) with the total count. */
+  queryMessages(query: MessageQuery): Promise<CountedPage<SequencedMessage>>;
+  /** Offset-paged, ordered attempts (ties by id ascending) with the total count. */
+  queryAttempts(query: AttemptQuery): Promise<CountedPage<NumberedAttempt>>;
+  /** How many subscribers exist, or with `upToId`, how many have an id <= it (its 1-based rank by creation). */
+  countSubscribers(upToId?: string): Promise<number>;
 
   /**
    * Claims up to `limit` messages that are `pending` or `retrying` and due (nextAttemptAt <= now),
@@ -217,10 +331,15 @@ export interface Store {
 
   // API keys. findApiKeyByHash returns revoked and expired keys too: the caller decides.
   createApiKey(key: ApiKey): Promise<ApiKey>;
+  getApiKey(id: string): Promise<ApiKey | null>;
   findApiKeyByHash(hash: string): Promise<ApiKey | null>;
   listApiKeys(query: PageQuery): Promise<Page<ApiKey>>;
   revokeApiKey(id: string, now: number): Promise<ApiKey | null>;
   countApiKeys(): Promise<number>;
+
+  // Audit log: append-only, listed newest first.
+  appendAudit(entry: AuditEntry): Promise<AuditEntry>;
+  listAudit(filter: AuditFilter): Promise<Page<AuditEntry>>;
 
   /** Subscription counters for the stats panel. */
   subscriptionStats(subscriptionId: string, since: number): Promise<SubscriptionStats>;

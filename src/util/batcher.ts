@@ -1,7 +1,9 @@
 // Turns many concurrent calls into few batched ones. Items that arrive while a batch is being
-// written wait for the next one; a batch starts as soon as the previous one is done (no timer), so
-// an idle system adds no latency and a busy one writes large batches. Used for ingest group commit
-// and for recording delivery outcomes.
+// written wait for the next one; a batch starts as soon as a writer is free (no timer), so an idle
+// system adds no latency and a busy one writes large batches. `writers` batches may be written at
+// once: 1 for a single-writer database (SQLite), a few for PostgreSQL, whose transactions spend
+// most of their time in round trips and fsyncs that overlap well. Used for ingest group commit and
+// for recording delivery outcomes.
 
 interface Waiting<T, R> {
   item: T;
@@ -11,25 +13,33 @@ interface Waiting<T, R> {
 
 export class Batcher<T, R> {
   private queue: Waiting<T, R>[] = [];
-  private writing = false;
+  private writing = 0; // writers running
+  private scheduled = false;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
 
   constructor(
     private readonly write: (items: T[]) => Promise<R[]>,
     private readonly maxBatch: number,
+    private readonly writers = 1,
   ) {}
 
   /** Resolves with the item's result once the batch holding it has been written. */
   submit(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.writing) {
-        this.writing = true;
+      if (this.writing === 0 && !this.scheduled) {
         this.idle = new Promise((done) => {
           this.markIdle = done;
         });
-        setImmediate(() => void this.drain());
+      }
+      // Start a writer after the current tick, so items submitted together share a batch.
+      if (this.writing < this.writers && !this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          if (this.writing < this.writers && this.queue.length > 0) void this.drain();
+        });
       }
     });
   }
@@ -40,6 +50,7 @@ export class Batcher<T, R> {
   }
 
   private async drain(): Promise<void> {
+    this.writing++;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
@@ -49,7 +60,7 @@ export class Batcher<T, R> {
         for (const w of batch) w.reject(err);
       }
     }
-    this.writing = false;
-    this.markIdle();
+    this.writing--;
+    if (this.writing === 0 && !this.scheduled) this.markIdle();
   }
 }

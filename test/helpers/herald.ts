@@ -8,6 +8,8 @@ import { type HeraldConfig, resolveConfig } from '../../src/config/config.js';
 import { type RunningHerald, startHerald } from '../../src/server.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
+/** Tests deliver to receivers on 127.0.0.1, which the SSRF guard blocks unless allowed. */
+export const TEST_ALLOWED_NETWORKS = '127.0.0.0/8,::1/128';
 
 export interface TestHerald {
   herald: RunningHerald;
@@ -31,6 +33,7 @@ export async function startTestHerald(overrides: Partial<HeraldConfig> = {}, dir
     logLevel: 'silent',
     pollIntervalMs: 50,
     shutdownGraceMs: 2_000,
+    allowedNetworks: TEST_ALLOWED_NETWORKS,
     ...overrides,
   });
   const herald = await startHerald(config, pino({ level: 'silent' }));

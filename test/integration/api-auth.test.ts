@@ -28,6 +28,8 @@ describe('API keys and scopes', () => {
       createdAt: Date.now(),
       expiresAt: options.expiresAt ?? null,
       revokedAt: options.revokedAt ?? null,
+      allowedIps: null,
+      rateLimit: null,
     });
     return plain;
   }

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type Role } from '../../src/api/app.js';
 import { type HeraldConfig, resolveConfig } from '../../src/config/config.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { TEST_ALLOWED_NETWORKS } from '../helpers/herald.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 
@@ -35,7 +36,13 @@ export async function startApi(options: { config?: Partial<HeraldConfig>; role?:
   const path = join(dir, 'herald.db');
   const store = new SqliteStore({ path });
   await store.migrate();
-  const config = resolveConfig({ databaseUrl: `sqlite:${path}`, adminKey: ADMIN_KEY, logLevel: 'silent', ...options.config });
+  const config = resolveConfig({
+    databaseUrl: `sqlite:${path}`,
+    adminKey: ADMIN_KEY,
+    logLevel: 'silent',
+    allowedNetworks: TEST_ALLOWED_NETWORKS,
+    ...options.config,
+  });
   const app = await buildApp({ store, config, ...(options.role ? { role: options.role } : {}) });
 
   async function raw(o: { method: string; url: string; payload?: string | Buffer; headers?: Record<string, string> }): Promise<Reply> {

@@ -20,7 +20,7 @@ interface Child {
 function serve(db: string, env: Record<string, string> = {}): Promise<Child> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--host', '127.0.0.1', '--db', db], {
     cwd: ROOT,
-    env: { ...process.env, HERALD_ADMIN_KEY: ADMIN_KEY, HERALD_POLL_INTERVAL_MS: '50', ...env },
+    env: { ...process.env, HERALD_ADMIN_KEY: ADMIN_KEY, HERALD_POLL_INTERVAL_MS: '50', HERALD_ALLOWED_NETWORKS: '127.0.0.0/8', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { HeraldError } from '../../src/domain/errors.js';
-import type { ApiKey, EventType, HeraldEvent, MessageStatus, Subscriber, Subscription } from '../../src/domain/glossary.js';
+import type { ApiKey, AuditEntry, EventType, HeraldEvent, MessageStatus, Subscriber, Subscription } from '../../src/domain/glossary.js';
 import { newId } from '../../src/domain/ids.js';
-import type { AttemptOutcome, DeliveryJob, IngestResult, Store } from '../../src/store/store.js';
+import type { AttemptOutcome, AuditFilter, DeliveryJob, IngestResult, Store } from '../../src/store/store.js';
 
 export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -72,6 +72,8 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         timeoutSeconds: 30,
         enabled: true,
         secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+        previousSecret: null,
+        previousSecretExpiresAt: null,
         createdAt: at,
         updatedAt: at,
         ...over,
@@ -823,6 +825,8 @@ export function storeContract(name: string, makeStore: MakeStore): void {
             headers: { 'x-k': 'v' },
             payloadFormat: 'raw',
             secret: subscription.secret,
+            previousSecret: null,
+            previousSecretExpiresAt: null,
             timeoutSeconds: 5,
             retrySchedule: [1, 2],
             attempts: 0,
@@ -947,6 +951,78 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     });
 
     // ---- recording attempts -----------------------------------------------------------------------
+
+    describe('secret rotation', () => {
+      const OLD = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+      const NEW = 'whsec_bmV3c2VjcmV0bmV3c2VjcmV0bmV3c2VjcmV0';
+
+      it('stores the previous secret and its expiry, round-trips and clears them', async () => {
+        const { subscription } = await world({ secret: OLD });
+        assert.equal(subscription.previousSecret, null);
+        assert.equal(subscription.previousSecretExpiresAt, null);
+        const now = tick();
+        const patch = { secret: NEW, previousSecret: OLD, previousSecretExpiresAt: now + 60_000 };
+        const rotated = await store.updateSubscription(subscription.id, patch, now);
+        assert.deepEqual(rotated, { ...subscription, ...patch, updatedAt: now });
+        assert.deepEqual(await store.getSubscription(subscription.id), rotated);
+        assert.deepEqual((await store.listSubscriptions({ limit: 10 })).data, [rotated]);
+        const later = tick();
+        const cleared = await store.updateSubscription(subscription.id, { previousSecret: null, previousSecretExpiresAt: null }, later);
+        assert.equal(cleared?.previousSecret, null);
+        assert.equal(cleared?.previousSecretExpiresAt, null);
+        assert.equal(cleared?.secret, NEW);
+        const created = await addSubscription(subscription.subscriberId, { previousSecret: OLD, previousSecretExpiresAt: T0 + 5 });
+        assert.deepEqual(await store.getSubscription(created.id), created, 'createSubscription stores them too');
+      });
+
+      it('claimDue carries the previous secret while it is valid at claim time, and not after', async () => {
+        const { subscription } = await world({ secret: NEW, previousSecret: OLD, previousSecretExpiresAt: T0 + 10_000 });
+        const first = await send('order.created', { createdAt: T0 + 1_000 });
+        const job = await claimOne(T0 + 9_999, first.messageIds[0] ?? '');
+        assert.equal(job.secret, NEW);
+        assert.equal(job.previousSecret, OLD);
+        assert.equal(job.previousSecretExpiresAt, T0 + 10_000);
+        const second = await send('order.created', { createdAt: T0 + 2_000 });
+        const expired = await claimOne(T0 + 10_000, second.messageIds[0] ?? '');
+        assert.equal(expired.secret, NEW);
+        assert.equal(expired.previousSecret, null, 'expired at exactly its expiry time');
+        assert.equal(expired.previousSecretExpiresAt, null);
+        assert.equal((await store.getSubscription(subscription.id))?.previousSecret, OLD, 'the row itself is unchanged');
+      });
+    });
+
+    describe('ingestForSubscription', () => {
+      it('commits the event with one pending message for that subscription only, whatever its patterns', async () => {
+        const { subscriber, subscription } = await world({ eventTypes: ['invoice.paid'], channels: ['c1'] });
+        await addSubscription(subscriber.id, { eventTypes: ['*'] }); // a sibling that must get nothing
+        const event = eventData('herald.test', { subscriberId: subscriber.id, dataJson: '{"test":true}' });
+        const message = await store.ingestForSubscription(event, subscription.id);
+        assert.ok(message);
+        assert.equal(message.eventId, event.id);
+        assert.equal(message.eventType, 'herald.test');
+        assert.equal(message.subscriptionId, subscription.id);
+        assert.equal(message.subscriberId, subscriber.id);
+        assert.equal(message.url, subscription.url);
+        assert.equal(message.status, 'pending');
+        assert.equal(message.nextAttemptAt, event.createdAt);
+        assert.deepEqual(await store.getEvent(event.id), event, 'the event is recorded, though herald.test is not in the catalogue');
+        assert.deepEqual(
+          (await store.listMessages({ limit: 10, eventId: event.id })).data.map((m) => m.id),
+          [message.id],
+        );
+        const job = await claimOne(event.createdAt, message.id);
+        assert.equal(job.dataJson, '{"test":true}');
+        assert.equal(job.subscriptionId, subscription.id);
+      });
+
+      it('answers null for an unknown subscription and writes nothing', async () => {
+        const { subscriber } = await world();
+        const event = eventData('herald.test', { subscriberId: subscriber.id });
+        assert.equal(await store.ingestForSubscription(event, newId('sub')), null);
+        assert.equal(await store.getEvent(event.id), null);
+        assert.equal((await store.listMessages({ limit: 10 })).data.length, 0);
+      });
+    });
 
     describe('recordAttempts', () => {
       it('records a success: the attempt is stored exactly and the message succeeded', async () => {
@@ -1224,6 +1300,8 @@ export function storeContract(name: string, makeStore: MakeStore): void {
           createdAt: at,
           expiresAt: null,
           revokedAt: null,
+          allowedIps: null,
+          rateLimit: null,
           ...over,
         };
       };
@@ -1254,6 +1332,71 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         assert.deepEqual(revoked, { ...k, revokedAt: now });
         assert.deepEqual(await store.findApiKeyByHash(k.hash), { ...k, revokedAt: now });
         assert.equal(await store.revokeApiKey(newId('key'), tick()), null);
+        // Revoking twice keeps the first time.
+        assert.deepEqual(await store.revokeApiKey(k.id, tick()), { ...k, revokedAt: now });
+      });
+
+      it('gets by id, and keeps allowed IPs and rate limits', async () => {
+        const k = keyData({ allowedIps: ['10.0.0.0/8', '2001:db8::/32'], rateLimit: 25 });
+        const plain = keyData();
+        await store.createApiKey(k);
+        await store.createApiKey(plain);
+        assert.deepEqual(await store.getApiKey(k.id), k);
+        assert.deepEqual(await store.findApiKeyByHash(k.hash), k);
+        assert.deepEqual(await store.getApiKey(plain.id), plain);
+        assert.equal(await store.getApiKey(newId('key')), null);
+        const unlimited = keyData({ rateLimit: 0 });
+        await store.createApiKey(unlimited);
+        assert.equal((await store.getApiKey(unlimited.id))?.rateLimit, 0);
+      });
+    });
+
+    // ---- audit log --------------------------------------------------------------------------------
+
+    describe('audit log', () => {
+      const entry = (over: Partial<AuditEntry> = {}): AuditEntry => {
+        const at = tick();
+        return {
+          id: newId('aud', at),
+          createdAt: at,
+          actor: 'admin',
+          action: 'subscriber.create',
+          resourceType: 'subscriber',
+          resourceId: newId('sbr', at),
+          changes: { name: 'Acme', metadata: { tier: 'gold' } },
+          ip: '127.0.0.1',
+          ...over,
+        };
+      };
+
+      it('appends and lists newest first, paginated', async () => {
+        assert.deepEqual(await store.listAudit({ limit: 10 }), { data: [], nextCursor: null });
+        const a = entry();
+        const b = entry({ actor: 'cli', action: 'api-key.create', resourceType: 'api-key', changes: null, ip: null });
+        const c = entry({ action: 'subscriber.delete' });
+        for (const e of [a, b, c]) assert.deepEqual(await store.appendAudit(e), e);
+        const pages = await allPages((cursor) => store.listAudit({ limit: 2, cursor }));
+        assert.deepEqual(
+          pages.map((p) => p.length),
+          [2, 1],
+        );
+        assert.deepEqual(pages.flat(), [c, b, a]);
+      });
+
+      it('filters by actor, action, resource and time', async () => {
+        const a = entry({ actor: 'key_one' });
+        const b = entry({ actor: 'key_two', action: 'subscription.update', resourceType: 'subscription', resourceId: 'sub_x' });
+        const c = entry({ actor: 'key_two', action: 'subscription.delete', resourceType: 'subscription', resourceId: 'sub_x' });
+        for (const e of [a, b, c]) await store.appendAudit(e);
+        const q = async (f: Omit<AuditFilter, 'limit'>) => ids((await store.listAudit({ limit: 100, ...f })).data);
+        assert.deepEqual(await q({ actor: 'key_two' }), [c.id, b.id]);
+        assert.deepEqual(await q({ action: 'subscriber.create' }), [a.id]);
+        assert.deepEqual(await q({ resourceType: 'subscription' }), [c.id, b.id]);
+        assert.deepEqual(await q({ resourceType: 'subscription', resourceId: 'sub_x', action: 'subscription.update' }), [b.id]);
+        assert.deepEqual(await q({ since: b.createdAt }), [c.id, b.id]);
+        assert.deepEqual(await q({ until: b.createdAt }), [a.id]);
+        assert.deepEqual(await q({ since: a.createdAt, until: c.createdAt }), [b.id, a.id]);
+        assert.deepEqual(await q({ actor: 'nobody' }), []);
       });
     });
 
@@ -1359,6 +1502,97 @@ export function storeContract(name: string, makeStore: MakeStore): void {
           [3, 1],
         );
         assert.deepEqual(ids(pages.flat()), desc([att(x1), att(x2), att(x3), att(x4)]));
+      });
+    });
+
+    describe('queryMessages, queryAttempts and countSubscribers (offset pages)', () => {
+      it('filters, orders (ties by id), pages by offset and counts the total', async () => {
+        await addTypes('order.created', 'invoice.paid');
+        const a = await addSubscriber();
+        const b = await addSubscriber();
+        const subA = await addSubscription(a.id, { url: 'https://a.example/hook' });
+        const subB = await addSubscription(b.id, { eventTypes: ['invoice.*'] });
+        const e1 = await send('order.created'); // → A
+        const e2 = await send('invoice.paid'); // → A, B
+        const e3 = await send('order.created'); // → A
+        const mA = async (e: { event: HeraldEvent }, sub: Subscription) => {
+          const x = (await store.listMessages({ limit: 10, eventId: e.event.id, subscriptionId: sub.id })).data[0];
+          assert.ok(x);
+          return x.id;
+        };
+        const m1 = await mA(e1, subA);
+        const m2 = await mA(e2, subA);
+        const m3 = await mA(e3, subA);
+        const mb = await mA(e2, subB);
+        await settle(m1, 'retrying', { statusCode: 500, retries: 2 });
+        await settle(m1, 'failed', { statusCode: 404, retries: 3, attempts: 2 });
+        await settle(m2, 'succeeded', { statusCode: 200 });
+        await settle(mb, 'retrying', { statusCode: null, error: 'ECONNRESET', retries: 1 });
+        const q = (over: Partial<Parameters<Store['queryMessages']>[0]> = {}) =>
+          store.queryMessages({ orderBy: [], offset: 0, limit: 100, ...over });
+
+        const all = await q();
+        assert.equal(all.total, 4);
+        assert.deepEqual(ids(all.data), [m1, m2, mb, m3].sort(), 'default order: id ascending');
+        const seqs = new Map(all.data.map((m) => [m.id, m.seq]));
+        assert.ok([m1, m2, m3].every((id) => Number.isInteger(seqs.get(id)) && (seqs.get(id) as number) > 0));
+        assert.ok((seqs.get(m1) as number) < (seqs.get(m3) as number), 'seq grows with insertion');
+        assert.equal((await q({ ids: [m3] })).data[0]?.seq, seqs.get(m3), 'seq is stable');
+
+        assert.deepEqual(ids((await q({ subscriberId: a.id })).data), [m1, m2, m3].sort());
+        assert.deepEqual(ids((await q({ status: 'failed' })).data), [m1]);
+        assert.deepEqual(ids((await q({ retries: 1 })).data), [mb]);
+        assert.deepEqual(ids((await q({ lastStatusCode: 404 })).data), [m1]);
+        assert.deepEqual(ids((await q({ url: 'https://a.example/hook', eventType: 'order.created' })).data), [m1, m3].sort());
+        assert.deepEqual(ids((await q({ ids: [m2, mb, 'msg_unknown'] })).data), [m2, mb].sort());
+        assert.equal((await q({ ids: [] })).total, 0);
+
+        const byRetries = await q({ orderBy: [{ field: 'retries', desc: true }] });
+        assert.deepEqual(ids(byRetries.data), [m1, mb, ...[m2, m3].sort()], 'retries 3, 1, then the 0s by id');
+        const byCode = await q({ orderBy: [{ field: 'lastStatusCode', desc: false }] });
+        assert.deepEqual(ids(byCode.data), [...[mb, m3].sort(), m2, m1], 'null first ascending');
+        const bySeqDesc = await q({ orderBy: [{ field: 'seq', desc: true }] });
+        assert.equal(bySeqDesc.data[0]?.id, m3);
+
+        const page2 = await q({ orderBy: [{ field: 'id', desc: false }], offset: 1, limit: 2 });
+        assert.equal(page2.total, 4, 'total ignores offset and limit');
+        assert.deepEqual(ids(page2.data), [m1, m2, mb, m3].sort().slice(1, 3));
+        assert.deepEqual((await q({ offset: 10 })).data, []);
+        assert.equal((await q({ limit: 0 })).total, 4);
+
+        const qa = (over: Partial<Parameters<Store['queryAttempts']>[0]> = {}) =>
+          store.queryAttempts({ orderBy: [], offset: 0, limit: 100, ...over });
+        const attempts = await qa({ messageId: m1 });
+        assert.equal(attempts.total, 2);
+        assert.deepEqual(
+          attempts.data.map((x) => [x.statusCode, x.attemptNumber]),
+          [
+            [500, 1],
+            [404, 2],
+          ],
+        );
+        assert.equal((await qa()).total, 4);
+        assert.deepEqual(
+          (await qa({ statusCode: 404 })).data.map((x) => x.messageId),
+          [m1],
+        );
+        assert.deepEqual(
+          (await qa({ messageStatus: 'retrying' })).data.map((x) => x.messageId),
+          [mb],
+        );
+        assert.equal((await qa({ subscriberId: b.id })).total, 1);
+        assert.equal((await qa({ messageRetries: 3 })).total, 2);
+        const byNumber = await qa({ orderBy: [{ field: 'attemptNumber', desc: true }], limit: 1 });
+        assert.equal(byNumber.data[0]?.attemptNumber, 2);
+        assert.equal(byNumber.total, 4);
+        const first = attempts.data[0];
+        assert.ok(first);
+        assert.equal((await qa({ id: first.id })).data[0]?.attemptNumber, 1);
+
+        assert.equal(await store.countSubscribers(), 2);
+        const [older, newer] = [a.id, b.id].sort();
+        assert.equal(await store.countSubscribers(older), 1);
+        assert.equal(await store.countSubscribers(newer), 2);
       });
     });
   });

@@ -95,6 +95,8 @@ if (skipReason !== null) {
       timeoutSeconds: 30,
       enabled: true,
       secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      previousSecret: null,
+      previousSecretExpiresAt: null,
       createdAt: at,
       updatedAt: at,
     });
@@ -244,6 +246,82 @@ if (skipReason !== null) {
         }, RECOVERY_MS);
       } finally {
         await other.close();
+        await s.cleanup();
+      }
+    });
+
+    it('recovers when its only connection is terminated inside a transaction (driver patch, porsager/postgres#1208)', async () => {
+      // The transaction waits on a lock held by another session, so the terminate lands mid-transaction
+      // and the driver writes ROLLBACK to the dead connection. Unpatched, that either crashes this
+      // process (an uncatchable throw) or leaves the connection unable to send small writes again.
+      const appName = `herald_txn_${newId('ses').slice(-8).toLowerCase()}`;
+      const s = await freshStore((u) => withParam(u, 'application_name', appName));
+      const single = new PostgresStore({ url: withParam(s.url, 'application_name', appName), poolMax: 1 });
+      const schema = new URL(s.url).searchParams.get('search_path');
+      try {
+        await s.store.migrate();
+        await seed(s.store);
+        await s.store.close();
+        await single.ping();
+        const locker = pgAdminQuery(
+          db.url,
+          `BEGIN; LOCK TABLE ${schema}.event_types IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(1.5); COMMIT`,
+        );
+        await sleep(300);
+        const blocked = single.ingest([{ event: event(), requestHash: null }]).then(
+          () => null,
+          (err: unknown) => err,
+        );
+        await sleep(300);
+        await pgAdminQuery(db.url, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '${appName}'`);
+        const err = await blocked;
+        assert.ok(err instanceof HeraldError && err.code === 'store_unavailable', `ingest failed with ${String(err)}`);
+        await locker;
+        await eventually(() => single.ping(), RECOVERY_MS);
+        const [r] = await single.ingest([{ event: event(), requestHash: null }]);
+        assert.equal(r?.status, 'created');
+      } finally {
+        await single.close();
+      }
+    });
+
+    it('records an attempt batch once when it is written again (a retry after a COMMIT whose answer was lost)', async () => {
+      const s = await freshStore();
+      try {
+        await s.store.migrate();
+        await seed(s.store);
+        await s.store.ingest([{ event: event(), requestHash: null }]);
+        const [job] = await s.store.claimDue(Date.now(), 10, 1_000);
+        assert.ok(job);
+        const at = Date.now();
+        const outcome = {
+          attempt: {
+            id: newId('att', at),
+            messageId: job.messageId,
+            subscriptionId: job.subscriptionId,
+            subscriberId: job.subscriberId,
+            eventType: job.eventType,
+            statusCode: 204,
+            durationMs: 3,
+            error: null,
+            requestHeaders: {},
+            responseHeaders: {},
+            responseBody: '',
+            trigger: 'scheduled' as const,
+            createdAt: at,
+          },
+          status: 'succeeded' as const,
+          attempts: 1,
+          retries: 0,
+          nextAttemptAt: null,
+          disableSubscription: false,
+        };
+        await s.store.recordAttempts([outcome]);
+        await s.store.recordAttempts([outcome]);
+        const attempts = await s.store.listAttempts({ limit: 10, messageId: job.messageId });
+        assert.equal(attempts.data.length, 1);
+        assert.equal((await s.store.getMessage(job.messageId))?.status, 'succeeded');
+      } finally {
         await s.cleanup();
       }
     });

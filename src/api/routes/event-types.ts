@@ -12,7 +12,7 @@ export const eventTypeRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app
   app.post(
     '/event-types',
     {
-      config: { action: 'event-types.write' },
+      config: { action: 'event-types.write', audit: 'event-type.create' },
       schema: { tags, summary: 'Add an event type', body: EventTypeCreate, response: { 201: EventTypeSchema, ...errorResponses } },
     },
     async (request, reply) => {
@@ -58,7 +58,7 @@ export const eventTypeRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app
   app.patch(
     '/event-types/:name',
     {
-      config: { action: 'event-types.write' },
+      config: { action: 'event-types.write', audit: 'event-type.update' },
       schema: {
         tags,
         summary: 'Change the description or schema of an event type',
@@ -79,7 +79,7 @@ export const eventTypeRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app
   app.delete(
     '/event-types/:name',
     {
-      config: { action: 'event-types.write' },
+      config: { action: 'event-types.write', audit: 'event-type.delete' },
       schema: {
         tags,
         summary: 'Remove an event type from the catalogue',

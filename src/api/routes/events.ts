@@ -90,7 +90,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { 
   app.post(
     '/events',
     {
-      config: { action: 'events.ingest' },
+      config: { action: 'events.ingest', audit: false },
       schema: {
         tags,
         summary: 'Send an event; answered once it and its messages are committed',
@@ -108,7 +108,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { 
   app.post(
     '/events/batch',
     {
-      config: { action: 'events.ingest' },
+      config: { action: 'events.ingest', audit: false },
       schema: {
         tags,
         summary: 'Send up to 1000 events; each gets its own result or error, in request order',

@@ -61,7 +61,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
   app.delete(
     '/messages/:id',
     {
-      config: { action: 'messages.write' },
+      config: { action: 'messages.write', audit: 'message.delete' },
       schema: { tags, summary: 'Delete a message and its attempts', params: IdParams, response: { 204: NoContent, ...errorResponses } },
     },
     async (request, reply) => {
@@ -74,7 +74,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
   app.post(
     '/messages/:id/resend',
     {
-      config: { action: 'messages.write' },
+      config: { action: 'messages.write', audit: 'message.resend' },
       schema: {
         tags,
         summary: 'Queue the message for an immediate manual attempt with a fresh retry budget',

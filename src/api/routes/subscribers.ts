@@ -25,7 +25,7 @@ export const subscriberRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (ap
   app.post(
     '/subscribers',
     {
-      config: { action: 'subscribers.create' },
+      config: { action: 'subscribers.create', audit: 'subscriber.create' },
       schema: { tags, summary: 'Create a subscriber', body: SubscriberCreate, response: { 201: SubscriberSchema, ...errorResponses } },
     },
     async (request, reply) => {
@@ -81,7 +81,7 @@ export const subscriberRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (ap
   app.patch(
     '/subscribers/:id',
     {
-      config: { action: 'subscribers.write' },
+      config: { action: 'subscribers.write', audit: 'subscriber.update' },
       schema: {
         tags,
         summary: 'Rename, enable or disable a subscriber, or change its metadata',
@@ -104,7 +104,7 @@ export const subscriberRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (ap
   app.delete(
     '/subscribers/:id',
     {
-      config: { action: 'subscribers.write' },
+      config: { action: 'subscribers.write', audit: 'subscriber.delete' },
       schema: {
         tags,
         summary: 'Delete a subscriber with its subscriptions, messages and attempts',

@@ -5,12 +5,13 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { networkPolicy } from '../../delivery/ssrf.js';
 import { HeraldError } from '../../domain/errors.js';
 import type { Subscription } from '../../domain/glossary.js';
 import { newId } from '../../domain/ids.js';
 import type { Store, SubscriptionPatch } from '../../store/store.js';
 import { assertVisible, confineTo } from '../auth.js';
-import { assertId, checkEventTypePatterns, checkHeaders, checkUrl, orNotFound, page } from '../checks.js';
+import { assertId, checkEventTypePatterns, checkHeaders, checkTargetUrl, orNotFound, page } from '../checks.js';
 import type { ApiContext } from '../context.js';
 import { parseTime, renderStats, renderSubscription } from '../render.js';
 import {
@@ -47,11 +48,12 @@ async function loadSubscription(store: Store, request: FastifyRequest, id: strin
 
 export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { store, config }) => {
   const bodies = subscriptionBodies(config);
+  const policy = networkPolicy(config); // the SSRF guard's: which networks URLs may point to
 
   app.post(
     '/subscribers/:id/subscriptions',
     {
-      config: { action: 'subscriptions.write' },
+      config: { action: 'subscriptions.write', audit: 'subscription.create' },
       schema: {
         tags,
         summary: 'Create a subscription; the answer holds its signing secret',
@@ -71,7 +73,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
         subscriberId,
         name: body.name ?? null,
         description: body.description ?? null,
-        url: checkUrl(body.url),
+        url: await checkTargetUrl(body.url, policy),
         method: body.method ?? 'POST',
         eventTypes: checkEventTypePatterns(body.eventTypes),
         channels: body.channels ?? null,
@@ -81,6 +83,8 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
         timeoutSeconds: body.timeoutSeconds ?? config.timeoutSeconds,
         enabled: body.enabled ?? true,
         secret: newSecret(),
+        previousSecret: null,
+        previousSecretExpiresAt: null,
         createdAt: now,
         updatedAt: now,
       };
@@ -151,7 +155,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
   app.patch(
     '/subscriptions/:id',
     {
-      config: { action: 'subscriptions.write' },
+      config: { action: 'subscriptions.write', audit: 'subscription.update' },
       schema: {
         tags,
         summary: 'Change a subscription; fields left out keep their value, null clears a nullable one',
@@ -167,7 +171,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       const patch: SubscriptionPatch = {};
       if (body.name !== undefined) patch.name = body.name;
       if (body.description !== undefined) patch.description = body.description;
-      if (body.url !== undefined) patch.url = checkUrl(body.url);
+      if (body.url !== undefined) patch.url = await checkTargetUrl(body.url, policy);
       if (body.method !== undefined) patch.method = body.method;
       if (body.eventTypes !== undefined) patch.eventTypes = checkEventTypePatterns(body.eventTypes);
       if (body.channels !== undefined) patch.channels = body.channels;
@@ -183,7 +187,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
   app.delete(
     '/subscriptions/:id',
     {
-      config: { action: 'subscriptions.write' },
+      config: { action: 'subscriptions.write', audit: 'subscription.delete' },
       schema: {
         tags,
         summary: 'Delete a subscription with its messages and attempts',
@@ -232,7 +236,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
   app.post(
     '/subscriptions/:id/recover',
     {
-      config: { action: 'subscriptions.write' },
+      config: { action: 'subscriptions.write', audit: 'subscription.recover' },
       schema: {
         tags,
         summary: 'Send again every failed message of the subscription created since a time',

@@ -21,6 +21,7 @@ import type {
   ApiKeyScope,
   Attempt,
   AttemptTrigger,
+  AuditEntry,
   EventType,
   HeraldEvent,
   HttpMethod,
@@ -34,14 +35,23 @@ import { newId } from '../../domain/ids.js';
 import type {
   AttemptFilter,
   AttemptOutcome,
+  AttemptQuery,
+  AttemptSortField,
+  AuditFilter,
+  CountedPage,
   DeliveryJob,
   EventFilter,
   EventTypePatch,
   IngestRequest,
   IngestResult,
   MessageFilter,
+  MessageQuery,
+  MessageSortField,
+  NumberedAttempt,
   Page,
   PageQuery,
+  SequencedMessage,
+  SortKey,
   Store,
   StoreCapabilities,
   SubscriberPatch,
@@ -134,6 +144,8 @@ interface SubscriptionRow {
   timeout_seconds: number;
   enabled: boolean;
   secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -192,6 +204,19 @@ interface ApiKeyRow {
   created_at: number;
   expires_at: number | null;
   revoked_at: number | null;
+  allowed_ips: string[] | null;
+  rate_limit: number | null;
+}
+
+interface AuditRow {
+  id: string;
+  created_at: number;
+  actor: string;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  changes_json: string | null;
+  ip: string | null;
 }
 
 interface JobRow {
@@ -210,6 +235,8 @@ interface JobRow {
   headers_json: string;
   payload_format: string;
   secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
   timeout_seconds: number;
   retry_schedule: number[] | null;
   subscription_enabled: boolean;
@@ -251,6 +278,8 @@ const toSubscription = (r: SubscriptionRow): Subscription => ({
   timeoutSeconds: r.timeout_seconds,
   enabled: r.enabled,
   secret: r.secret,
+  previousSecret: r.previous_secret,
+  previousSecretExpiresAt: r.previous_secret_expires_at,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -307,6 +336,19 @@ const toApiKey = (r: ApiKeyRow): ApiKey => ({
   createdAt: r.created_at,
   expiresAt: r.expires_at,
   revokedAt: r.revoked_at,
+  allowedIps: r.allowed_ips,
+  rateLimit: r.rate_limit,
+});
+
+const toAuditEntry = (r: AuditRow): AuditEntry => ({
+  id: r.id,
+  createdAt: r.created_at,
+  actor: r.actor,
+  action: r.action,
+  resourceType: r.resource_type,
+  resourceId: r.resource_id,
+  changes: parseJson<Record<string, unknown>>(r.changes_json),
+  ip: r.ip,
 });
 
 const toJob = (r: JobRow): DeliveryJob => ({
@@ -323,6 +365,8 @@ const toJob = (r: JobRow): DeliveryJob => ({
   headers: JSON.parse(r.headers_json) as Record<string, string>,
   payloadFormat: r.payload_format as PayloadFormat,
   secret: r.secret,
+  previousSecret: r.previous_secret,
+  previousSecretExpiresAt: r.previous_secret_expires_at,
   timeoutSeconds: r.timeout_seconds,
   retrySchedule: r.retry_schedule,
   attempts: r.attempts,
@@ -339,6 +383,44 @@ function page<R, T>(rows: readonly R[], limit: number, map: (r: R) => T, key: (r
 }
 
 const byId = (r: { id: string }): string => r.id;
+
+// Columns queryMessages and queryAttempts may order by (migration 0004 adds messages.seq).
+const MESSAGE_SORT: Record<MessageSortField, string> = {
+  id: 'm.id',
+  seq: 'm.seq',
+  createdAt: 'm.created_at',
+  updatedAt: 'm.updated_at',
+  status: 'm.status',
+  retries: 'm.retries',
+  attempts: 'm.attempts',
+  eventType: 'm.event_type',
+  subscriptionId: 'm.subscription_id',
+  url: 's.url',
+  lastStatusCode: 'm.last_status_code',
+};
+const ATTEMPT_SORT: Record<AttemptSortField, string> = {
+  id: 'a.id',
+  createdAt: 'a.created_at',
+  statusCode: 'a.status_code',
+  durationMs: 'a.duration_ms',
+  attemptNumber: 'attempt_number',
+  messageId: 'a.message_id',
+  subscriptionId: 'a.subscription_id',
+  eventType: 'a.event_type',
+  messageStatus: 'm.status',
+  messageRetries: 'm.retries',
+  messageCreatedAt: 'm.created_at',
+};
+
+/** ORDER BY text from whitelisted columns (never user text); NULL sorts as the smallest value, ties by id. */
+function orderBy<F extends string>(keys: SortKey<F>[], columns: Record<F, string>, idColumn: string): string {
+  const parts = keys.map((k) => {
+    const column = columns[k.field];
+    if (column === undefined) throw new Error(`cannot order by ${k.field}`);
+    return `${column} ${k.desc ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`;
+  });
+  return [...parts, `${idColumn} ASC`].join(', ');
+}
 
 /** Does a subscription with `subChannels` take an event sent on `eventChannels`? */
 function channelsMatch(subChannels: string[] | null, eventChannels: string[] | null): boolean {
@@ -546,10 +628,12 @@ export class PostgresStore implements Store {
         return await this.sql.begin(async (tx) => {
           const [row] = await tx<SubscriptionRow[]>`
             INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers_json,
-              payload_format, retry_schedule, timeout_seconds, enabled, secret, created_at, updated_at)
+              payload_format, retry_schedule, timeout_seconds, enabled, secret, previous_secret, previous_secret_expires_at,
+              created_at, updated_at)
             VALUES (${s.id}, ${s.subscriberId}, ${s.name}, ${s.description}, ${s.url}, ${s.method}, ${s.eventTypes}::text[],
               ${s.channels}::text[], ${JSON.stringify(s.headers)}, ${s.payloadFormat}, ${s.retrySchedule}::float8[],
-              ${s.timeoutSeconds}, ${s.enabled}, ${s.secret}, ${s.createdAt}, ${s.updatedAt})
+              ${s.timeoutSeconds}, ${s.enabled}, ${s.secret}, ${s.previousSecret ?? null}, ${s.previousSecretExpiresAt ?? null},
+              ${s.createdAt}, ${s.updatedAt})
             RETURNING *`;
           await tx`
             INSERT INTO subscription_patterns (pattern, subscription_id)
@@ -595,6 +679,8 @@ export class PostgresStore implements Store {
         if (patch.timeoutSeconds !== undefined) set['timeout_seconds'] = patch.timeoutSeconds;
         if (patch.enabled !== undefined) set['enabled'] = patch.enabled;
         if (patch.secret !== undefined) set['secret'] = patch.secret;
+        if (patch.previousSecret !== undefined) set['previous_secret'] = patch.previousSecret;
+        if (patch.previousSecretExpiresAt !== undefined) set['previous_secret_expires_at'] = patch.previousSecretExpiresAt;
         const [row] = await tx<SubscriptionRow[]>`
           UPDATE subscriptions SET ${tx(set)}
           ${patch.eventTypes !== undefined ? tx`, event_types = ${patch.eventTypes}::text[]` : tx``}
@@ -625,6 +711,31 @@ export class PostgresStore implements Store {
       const created = await this.sql.begin((tx) => ingestInTransaction(tx, requests, this.instanceId));
       if (created.messages > 0) this.wake();
       return created.results;
+    });
+  }
+
+  ingestForSubscription(event: HeraldEvent, subscriptionId: string): Promise<Message | null> {
+    return this.run(async () => {
+      const row = await this.sql.begin(async (tx) => {
+        const [target] = await tx<{ subscriber_id: string; url: string }[]>`
+          SELECT subscriber_id, url FROM subscriptions WHERE id = ${subscriptionId}`;
+        if (!target) return null;
+        await tx`
+          INSERT INTO events (id, type, data_json, idempotency_key, request_hash, subscriber_id, channels, message_count, created_at)
+          VALUES (${event.id}, ${event.type}, ${event.dataJson}, ${event.idempotencyKey}, NULL, ${event.subscriberId},
+            ${event.channels}::text[], 1, ${event.createdAt})`;
+        const [m] = await tx<MessageRow[]>`
+          INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, created_at, updated_at)
+          VALUES (${newId('msg', event.createdAt)}, ${event.id}, ${event.type}, ${target.subscriber_id}, ${subscriptionId}, 0,
+            ${event.createdAt}, ${event.createdAt}, ${event.createdAt})
+          RETURNING *`;
+        if (m) await tx`INSERT INTO message_queue (message_id, next_attempt_at) VALUES (${m.id}, ${event.createdAt})`;
+        await tx`SELECT pg_notify(${NOTIFY_CHANNEL}, ${this.instanceId})`;
+        return m ? { ...m, url: target.url } : null;
+      });
+      if (!row) return null;
+      this.wake();
+      return toMessage(row);
     });
   }
 
@@ -689,7 +800,12 @@ export class PostgresStore implements Store {
           UPDATE messages m SET status = 0, retries = 0, next_attempt_at = ${now}, leased = FALSE, manual = TRUE, updated_at = ${now}
           FROM subscriptions s WHERE m.id = ${id} AND s.id = m.subscription_id
           RETURNING m.*, s.url`;
-        if (r) await tx`SELECT pg_notify(${NOTIFY_CHANNEL}, ${this.instanceId})`;
+        if (r) {
+          await tx`
+            INSERT INTO message_queue (message_id, next_attempt_at) VALUES (${id}, ${now})
+            ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at`;
+          await tx`SELECT pg_notify(${NOTIFY_CHANNEL}, ${this.instanceId})`;
+        }
         return r;
       });
       if (!row) return null;
@@ -702,8 +818,13 @@ export class PostgresStore implements Store {
     return this.run(async () => {
       const count = await this.sql.begin(async (tx) => {
         const result = await tx`
-          UPDATE messages SET status = 0, retries = 0, next_attempt_at = ${now}, leased = FALSE, manual = TRUE, updated_at = ${now}
-          WHERE subscription_id = ${subscriptionId} AND status = ${STATUS_NUMBER.failed} AND created_at >= ${since}`;
+          WITH recovered AS (
+            UPDATE messages SET status = 0, retries = 0, next_attempt_at = ${now}, leased = FALSE, manual = TRUE, updated_at = ${now}
+            WHERE subscription_id = ${subscriptionId} AND status = ${STATUS_NUMBER.failed} AND created_at >= ${since}
+            RETURNING id
+          )
+          INSERT INTO message_queue (message_id, next_attempt_at) SELECT id, ${now}::bigint FROM recovered
+          ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at`;
         if (result.count > 0) await tx`SELECT pg_notify(${NOTIFY_CHANNEL}, ${this.instanceId})`;
         return result.count;
       });
@@ -741,37 +862,106 @@ export class PostgresStore implements Store {
     });
   }
 
+  // ---- offset-paged queries (AutoQuery) ---------------------------------------------------------
+
+  queryMessages(q: MessageQuery): Promise<CountedPage<SequencedMessage>> {
+    return this.run(() =>
+      // One snapshot for the count and the page.
+      this.sql.begin('ISOLATION LEVEL REPEATABLE READ READ ONLY', async (sql) => {
+        const filters = sql`
+          ${q.ids !== undefined ? sql`AND m.id = ANY(${q.ids}::text[])` : sql``}
+          ${q.subscriberId !== undefined ? sql`AND m.subscriber_id = ${q.subscriberId}` : sql``}
+          ${q.subscriptionId !== undefined ? sql`AND m.subscription_id = ${q.subscriptionId}` : sql``}
+          ${q.eventType !== undefined ? sql`AND m.event_type = ${q.eventType}` : sql``}
+          ${q.status !== undefined ? sql`AND m.status = ${STATUS_NUMBER[q.status]}` : sql``}
+          ${q.retries !== undefined ? sql`AND m.retries = ${q.retries}` : sql``}
+          ${q.lastStatusCode !== undefined ? sql`AND m.last_status_code = ${q.lastStatusCode}` : sql``}
+          ${q.url !== undefined ? sql`AND s.url = ${q.url}` : sql``}`;
+        const [count] = await sql<{ n: number }[]>`
+          SELECT count(*) AS n FROM messages m JOIN subscriptions s ON s.id = m.subscription_id WHERE TRUE ${filters}`;
+        const rows = await sql<(MessageRow & { seq: number })[]>`
+          SELECT m.*, s.url FROM messages m JOIN subscriptions s ON s.id = m.subscription_id WHERE TRUE ${filters}
+          ORDER BY ${sql.unsafe(orderBy(q.orderBy, MESSAGE_SORT, 'm.id'))} LIMIT ${q.limit} OFFSET ${q.offset}`;
+        return { data: rows.map((r) => ({ ...toMessage(r), seq: Number(r.seq) })), total: count?.n ?? 0 };
+      }),
+    );
+  }
+
+  queryAttempts(q: AttemptQuery): Promise<CountedPage<NumberedAttempt>> {
+    return this.run(() =>
+      this.sql.begin('ISOLATION LEVEL REPEATABLE READ READ ONLY', async (sql) => {
+        const filters = sql`
+          ${q.id !== undefined ? sql`AND a.id = ${q.id}` : sql``}
+          ${q.messageId !== undefined ? sql`AND a.message_id = ${q.messageId}` : sql``}
+          ${q.subscriberId !== undefined ? sql`AND a.subscriber_id = ${q.subscriberId}` : sql``}
+          ${q.subscriptionId !== undefined ? sql`AND a.subscription_id = ${q.subscriptionId}` : sql``}
+          ${q.eventType !== undefined ? sql`AND a.event_type = ${q.eventType}` : sql``}
+          ${q.statusCode !== undefined ? sql`AND a.status_code = ${q.statusCode}` : sql``}
+          ${q.messageStatus !== undefined ? sql`AND m.status = ${STATUS_NUMBER[q.messageStatus]}` : sql``}
+          ${q.messageRetries !== undefined ? sql`AND m.retries = ${q.messageRetries}` : sql``}`;
+        const [count] = await sql<{ n: number }[]>`
+          SELECT count(*) AS n FROM attempts a JOIN messages m ON m.id = a.message_id WHERE TRUE ${filters}`;
+        // The attempt number counts the message's attempts up to this one: a few rows on the message index.
+        const rows = await sql<(AttemptRow & { attempt_number: number })[]>`
+          SELECT a.*, (SELECT count(*) FROM attempts x WHERE x.message_id = a.message_id AND x.id <= a.id) AS attempt_number
+          FROM attempts a JOIN messages m ON m.id = a.message_id WHERE TRUE ${filters}
+          ORDER BY ${sql.unsafe(orderBy(q.orderBy, ATTEMPT_SORT, 'a.id'))} LIMIT ${q.limit} OFFSET ${q.offset}`;
+        return { data: rows.map((r) => ({ ...toAttempt(r), attemptNumber: Number(r.attempt_number) })), total: count?.n ?? 0 };
+      }),
+    );
+  }
+
+  countSubscribers(upToId?: string): Promise<number> {
+    return this.run(async () => {
+      const [row] = await this.sql<{ n: number }[]>`
+        SELECT count(*) AS n FROM subscribers ${upToId !== undefined ? this.sql`WHERE id <= ${upToId}` : this.sql``}`;
+      return row?.n ?? 0;
+    });
+  }
+
   // ---- delivery ---------------------------------------------------------------------------------
 
   claimDue(now: number, limit: number, leaseMarginMs: number): Promise<DeliveryJob[]> {
     return this.run(async () => {
       if (limit <= 0) return [];
-      // One statement: lock due rows no one else holds, move them to their lease expiry, and read
-      // what delivery needs. A row another claimer just leased fails `next_attempt_at <= now` on
-      // the re-check after its lock is released, so it is never handed out twice.
+      // One statement: lock due queue rows no one else holds, move them and their messages to
+      // the lease expiry, and read what delivery needs. A row another claimer just leased fails
+      // `next_attempt_at <= now` on the re-check after its lock is released, so it is never handed
+      // out twice. Rows are matched with `= ANY(ARRAY(...))` so the plan is index lookups whatever
+      // the table sizes (a join here can turn into a scan of every message).
+      const lease = this.sql`${now}::bigint + ${leaseMarginMs}::bigint + ceil(s.timeout_seconds * 1000)::bigint`;
       const rows = await this.sql<JobRow[]>`
         WITH due AS (
-          SELECT id, next_attempt_at AS due_at FROM messages
-          WHERE status IN (0, 2) AND next_attempt_at <= ${now}
-          ORDER BY next_attempt_at, id
+          SELECT message_id, next_attempt_at AS due_at FROM message_queue
+          WHERE next_attempt_at <= ${now}
+          ORDER BY next_attempt_at, message_id
           LIMIT ${limit}
           FOR UPDATE SKIP LOCKED
+        ), leased AS (
+          UPDATE message_queue q
+          SET next_attempt_at = (SELECT ${lease} FROM messages m JOIN subscriptions s ON s.id = m.subscription_id WHERE m.id = q.message_id)
+          WHERE q.message_id = ANY(ARRAY(SELECT message_id FROM due))
+          RETURNING q.message_id
         ), claimed AS (
           UPDATE messages m
-          SET next_attempt_at = ${now}::bigint + s.timeout_seconds::bigint * 1000 + ${leaseMarginMs}::bigint, leased = TRUE
-          FROM due, subscriptions s
-          WHERE m.id = due.id AND s.id = m.subscription_id
-          RETURNING m.id, m.event_id, m.subscription_id, m.subscriber_id, m.attempts, m.retries, m.manual, due.due_at
+          SET next_attempt_at = ${lease}, leased = TRUE
+          FROM subscriptions s
+          WHERE m.id = ANY(ARRAY(SELECT message_id FROM leased)) AND s.id = m.subscription_id
+          RETURNING m.id, m.event_id, m.subscription_id, m.subscriber_id, m.attempts, m.retries, m.manual
         )
         SELECT c.id, c.event_id, c.subscription_id, c.subscriber_id, c.attempts, c.retries, c.manual,
                e.type AS event_type, e.created_at AS event_created_at, e.data_json,
-               s.url, s.method, s.headers_json, s.payload_format, s.secret, s.timeout_seconds, s.retry_schedule,
+               s.url, s.method, s.headers_json, s.payload_format, s.secret,
+               CASE WHEN s.previous_secret_expires_at > ${now}::bigint THEN s.previous_secret END AS previous_secret,
+               CASE WHEN s.previous_secret_expires_at > ${now}::bigint THEN s.previous_secret_expires_at END AS previous_secret_expires_at,
+               s.timeout_seconds, s.retry_schedule,
                (s.enabled AND b.enabled) AS subscription_enabled
         FROM claimed c
+        JOIN due d ON d.message_id = c.id
         JOIN events e ON e.id = c.event_id
         JOIN subscriptions s ON s.id = c.subscription_id
         JOIN subscribers b ON b.id = s.subscriber_id
-        ORDER BY c.due_at, c.id`;
+        ORDER BY d.due_at, c.id`;
       return rows.map(toJob);
     });
   }
@@ -816,7 +1006,18 @@ export class PostgresStore implements Store {
             SET status = o.status, attempts = o.attempts, retries = o.retries, next_attempt_at = o.next_attempt_at,
                 last_status_code = o.status_code, last_error = o.error, leased = FALSE, manual = FALSE, updated_at = o.created_at
             FROM o WHERE m.id = o.message_id
+              -- Idempotent: a retry after a connection lost during COMMIT finds the batch written.
+              AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.id = o.id)
             RETURNING m.id
+          ), requeued AS (
+            INSERT INTO message_queue (message_id, next_attempt_at)
+            SELECT o.message_id, o.next_attempt_at FROM o
+            WHERE o.status IN (0, 2) AND o.next_attempt_at IS NOT NULL AND o.message_id = ANY(ARRAY(SELECT id FROM updated))
+            ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at
+          ), finished AS (
+            DELETE FROM message_queue
+            WHERE message_id = ANY(ARRAY(SELECT o.message_id FROM o WHERE o.status NOT IN (0, 2) OR o.next_attempt_at IS NULL))
+              AND message_id = ANY(ARRAY(SELECT id FROM updated))
           )
           INSERT INTO attempts (id, message_id, subscription_id, subscriber_id, event_type, status_code, duration_ms, error,
             request_headers_json, response_headers_json, response_body, trigger, created_at)
@@ -834,8 +1035,12 @@ export class PostgresStore implements Store {
   releaseLeases(now: number): Promise<number> {
     return this.run(async () => {
       const result = await this.sql`
-        UPDATE messages SET next_attempt_at = ${now}, leased = FALSE
-        WHERE leased AND status IN (0, 2)`;
+        WITH released AS (
+          UPDATE messages SET next_attempt_at = ${now}, leased = FALSE
+          WHERE leased AND status IN (0, 2)
+          RETURNING id
+        )
+        UPDATE message_queue SET next_attempt_at = ${now} WHERE message_id = ANY(ARRAY(SELECT id FROM released))`;
       return result.count;
     });
   }
@@ -843,7 +1048,7 @@ export class PostgresStore implements Store {
   nextDueAt(): Promise<number | null> {
     return this.run(async () => {
       const [row] = await this.sql<{ at: number | null }[]>`
-        SELECT min(next_attempt_at) AS at FROM messages WHERE status IN (0, 2)`;
+        SELECT min(next_attempt_at) AS at FROM message_queue`;
       return row?.at ?? null;
     });
   }
@@ -905,14 +1110,22 @@ export class PostgresStore implements Store {
     return this.run(async () => {
       try {
         const [row] = await this.sql<ApiKeyRow[]>`
-          INSERT INTO api_keys (id, name, scope, subscriber_id, hash, created_at, expires_at, revoked_at)
-          VALUES (${key.id}, ${key.name}, ${key.scope}, ${key.subscriberId}, ${key.hash}, ${key.createdAt}, ${key.expiresAt}, ${key.revokedAt})
+          INSERT INTO api_keys (id, name, scope, subscriber_id, hash, created_at, expires_at, revoked_at, allowed_ips, rate_limit)
+          VALUES (${key.id}, ${key.name}, ${key.scope}, ${key.subscriberId}, ${key.hash}, ${key.createdAt}, ${key.expiresAt},
+                  ${key.revokedAt}, ${key.allowedIps === null ? null : this.sql.array(key.allowedIps)}, ${key.rateLimit})
           RETURNING *`;
         return toApiKey(row as ApiKeyRow);
       } catch (err) {
         if (sqlState(err) === '23505') throw new HeraldError('conflict', 'The API key already exists');
         throw err;
       }
+    });
+  }
+
+  getApiKey(id: string): Promise<ApiKey | null> {
+    return this.run(async () => {
+      const [row] = await this.sql<ApiKeyRow[]>`SELECT * FROM api_keys WHERE id = ${id}`;
+      return row ? toApiKey(row) : null;
     });
   }
 
@@ -945,6 +1158,35 @@ export class PostgresStore implements Store {
     return this.run(async () => {
       const [row] = await this.sql<{ n: number }[]>`SELECT count(*) AS n FROM api_keys`;
       return row?.n ?? 0;
+    });
+  }
+
+  // ---- audit log --------------------------------------------------------------------------------
+
+  appendAudit(e: AuditEntry): Promise<AuditEntry> {
+    return this.run(async () => {
+      await this.sql`
+        INSERT INTO audit_log (id, created_at, actor, action, resource_type, resource_id, changes_json, ip)
+        VALUES (${e.id}, ${e.createdAt}, ${e.actor}, ${e.action}, ${e.resourceType}, ${e.resourceId}, ${jsonOrNull(e.changes)}, ${e.ip})`;
+      return e;
+    });
+  }
+
+  listAudit(f: AuditFilter): Promise<Page<AuditEntry>> {
+    return this.run(async () => {
+      const sql = this.sql;
+      const rows = await sql<AuditRow[]>`
+        SELECT * FROM audit_log
+        WHERE TRUE
+        ${f.actor !== undefined ? sql`AND actor = ${f.actor}` : sql``}
+        ${f.action !== undefined ? sql`AND action = ${f.action}` : sql``}
+        ${f.resourceType !== undefined ? sql`AND resource_type = ${f.resourceType}` : sql``}
+        ${f.resourceId !== undefined ? sql`AND resource_id = ${f.resourceId}` : sql``}
+        ${f.since !== undefined ? sql`AND created_at >= ${f.since}` : sql``}
+        ${f.until !== undefined ? sql`AND created_at < ${f.until}` : sql``}
+        ${f.cursor ? sql`AND id < ${f.cursor}` : sql``}
+        ORDER BY id DESC LIMIT ${f.limit + 1}`;
+      return page(rows, f.limit, toAuditEntry, byId);
     });
   }
 
@@ -1149,10 +1391,14 @@ async function ingestInTransaction(tx: postgres.TransactionSql, requests: Ingest
   }
   if (rows.length > 0) {
     await tx`
-      INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, created_at, updated_at)
-      SELECT id, event_id, event_type, subscriber_id, subscription_id, 0, at, at, at
-      FROM json_to_recordset(${JSON.stringify(rows)}::text::json) AS t(
-        id TEXT, event_id TEXT, event_type TEXT, subscriber_id TEXT, subscription_id TEXT, at BIGINT)`;
+      WITH inserted AS (
+        INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, created_at, updated_at)
+        SELECT id, event_id, event_type, subscriber_id, subscription_id, 0, at, at, at
+        FROM json_to_recordset(${JSON.stringify(rows)}::text::json) AS t(
+          id TEXT, event_id TEXT, event_type TEXT, subscriber_id TEXT, subscription_id TEXT, at BIGINT)
+        RETURNING id, next_attempt_at
+      )
+      INSERT INTO message_queue (message_id, next_attempt_at) SELECT id, next_attempt_at FROM inserted`;
     await tx`SELECT pg_notify(${NOTIFY_CHANNEL}, ${instanceId})`;
   }
   return { results, messages: rows.length };

@@ -12,6 +12,7 @@ import type {
   ApiKeyScope,
   Attempt,
   AttemptTrigger,
+  AuditEntry,
   EventType,
   HeraldEvent,
   HttpMethod,
@@ -25,14 +26,23 @@ import { newId } from '../../domain/ids.js';
 import type {
   AttemptFilter,
   AttemptOutcome,
+  AttemptQuery,
+  AttemptSortField,
+  CountedPage,
+  AuditFilter,
   DeliveryJob,
   EventFilter,
   EventTypePatch,
   IngestRequest,
   IngestResult,
   MessageFilter,
+  MessageQuery,
+  MessageSortField,
+  NumberedAttempt,
   Page,
   PageQuery,
+  SequencedMessage,
+  SortKey,
   Store,
   StoreCapabilities,
   SubscriberPatch,
@@ -84,6 +94,8 @@ function toSubscription(r: Row): Subscription {
     timeoutSeconds: r.timeout_seconds as number,
     enabled: r.enabled === 1,
     secret: r.secret as string,
+    previousSecret: (r.previous_secret as string | null) ?? null,
+    previousSecretExpiresAt: (r.previous_secret_expires_at as number | null) ?? null,
     createdAt: r.created_at as number,
     updatedAt: r.updated_at as number,
   };
@@ -148,6 +160,21 @@ function toApiKey(r: Row): ApiKey {
     createdAt: r.created_at as number,
     expiresAt: (r.expires_at as number | null) ?? null,
     revokedAt: (r.revoked_at as number | null) ?? null,
+    allowedIps: parse<string[]>(r.allowed_ips),
+    rateLimit: (r.rate_limit as number | null) ?? null,
+  };
+}
+
+function toAuditEntry(r: Row): AuditEntry {
+  return {
+    id: r.id as string,
+    createdAt: r.created_at as number,
+    actor: r.actor as string,
+    action: r.action as string,
+    resourceType: r.resource_type as string,
+    resourceId: (r.resource_id as string | null) ?? null,
+    changes: parse(r.changes),
+    ip: (r.ip as string | null) ?? null,
   };
 }
 
@@ -164,6 +191,45 @@ function where(conditions: (string | false | undefined)[]): string {
 }
 
 const MESSAGE_COLUMNS = `m.*, s.url AS url`;
+
+// Columns queryMessages and queryAttempts may order by. A message's `seq` is its rowid: assigned in
+// insertion order (a VACUUM may renumber rowids; Herald never runs one).
+const MESSAGE_SORT: Record<MessageSortField, string> = {
+  id: 'm.id',
+  seq: 'm.rowid',
+  createdAt: 'm.created_at',
+  updatedAt: 'm.updated_at',
+  status: 'm.status',
+  retries: 'm.retries',
+  attempts: 'm.attempts',
+  eventType: 'm.event_type',
+  subscriptionId: 'm.subscription_id',
+  url: 's.url',
+  lastStatusCode: 'm.last_status_code',
+};
+const ATTEMPT_SORT: Record<AttemptSortField, string> = {
+  id: 'a.id',
+  createdAt: 'a.created_at',
+  statusCode: 'a.status_code',
+  durationMs: 'a.duration_ms',
+  attemptNumber: 'attempt_number',
+  messageId: 'a.message_id',
+  subscriptionId: 'a.subscription_id',
+  eventType: 'a.event_type',
+  messageStatus: 'm.status',
+  messageRetries: 'm.retries',
+  messageCreatedAt: 'm.created_at',
+};
+
+/** ORDER BY text from whitelisted columns; NULL sorts as the smallest value, ties by id ascending. */
+function orderBy<F extends string>(keys: SortKey<F>[], columns: Record<F, string>, idColumn: string): string {
+  const parts = keys.map((k) => {
+    const column = columns[k.field];
+    if (column === undefined) throw new Error(`cannot order by ${k.field}`);
+    return `${column} ${k.desc ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`;
+  });
+  return [...parts, `${idColumn} ASC`].join(', ');
+}
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -338,6 +404,8 @@ export class SqliteStore implements Store {
       headers: JSON.stringify(s.headers),
       retrySchedule: json(s.retrySchedule),
       enabled: s.enabled ? 1 : 0,
+      previousSecret: s.previousSecret ?? null,
+      previousSecretExpiresAt: s.previousSecretExpiresAt ?? null,
     };
   }
 
@@ -353,9 +421,9 @@ export class SqliteStore implements Store {
       if (!this.get('SELECT 1 FROM subscribers WHERE id = ?', [s.subscriberId])) throw new HeraldError('unknown_subscriber');
       this.run(
         `INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers, payload_format,
-           retry_schedule, timeout_seconds, enabled, secret, created_at, updated_at)
+           retry_schedule, timeout_seconds, enabled, secret, previous_secret, previous_secret_expires_at, created_at, updated_at)
          VALUES (@id, @subscriberId, @name, @description, @url, @method, @eventTypes, @channels, @headers, @payloadFormat,
-           @retrySchedule, @timeoutSeconds, @enabled, @secret, @createdAt, @updatedAt)`,
+           @retrySchedule, @timeoutSeconds, @enabled, @secret, @previousSecret, @previousSecretExpiresAt, @createdAt, @updatedAt)`,
         this.subscriptionParams(s),
       );
       this.writePatterns(s.id, s.eventTypes);
@@ -385,7 +453,8 @@ export class SqliteStore implements Store {
       this.run(
         `UPDATE subscriptions SET name = @name, description = @description, url = @url, method = @method, event_types = @eventTypes,
            channels = @channels, headers = @headers, payload_format = @payloadFormat, retry_schedule = @retrySchedule,
-           timeout_seconds = @timeoutSeconds, enabled = @enabled, secret = @secret, updated_at = @updatedAt
+           timeout_seconds = @timeoutSeconds, enabled = @enabled, secret = @secret, previous_secret = @previousSecret,
+           previous_secret_expires_at = @previousSecretExpiresAt, updated_at = @updatedAt
          WHERE id = @id`,
         this.subscriptionParams(next),
       );
@@ -481,6 +550,28 @@ export class SqliteStore implements Store {
     });
     if (created > 0) this.notify();
     return results;
+  }
+
+  async ingestForSubscription(event: HeraldEvent, subscriptionId: string): Promise<Message | null> {
+    const messageId = newId('msg', event.createdAt);
+    const written = this.durably(() => {
+      const target = this.get('SELECT subscriber_id FROM subscriptions WHERE id = ?', [subscriptionId]);
+      if (!target) return false;
+      this.run(
+        `INSERT INTO events (id, type, data, idempotency_key, request_hash, subscriber_id, channels, created_at)
+         VALUES (@id, @type, @dataJson, @idempotencyKey, NULL, @subscriberId, @channels, @createdAt)`,
+        { ...event, channels: json(event.channels) },
+      );
+      this.run(
+        `INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+        [messageId, event.id, event.type, target.subscriber_id, subscriptionId, event.createdAt, event.createdAt, event.createdAt],
+      );
+      return true;
+    });
+    if (!written) return null;
+    this.notify();
+    return this.getMessage(messageId);
   }
 
   async getEvent(id: string): Promise<HeraldEvent | null> {
@@ -603,6 +694,80 @@ export class SqliteStore implements Store {
     return page(rows, f.limit, toAttempt);
   }
 
+  // Offset-paged queries (AutoQuery) ------------------------------------------------------------
+  // Prepared without the statement cache: filters and orders combine into too many texts to keep.
+
+  async queryMessages(q: MessageQuery): Promise<CountedPage<SequencedMessage>> {
+    const from = `FROM messages m JOIN subscriptions s ON s.id = m.subscription_id ${where([
+      q.ids !== undefined && 'm.id IN (SELECT value FROM json_each(@ids))',
+      q.subscriberId !== undefined && 'm.subscriber_id = @subscriberId',
+      q.subscriptionId !== undefined && 'm.subscription_id = @subscriptionId',
+      q.eventType !== undefined && 'm.event_type = @eventType',
+      q.status !== undefined && 'm.status = @status',
+      q.retries !== undefined && 'm.retries = @retries',
+      q.lastStatusCode !== undefined && 'm.last_status_code = @lastStatusCode',
+      q.url !== undefined && 's.url = @url',
+    ])}`;
+    const params = {
+      ids: JSON.stringify(q.ids ?? []),
+      subscriberId: q.subscriberId ?? null,
+      subscriptionId: q.subscriptionId ?? null,
+      eventType: q.eventType ?? null,
+      status: q.status !== undefined ? STATUS_NUMBER[q.status] : null,
+      retries: q.retries ?? null,
+      lastStatusCode: q.lastStatusCode ?? null,
+      url: q.url ?? null,
+      limit: q.limit,
+      offset: q.offset,
+    };
+    const order = orderBy(q.orderBy, MESSAGE_SORT, 'm.id');
+    return this.db.transaction(() => {
+      const total = (this.db.prepare(`SELECT count(*) AS n ${from}`).get(params) as Row).n as number;
+      const rows = this.db
+        .prepare(`SELECT ${MESSAGE_COLUMNS}, m.rowid AS seq ${from} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
+        .all(params) as Row[];
+      return { data: rows.map((r) => ({ ...toMessage(r), seq: r.seq as number })), total };
+    })();
+  }
+
+  async queryAttempts(q: AttemptQuery): Promise<CountedPage<NumberedAttempt>> {
+    const from = `FROM attempts a JOIN messages m ON m.id = a.message_id ${where([
+      q.id !== undefined && 'a.id = @id',
+      q.messageId !== undefined && 'a.message_id = @messageId',
+      q.subscriberId !== undefined && 'a.subscriber_id = @subscriberId',
+      q.subscriptionId !== undefined && 'a.subscription_id = @subscriptionId',
+      q.eventType !== undefined && 'a.event_type = @eventType',
+      q.statusCode !== undefined && 'a.status_code = @statusCode',
+      q.messageStatus !== undefined && 'm.status = @messageStatus',
+      q.messageRetries !== undefined && 'm.retries = @messageRetries',
+    ])}`;
+    const params = {
+      id: q.id ?? null,
+      messageId: q.messageId ?? null,
+      subscriberId: q.subscriberId ?? null,
+      subscriptionId: q.subscriptionId ?? null,
+      eventType: q.eventType ?? null,
+      statusCode: q.statusCode ?? null,
+      messageStatus: q.messageStatus !== undefined ? STATUS_NUMBER[q.messageStatus] : null,
+      messageRetries: q.messageRetries ?? null,
+      limit: q.limit,
+      offset: q.offset,
+    };
+    const order = orderBy(q.orderBy, ATTEMPT_SORT, 'a.id');
+    // The attempt number counts the message's attempts up to this one: a few rows on the message index.
+    const numbered = '(SELECT count(*) FROM attempts x WHERE x.message_id = a.message_id AND x.id <= a.id) AS attempt_number';
+    return this.db.transaction(() => {
+      const total = (this.db.prepare(`SELECT count(*) AS n ${from}`).get(params) as Row).n as number;
+      const rows = this.db.prepare(`SELECT a.*, ${numbered} ${from} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all(params) as Row[];
+      return { data: rows.map((r) => ({ ...toAttempt(r), attemptNumber: r.attempt_number as number })), total };
+    })();
+  }
+
+  async countSubscribers(upToId?: string): Promise<number> {
+    if (upToId === undefined) return this.get('SELECT count(*) AS n FROM subscribers')?.n as number;
+    return this.get('SELECT count(*) AS n FROM subscribers WHERE id <= ?', [upToId])?.n as number;
+  }
+
   // Delivery ------------------------------------------------------------------------------------
 
   async claimDue(now: number, limit: number, leaseMarginMs: number): Promise<DeliveryJob[]> {
@@ -610,14 +775,16 @@ export class SqliteStore implements Store {
       const rows = this.all(
         `SELECT m.id, m.event_id, m.event_type, m.subscriber_id, m.subscription_id, m.attempts, m.retries, m.manual,
                 e.created_at AS event_created_at, e.data, s.url, s.method, s.headers, s.payload_format, s.secret,
+                CASE WHEN s.previous_secret_expires_at > @now THEN s.previous_secret END AS previous_secret,
+                CASE WHEN s.previous_secret_expires_at > @now THEN s.previous_secret_expires_at END AS previous_secret_expires_at,
                 s.timeout_seconds, s.retry_schedule, s.enabled AND b.enabled AS enabled
            FROM messages m
            JOIN events e ON e.id = m.event_id
            JOIN subscriptions s ON s.id = m.subscription_id
            JOIN subscribers b ON b.id = s.subscriber_id
-          WHERE m.status IN (0, 2) AND m.next_attempt_at <= ?
-          ORDER BY m.next_attempt_at LIMIT ?`,
-        [now, limit],
+          WHERE m.status IN (0, 2) AND m.next_attempt_at <= @now
+          ORDER BY m.next_attempt_at LIMIT @limit`,
+        { now, limit },
       );
       const lease = this.stmt('UPDATE messages SET next_attempt_at = ?, leased = 1 WHERE id = ?');
       return rows.map((r): DeliveryJob => {
@@ -637,6 +804,8 @@ export class SqliteStore implements Store {
           headers: parse<Record<string, string>>(r.headers) ?? {},
           payloadFormat: r.payload_format as PayloadFormat,
           secret: r.secret as string,
+          previousSecret: (r.previous_secret as string | null) ?? null,
+          previousSecretExpiresAt: (r.previous_secret_expires_at as number | null) ?? null,
           timeoutSeconds,
           retrySchedule: parse(r.retry_schedule),
           attempts: r.attempts as number,
@@ -710,11 +879,16 @@ export class SqliteStore implements Store {
 
   async createApiKey(k: ApiKey): Promise<ApiKey> {
     this.run(
-      `INSERT INTO api_keys (id, name, scope, subscriber_id, hash, created_at, expires_at, revoked_at)
-       VALUES (@id, @name, @scope, @subscriberId, @hash, @createdAt, @expiresAt, @revokedAt)`,
-      { ...k },
+      `INSERT INTO api_keys (id, name, scope, subscriber_id, hash, created_at, expires_at, revoked_at, allowed_ips, rate_limit)
+       VALUES (@id, @name, @scope, @subscriberId, @hash, @createdAt, @expiresAt, @revokedAt, @allowedIps, @rateLimit)`,
+      { ...k, allowedIps: json(k.allowedIps) },
     );
     return k;
+  }
+
+  async getApiKey(id: string): Promise<ApiKey | null> {
+    const r = this.get('SELECT * FROM api_keys WHERE id = ?', [id]);
+    return r ? toApiKey(r) : null;
   }
 
   async findApiKeyByHash(hash: string): Promise<ApiKey | null> {
@@ -738,6 +912,40 @@ export class SqliteStore implements Store {
 
   async countApiKeys(): Promise<number> {
     return this.get('SELECT count(*) AS n FROM api_keys')?.n as number;
+  }
+
+  // Audit log -----------------------------------------------------------------------------------
+
+  async appendAudit(e: AuditEntry): Promise<AuditEntry> {
+    this.run(
+      `INSERT INTO audit_log (id, created_at, actor, action, resource_type, resource_id, changes, ip)
+       VALUES (@id, @createdAt, @actor, @action, @resourceType, @resourceId, @changes, @ip)`,
+      { ...e, changes: json(e.changes) },
+    );
+    return e;
+  }
+
+  async listAudit(f: AuditFilter): Promise<Page<AuditEntry>> {
+    const conditions = where([
+      f.actor !== undefined && 'actor = @actor',
+      f.action !== undefined && 'action = @action',
+      f.resourceType !== undefined && 'resource_type = @resourceType',
+      f.resourceId !== undefined && 'resource_id = @resourceId',
+      f.since !== undefined && 'created_at >= @since',
+      f.until !== undefined && 'created_at < @until',
+      !!f.cursor && 'id < @cursor',
+    ]);
+    const rows = this.all(`SELECT * FROM audit_log ${conditions} ORDER BY id DESC LIMIT @limit`, {
+      actor: f.actor ?? null,
+      action: f.action ?? null,
+      resourceType: f.resourceType ?? null,
+      resourceId: f.resourceId ?? null,
+      since: f.since ?? null,
+      until: f.until ?? null,
+      cursor: f.cursor ?? null,
+      limit: f.limit + 1,
+    });
+    return page(rows, f.limit, toAuditEntry);
   }
 
   // Statistics ----------------------------------------------------------------------------------

@@ -16,11 +16,13 @@ const METHODS: AsyncMethod[] = [
   'createEventType', 'importEventTypes', 'getEventType', 'listEventTypes', 'updateEventType', 'deleteEventType',
   'createSubscriber', 'getSubscriber', 'listSubscribers', 'updateSubscriber', 'deleteSubscriber',
   'createSubscription', 'getSubscription', 'listSubscriptions', 'updateSubscription', 'deleteSubscription',
-  'ingest', 'getEvent', 'listEvents',
+  'ingest', 'ingestForSubscription', 'getEvent', 'listEvents',
   'getMessage', 'listMessages', 'deleteMessage', 'resendMessage', 'recoverMessages',
   'getAttempt', 'listAttempts',
+  'queryMessages', 'queryAttempts', 'countSubscribers',
   'claimDue', 'recordAttempts', 'releaseLeases', 'nextDueAt',
-  'createApiKey', 'findApiKeyByHash', 'listApiKeys', 'revokeApiKey', 'countApiKeys',
+  'createApiKey', 'getApiKey', 'findApiKeyByHash', 'listApiKeys', 'revokeApiKey', 'countApiKeys',
+  'appendAudit', 'listAudit',
   'subscriptionStats',
 ]; // biome-ignore format: one group per resource reads better
 

@@ -1,6 +1,10 @@
 // The PostgreSQL migrations, in order. Each is a TypeScript module exporting its SQL so that the
 // compiled `dist/` carries them without a copy step. Append only: a shipped migration never changes.
 import init from './0001-init.js';
+import apiKeyLimitsAndAuditLog from './0002-api-key-limits-and-audit-log.js';
+import secretRotation from './0003-secret-rotation.js';
+import messageSeq from './0004-message-seq.js';
+import messageQueue from './0005-message-queue.js';
 
 export interface Migration {
   version: number;
@@ -8,4 +12,10 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: '0001-init', sql: init }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: '0001-init', sql: init },
+  { version: 2, name: '0002-api-key-limits-and-audit-log', sql: apiKeyLimitsAndAuditLog },
+  { version: 3, name: '0003-secret-rotation', sql: secretRotation },
+  { version: 4, name: '0004-message-seq', sql: messageSeq },
+  { version: 5, name: '0005-message-queue', sql: messageQueue },
+];

@@ -1,0 +1,94 @@
+// Operator sessions for the Jiwa routes, as ServiceStack's `/auth` gives them (seed 001, "Step 2 -
+// Authenticate"). GET or POST /auth with UserName and Password opens a session; its token works as
+// `Authorization: Bearer <token>`, as the `ss-id` cookie set by the answer, or as an `X-ss-id`
+// header, and it expires after SessionExpiryInMinutes without use. /auth/logout ends it.
+//
+// Credentials: UserName must be HERALD_JIWA_USERNAME (default `admin`, compared ignoring case); the
+// Password is HERALD_JIWA_PASSWORD when set, or any admin API key (HERALD_ADMIN_KEY or an active
+// stored key of scope admin), so no password has to exist for an operator to log in.
+//
+// Sessions live in this process's memory, like ServiceStack's default cache: with several API
+// processes behind a load balancer, use sticky sessions or send the admin API key instead. The map
+// is bounded (MAX_SESSIONS); when it is full the least recently used session is dropped.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { hashApiKey, isActive } from '../../domain/api-keys.js';
+import { newId } from '../../domain/ids.js';
+import type { Store } from '../../store/store.js';
+
+export const SESSION_COOKIE = 'ss-id';
+const MAX_SESSIONS = 10_000; // open at once, per process
+const TOKEN_BYTES = 32; // of randomness in a session token
+
+export interface Session {
+  /** Who the audit log names: `ses_...`; never the token. */
+  id: string;
+  userName: string;
+  lastSeenAt: number;
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
+}
+
+/** The session token a request carries, if any: bearer token, then X-ss-id, then the ss-id cookie. */
+export function sessionToken(request: FastifyRequest): string | null {
+  const bearer = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(request.headers.authorization ?? '')?.[1];
+  if (bearer) return bearer;
+  const header = request.headers['x-ss-id'];
+  if (typeof header === 'string' && header !== '') return header;
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}
+
+export class Sessions {
+  /** Token hash → session; Map order is least recently used first. */
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly settings: { idleMs: number; userName: string; password: string | null; adminKey: string | null },
+  ) {}
+
+  /** Checks the credentials; a new session's token, or null when they are wrong. */
+  async open(userName: string, password: string, now: number): Promise<{ token: string; session: Session } | null> {
+    if (!sameText(userName.toLowerCase(), this.settings.userName.toLowerCase())) return null;
+    if (!(await this.passwordMatches(password, now))) return null;
+    const token = randomBytes(TOKEN_BYTES).toString('base64url');
+    const session: Session = { id: newId('ses', now), userName: this.settings.userName, lastSeenAt: now };
+    if (this.sessions.size >= MAX_SESSIONS) {
+      const oldest = this.sessions.keys().next().value;
+      if (oldest !== undefined) this.sessions.delete(oldest);
+    }
+    this.sessions.set(hashApiKey(token), session);
+    return { token, session };
+  }
+
+  private async passwordMatches(password: string, now: number): Promise<boolean> {
+    if (this.settings.password !== null && sameText(password, this.settings.password)) return true;
+    if (this.settings.adminKey !== null && sameText(password, this.settings.adminKey)) return true;
+    const key = await this.store.findApiKeyByHash(hashApiKey(password));
+    return key !== null && key.scope === 'admin' && isActive(key, now);
+  }
+
+  /** The live session of this token, its idle clock restarted; null when unknown or expired. */
+  touch(token: string, now: number): Session | null {
+    const hash = hashApiKey(token);
+    const session = this.sessions.get(hash);
+    if (!session) return null;
+    this.sessions.delete(hash);
+    if (now - session.lastSeenAt > this.settings.idleMs) return null;
+    session.lastSeenAt = now;
+    this.sessions.set(hash, session); // now the most recently used
+    return session;
+  }
+
+  close(token: string): boolean {
+    return this.sessions.delete(hashApiKey(token));
+  }
+}

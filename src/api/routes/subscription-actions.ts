@@ -1,0 +1,150 @@
+// Actions on one subscription beyond create/read/update/delete (DESIGN.md §5, §6):
+//
+// - POST /v1/subscriptions/{id}/secret/rotate: a new signing secret (generated, or the one given).
+//   The previous secret stays valid for `expiresInSeconds` (default 24 h); until then every
+//   delivery carries both signatures, new first, so receivers can switch over without a gap.
+// - POST /v1/subscriptions/{id}/test ("Trigger now", seed 002): sends a sample event to just this
+//   subscription through the normal durable path — an event scoped to the subscription, with one
+//   message that is retried and recorded like any other — and answers 202 with that message.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { type Static, Type } from 'typebox';
+import { HeraldError } from '../../domain/errors.js';
+import { EVENT_TYPE_NAME_MAX, isEventTypeName } from '../../domain/event-types.js';
+import type { HeraldEvent, Subscription } from '../../domain/glossary.js';
+import { newId } from '../../domain/ids.js';
+import type { Store } from '../../store/store.js';
+import { assertVisible } from '../auth.js';
+import { assertId, orNotFound } from '../checks.js';
+import type { ApiContext } from '../context.js';
+import { iso, isoOrNull, renderMessage } from '../render.js';
+import { errorResponses, IdParams, IsoTime, MessageSchema } from '../schemas.js';
+import { newSecret } from './subscriptions.js';
+
+const tags = ['subscriptions'];
+const DEFAULT_OVERLAP_SECONDS = 24 * 60 * 60; // the previous secret stays valid this long by default
+const MAX_OVERLAP_SECONDS = 7 * 24 * 60 * 60; // and at most this long
+const SECRET_PATTERN = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
+const SECRET_MIN_BYTES = 24; // Standard Webhooks asks for at least 24 random bytes
+const SECRET_MAX_BYTES = 64;
+export const TEST_EVENT_TYPE = 'herald.test'; // sent by "Trigger now"; needs no catalogue entry
+
+const RotateBody = Type.Object(
+  {
+    expiresInSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_OVERLAP_SECONDS,
+        description: 'How long the previous secret stays valid (default 86400); 0 ends it now',
+      }),
+    ),
+    secret: Type.Optional(
+      Type.String({ maxLength: 200, description: 'Use this secret (whsec_ + base64 of 24-64 bytes) instead of a generated one' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const RotateResponse = Type.Object({
+  secret: Type.String({ description: 'The new signing secret' }),
+  previousSecretExpiresAt: Type.Union([IsoTime, Type.Null()], {
+    description: 'Until when deliveries are also signed with the previous secret',
+  }),
+});
+
+const TestBody = Type.Object(
+  {
+    type: Type.Optional(Type.String({ minLength: 1, maxLength: EVENT_TYPE_NAME_MAX, description: `Default ${TEST_EVENT_TYPE}` })),
+    data: Type.Optional(Type.Unknown({ description: 'Any JSON value; default a small sample' })),
+  },
+  { additionalProperties: false },
+);
+
+/** A given secret, checked: `whsec_` and the base64 of 24 to 64 bytes. */
+export function checkSecret(secret: string): string {
+  if (!SECRET_PATTERN.test(secret)) throw new HeraldError('invalid_secret');
+  const bytes = Buffer.from(secret.slice('whsec_'.length), 'base64').length;
+  if (bytes < SECRET_MIN_BYTES || bytes > SECRET_MAX_BYTES) throw new HeraldError('invalid_secret');
+  return secret;
+}
+
+async function loadSubscription(store: Store, request: FastifyRequest, id: string): Promise<Subscription> {
+  assertId('sub', id);
+  const subscription = orNotFound(await store.getSubscription(id));
+  assertVisible(request, subscription.subscriberId);
+  return subscription;
+}
+
+export const subscriptionActionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { store }) => {
+  app.post(
+    '/subscriptions/:id/secret/rotate',
+    {
+      config: { action: 'subscriptions.secret', audit: 'subscription.rotate-secret' },
+      schema: {
+        tags,
+        summary: 'Rotate the signing secret; the previous one stays valid for a while',
+        params: IdParams,
+        body: Type.Union([RotateBody, Type.Null()]),
+        response: { 200: RotateResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const body: Static<typeof RotateBody> = request.body ?? {};
+      const secret = body.secret !== undefined ? checkSecret(body.secret) : newSecret();
+      const current = await loadSubscription(store, request, id);
+      const now = Date.now();
+      const overlapMs = (body.expiresInSeconds ?? DEFAULT_OVERLAP_SECONDS) * 1000;
+      const keepPrevious = overlapMs > 0 && current.secret !== secret;
+      const updated = orNotFound(
+        await store.updateSubscription(
+          id,
+          {
+            secret,
+            previousSecret: keepPrevious ? current.secret : null,
+            previousSecretExpiresAt: keepPrevious ? now + overlapMs : null,
+          },
+          now,
+        ),
+      );
+      return { secret: updated.secret, previousSecretExpiresAt: isoOrNull(updated.previousSecretExpiresAt) };
+    },
+  );
+
+  app.post(
+    '/subscriptions/:id/test',
+    {
+      config: { action: 'subscriptions.write', audit: 'subscription.test' },
+      schema: {
+        tags,
+        summary: `"Trigger now": send a sample event (type ${TEST_EVENT_TYPE} unless given) to this subscription only`,
+        params: IdParams,
+        body: Type.Union([TestBody, Type.Null()]),
+        response: { 202: MessageSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const body: Static<typeof TestBody> = request.body ?? {};
+      const subscription = await loadSubscription(store, request, request.params.id);
+      const type = body.type ?? TEST_EVENT_TYPE;
+      if (!isEventTypeName(type)) throw new HeraldError('invalid_event_type_name', undefined, { type });
+      if (type !== TEST_EVENT_TYPE && !(await store.getEventType(type))) throw new HeraldError('unknown_event_type', undefined, { type });
+      const subscriber = orNotFound(await store.getSubscriber(subscription.subscriberId));
+      if (!subscription.enabled || !subscriber.enabled) throw new HeraldError('subscription_disabled');
+      const now = Date.now();
+      const data =
+        body.data !== undefined ? body.data : { message: 'A test event from Herald', subscriptionId: subscription.id, sentAt: iso(now) };
+      const event: HeraldEvent = {
+        id: newId('evt', now),
+        type,
+        dataJson: JSON.stringify(data),
+        idempotencyKey: null,
+        subscriberId: subscription.subscriberId,
+        channels: null,
+        createdAt: now,
+      };
+      const message = orNotFound(await store.ingestForSubscription(event, subscription.id));
+      return reply.code(202).send(renderMessage(message));
+    },
+  );
+};

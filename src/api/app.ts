@@ -79,7 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         },
         components: {
           securitySchemes: {
-            bearer: { type: 'http', scheme: 'bearer', description: 'An API key (or, on the Jiwa routes, a /auth session token)' },
+            bearer: { type: 'http', scheme: 'bearer', description: 'An API key' },
             session: { type: 'apiKey', in: 'cookie', name: 'ss-id', description: 'A /auth session (Jiwa routes)' },
           },
         },

@@ -2,7 +2,17 @@
 import { isActive } from '../domain/api-keys.js';
 import type { ApiKey, Attempt, AuditEntry, EventType, HeraldEvent, Message, Subscriber, Subscription } from '../domain/glossary.js';
 import type { SubscriptionStats } from '../store/store.js';
-import type { ApiKeyJson, AttemptJson, AuditEntryJson, EventJson, EventTypeJson, IngestJson, MessageJson, SubscriberJson, SubscriptionJson } from './schemas.js';
+import type {
+  ApiKeyJson,
+  AttemptJson,
+  AuditEntryJson,
+  EventJson,
+  EventTypeJson,
+  IngestJson,
+  MessageJson,
+  SubscriberJson,
+  SubscriptionJson,
+} from './schemas.js';
 
 export function iso(ms: number): string {
   return new Date(ms).toISOString();

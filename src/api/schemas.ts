@@ -310,7 +310,12 @@ export const AttemptsQuery = Type.Object(
 
 // ---- API keys ----
 
-export const ApiKeyScopeSchema = Type.Union([Type.Literal('admin'), Type.Literal('ingest'), Type.Literal('read'), Type.Literal('subscriber')]);
+export const ApiKeyScopeSchema = Type.Union([
+  Type.Literal('admin'),
+  Type.Literal('ingest'),
+  Type.Literal('read'),
+  Type.Literal('subscriber'),
+]);
 
 const apiKeyProperties = {
   id: Type.String(),

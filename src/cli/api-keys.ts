@@ -100,7 +100,13 @@ async function list(store: Store, json: boolean): Promise<void> {
   ]);
   const header = ['ID', 'SCOPE', 'STATUS', 'SUBSCRIBER', 'CREATED', 'EXPIRES', 'NAME'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  for (const row of [header, ...rows])
+    console.log(
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
 }
 
 async function revoke(store: Store, id: string | undefined, json: boolean): Promise<void> {

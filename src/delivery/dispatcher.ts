@@ -72,11 +72,15 @@ export class Dispatcher {
     private readonly logger: Logger,
     private readonly hooks: DispatcherHooks = {},
   ) {
-    this.recorder = new Batcher(async (outcomes) => {
-      await this.recordWithRetry(outcomes);
-      this.hooks.onRecorded?.(outcomes);
-      return outcomes.map(() => undefined);
-    }, RECORD_BATCH, store.capabilities.multiProcess ? 2 : 1);
+    this.recorder = new Batcher(
+      async (outcomes) => {
+        await this.recordWithRetry(outcomes);
+        this.hooks.onRecorded?.(outcomes);
+        return outcomes.map(() => undefined);
+      },
+      RECORD_BATCH,
+      store.capabilities.multiProcess ? 2 : 1,
+    );
   }
 
   async start(): Promise<void> {

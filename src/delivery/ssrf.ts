@@ -9,7 +9,10 @@
 // for every new connection: the connector resolves the name once, checks every address, and hands
 // net.connect only checked addresses through its `lookup` hook, so there is no second lookup that a
 // rebinding DNS server could answer differently. net.connect never calls `lookup` for a literal
-// address, so the connector checks literals itself.
+// address, so the connector checks literals itself. A refused connection is an attempt failed with
+// a network error (`blocked: 127.0.0.1 is loopback`), retried on the normal schedule rather than
+// failed at once: the DNS record or the allow-list may be fixed meanwhile, and a retry costs one
+// lookup, no connection.
 //
 // Blocked: every special-purpose range of the IANA registries as ipaddr.js classifies them
 // (loopback, private, link-local, CGNAT, unspecified, broadcast, multicast, reserved, documentation,

@@ -32,9 +32,11 @@ export function normalizeIp(ip: string): string {
 export class IpAllowList {
   private readonly blocks = new BlockList();
 
-  /** `cidrs` must already be normalized (normalizeCidr); an invalid entry throws. */
+  /** An entry that is not a CIDR (say, edited into the database by hand) matches nothing: fail closed. */
   constructor(cidrs: readonly string[]) {
-    for (const cidr of cidrs) {
+    for (const entry of cidrs) {
+      const cidr = normalizeCidr(entry);
+      if (cidr === null) continue;
       const [address = '', prefix = ''] = cidr.split('/');
       this.blocks.addSubnet(address, Number(prefix), isIP(address) === 4 ? 'ipv4' : 'ipv6');
     }

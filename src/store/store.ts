@@ -10,8 +10,8 @@
 import type {
   ApiKey,
   Attempt,
-  AuditEntry,
   AttemptTrigger,
+  AuditEntry,
   EventType,
   HeraldEvent,
   HttpMethod,

@@ -75,7 +75,8 @@ export function serveProcess(role: 'all' | 'api' | 'worker', db: string, env: Re
       resolve({ proc, role, url: match[1]!, exited, output: () => out, stop });
     };
     proc.stdout!.on('data', onData);
-    proc.on('exit', (code) => {
+    proc.on('close', (code) => {
+      // 'close', not 'exit': by then everything the process wrote has been read.
       clearTimeout(timer);
       reject(new Error(`herald --role ${role} exited early (${code}):\n${out}`));
     });

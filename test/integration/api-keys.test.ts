@@ -92,13 +92,25 @@ describe('API key management', () => {
     const keysBefore = (await api.call('GET', '/v1/api-keys?limit=1000')).body.data.length;
     assertError(await api.call('POST', '/v1/api-keys', { name: 'x', scope: 'subscriber' }), 400, 'validation_failed');
     assertError(await api.call('POST', '/v1/api-keys', { name: 'x', scope: 'read', subscriberId }), 400, 'validation_failed');
-    assertError(await api.call('POST', '/v1/api-keys', { name: 'x', scope: 'subscriber', subscriberId: newId('sbr') }), 422, 'unknown_subscriber');
-    assertError(await api.call('POST', '/v1/api-keys', { name: 'x', scope: 'subscriber', subscriberId: 'nope' }), 422, 'unknown_subscriber');
+    assertError(
+      await api.call('POST', '/v1/api-keys', { name: 'x', scope: 'subscriber', subscriberId: newId('sbr') }),
+      422,
+      'unknown_subscriber',
+    );
+    assertError(
+      await api.call('POST', '/v1/api-keys', { name: 'x', scope: 'subscriber', subscriberId: 'nope' }),
+      422,
+      'unknown_subscriber',
+    );
     assertError(await api.call('POST', '/v1/api-keys', { name: 'x', scope: 'root' }), 400, 'validation_failed');
     assertError(await api.call('POST', '/v1/api-keys', { name: '', scope: 'read' }), 400, 'validation_failed');
     assertError(await api.call('POST', '/v1/api-keys', { name: '   ', scope: 'read' }), 400, 'validation_failed');
     assertError(await api.call('POST', '/v1/api-keys', { name: 'x', scope: 'read', extra: 1 }), 400, 'validation_failed');
-    assertError(await api.call('POST', '/v1/api-keys', { name: 'x', scope: 'read', expiresAt: '2001-01-01T00:00:00Z' }), 400, 'validation_failed');
+    assertError(
+      await api.call('POST', '/v1/api-keys', { name: 'x', scope: 'read', expiresAt: '2001-01-01T00:00:00Z' }),
+      400,
+      'validation_failed',
+    );
     assertError(await api.call('POST', '/v1/api-keys', { name: 'x', scope: 'read', expiresAt: 'tomorrow' }), 400, 'validation_failed');
     assertError(await api.call('POST', '/v1/api-keys', { name: 'x', scope: 'read', rateLimit: -1 }), 400, 'validation_failed');
     assertError(await api.call('POST', '/v1/api-keys', { name: 'x', scope: 'read', allowedIps: [] }), 400, 'validation_failed');
@@ -202,8 +214,7 @@ describe('scope enforcement on every route', () => {
   };
 
   type Allowed = Record<ApiKeyScope, boolean>;
-  const only = (...scopes: ApiKeyScope[]): Allowed =>
-    Object.fromEntries(SCOPES.map((s) => [s, scopes.includes(s)])) as Allowed;
+  const only = (...scopes: ApiKeyScope[]): Allowed => Object.fromEntries(SCOPES.map((s) => [s, scopes.includes(s)])) as Allowed;
   const readers = only('admin', 'read', 'subscriber');
 
   interface Row {
@@ -224,7 +235,12 @@ describe('scope enforcement on every route', () => {
       allowed: only('admin'),
       request: async () => ({ url: '/v1/event-types', body: { name: `new.type${++n}` } }),
     },
-    { method: 'GET', path: '/v1/event-types/{name}', allowed: readers, request: async () => ({ url: `/v1/event-types/${mine.eventType}` }) },
+    {
+      method: 'GET',
+      path: '/v1/event-types/{name}',
+      allowed: readers,
+      request: async () => ({ url: `/v1/event-types/${mine.eventType}` }),
+    },
     {
       method: 'PATCH',
       path: '/v1/event-types/{name}',
@@ -238,8 +254,18 @@ describe('scope enforcement on every route', () => {
       request: async () => ({ url: `/v1/event-types/${await fresh.eventType()}` }),
     },
     { method: 'GET', path: '/v1/subscribers', allowed: readers, request: async () => ({ url: '/v1/subscribers' }) },
-    { method: 'POST', path: '/v1/subscribers', allowed: only('admin'), request: async () => ({ url: '/v1/subscribers', body: { name: 'new' } }) },
-    { method: 'GET', path: '/v1/subscribers/{id}', allowed: readers, request: async () => ({ url: `/v1/subscribers/${mine.subscriberId}` }) },
+    {
+      method: 'POST',
+      path: '/v1/subscribers',
+      allowed: only('admin'),
+      request: async () => ({ url: '/v1/subscribers', body: { name: 'new' } }),
+    },
+    {
+      method: 'GET',
+      path: '/v1/subscribers/{id}',
+      allowed: readers,
+      request: async () => ({ url: `/v1/subscribers/${mine.subscriberId}` }),
+    },
     {
       method: 'PATCH',
       path: '/v1/subscribers/{id}',
@@ -268,7 +294,12 @@ describe('scope enforcement on every route', () => {
       }),
     },
     { method: 'GET', path: '/v1/subscriptions', allowed: readers, request: async () => ({ url: '/v1/subscriptions' }) },
-    { method: 'GET', path: '/v1/subscriptions/{id}', allowed: readers, request: async () => ({ url: `/v1/subscriptions/${mine.subscriptionId}` }) },
+    {
+      method: 'GET',
+      path: '/v1/subscriptions/{id}',
+      allowed: readers,
+      request: async () => ({ url: `/v1/subscriptions/${mine.subscriptionId}` }),
+    },
     {
       method: 'PATCH',
       path: '/v1/subscriptions/{id}',
@@ -324,7 +355,12 @@ describe('scope enforcement on every route', () => {
       request: async () => ({ url: '/v1/events/batch', body: { events: [{ type: mine.eventType, data: {} }] } }),
     },
     { method: 'GET', path: '/v1/events', allowed: only('admin', 'read'), request: async () => ({ url: '/v1/events' }) },
-    { method: 'GET', path: '/v1/events/{id}', allowed: only('admin', 'read'), request: async () => ({ url: `/v1/events/${await fresh.event()}` }) },
+    {
+      method: 'GET',
+      path: '/v1/events/{id}',
+      allowed: only('admin', 'read'),
+      request: async () => ({ url: `/v1/events/${await fresh.event()}` }),
+    },
     { method: 'GET', path: '/v1/messages', allowed: readers, request: async () => ({ url: '/v1/messages' }) },
     { method: 'GET', path: '/v1/messages/{id}', allowed: readers, request: async () => ({ url: `/v1/messages/${await fresh.message()}` }) },
     {
@@ -360,7 +396,12 @@ describe('scope enforcement on every route', () => {
       allowed: only('admin'),
       request: async () => ({ url: '/v1/api-keys', body: { name: 'made in the table', scope: 'read' } }),
     },
-    { method: 'GET', path: '/v1/api-keys/{id}', allowed: only('admin'), request: async () => ({ url: `/v1/api-keys/${await fresh.apiKey()}` }) },
+    {
+      method: 'GET',
+      path: '/v1/api-keys/{id}',
+      allowed: only('admin'),
+      request: async () => ({ url: `/v1/api-keys/${await fresh.apiKey()}` }),
+    },
     {
       method: 'POST',
       path: '/v1/api-keys/{id}/revoke',
@@ -584,7 +625,10 @@ describe('herald api-keys (CLI)', () => {
       assert.notEqual((await store.getApiKey(key.id))?.revokedAt, null);
       // A fresh API process (no cache) refuses it at once.
       const app2 = await buildApp({ store, config: resolveConfig({ databaseUrl: `sqlite:${path}`, logLevel: 'silent' }) });
-      assert.equal((await app2.inject({ method: 'POST', url: '/v1/events', headers: { authorization: `Bearer ${key.key}` } })).statusCode, 401);
+      assert.equal(
+        (await app2.inject({ method: 'POST', url: '/v1/events', headers: { authorization: `Bearer ${key.key}` } })).statusCode,
+        401,
+      );
       await app2.close();
 
       const audit = await store.listAudit({ limit: 10, actor: 'cli' });

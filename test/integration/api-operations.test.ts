@@ -66,6 +66,8 @@ describe('API operations routes', () => {
       ['get', '/v1/subscriptions/{id}/secret'],
       ['get', '/v1/subscriptions/{id}/stats'],
       ['post', '/v1/subscriptions/{id}/recover'],
+      ['post', '/v1/subscriptions/{id}/secret/rotate'],
+      ['post', '/v1/subscriptions/{id}/test'],
       ['post', '/v1/events'],
       ['post', '/v1/events/batch'],
       ['get', '/v1/events'],

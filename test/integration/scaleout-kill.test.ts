@@ -10,7 +10,7 @@ import { attemptsMade, type HeraldProcess, ingestBatches, serveProcess, setupSub
 import { eventually, TestReceiver } from '../helpers/receiver.js';
 
 const MESSAGES = 1_500;
-const CONCURRENCY = 16; // attempts in flight per worker: the most the dead worker can leave behind
+const CONCURRENCY = 16; // attempts in flight per worker; a slot is held until its outcome is recorded, so this bounds what a dead worker leaves unrecorded
 const REPLY_DELAY_MS = 50; // the receiver answers late, so a kill finds attempts in flight
 const TIMEOUT_SECONDS = 5; // attempt deadline; lease = 5 s + 1 s margin
 const LEASE_MARGIN_MS = 1_000;

@@ -401,7 +401,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
           headers: { h: '1' },
           channels: ['c1'],
           retrySchedule: [2, 4],
-          timeoutSeconds: 9,
+          timeoutSeconds: 9.5, // fractional seconds round-trip
           name: 'n',
           description: 'd',
           method: 'GET' as const,

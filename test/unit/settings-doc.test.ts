@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ConfigSchema } from '../../src/config/config.js';
-import { settingsTable, withSettingsTable } from '../../src/config/settings-doc.js';
+import { settingsTable, withGeneratedTables } from '../../src/config/settings-doc.js';
 
 describe('settings reference', () => {
   it('names every setting with its environment variable', () => {
@@ -16,6 +16,6 @@ describe('settings reference', () => {
 
   it('is current in README.md (run `npm run docs` after changing settings)', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    assert.equal(withSettingsTable(readme), readme);
+    assert.equal(withGeneratedTables(readme), readme);
   });
 });

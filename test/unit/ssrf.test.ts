@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { rootCertificates } from 'node:tls';
+import { ConfigError, fromEnv, resolveConfig } from '../../src/config/config.js';
 import { HttpClient, type HttpResult } from '../../src/delivery/http-client.js';
 import {
   checkAddress,
@@ -19,6 +20,7 @@ import {
   guardedConnector,
   loadCaBundle,
   type NetworkPolicy,
+  networkPolicy,
   parseNetworks,
   type Resolve,
 } from '../../src/delivery/ssrf.js';
@@ -126,6 +128,25 @@ describe('allowed networks', () => {
     assert.match(checkAddress('10.2.0.1', p)?.reason ?? '', /private/);
     assert.match(checkAddress('169.254.169.254', p)?.reason ?? '', /link-local/);
     assert.match(checkAddress('fe80::1', p)?.reason ?? '', /link-local/);
+  });
+});
+
+describe('SSRF settings', () => {
+  it('come from the environment and are validated at start', () => {
+    const config = resolveConfig(
+      fromEnv({ HERALD_ALLOWED_NETWORKS: '10.0.0.0/8, fd00::/8', HERALD_REQUIRE_HTTPS: 'true', HERALD_CA_FILE: '/etc/herald/ca.pem' }),
+    );
+    assert.equal(config.allowedNetworks, '10.0.0.0/8, fd00::/8');
+    assert.equal(config.requireHttps, true);
+    assert.equal(config.caFile, '/etc/herald/ca.pem');
+    assert.deepEqual(networkPolicy(config).allowed.length, 2);
+    const defaults = resolveConfig();
+    assert.deepEqual([defaults.allowedNetworks, defaults.requireHttps, defaults.caFile], ['', false, null], 'safe defaults');
+    assert.throws(
+      () => resolveConfig(fromEnv({ HERALD_ALLOWED_NETWORKS: '10.0.0.0/8,10.0.0.300/32' })),
+      (err: Error) => err instanceof ConfigError && /HERALD_ALLOWED_NETWORKS.*10\.0\.0\.300\/32/.test(err.message),
+    );
+    assert.throws(() => resolveConfig(fromEnv({ HERALD_REQUIRE_HTTPS: 'maybe' })), ConfigError);
   });
 });
 

@@ -65,7 +65,12 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<ApiKeyRouteOptions> = async
     '/api-keys',
     {
       config: { action: 'api-keys.read' },
-      schema: { tags, summary: 'List API keys, newest first', querystring: PageQuery, response: { 200: Page(ApiKeySchema), ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'List API keys, newest first',
+        querystring: PageQuery,
+        response: { 200: Page(ApiKeySchema), ...errorResponses },
+      },
     },
     async (request) => {
       const result = await store.listApiKeys(page(request.query));
@@ -78,7 +83,12 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<ApiKeyRouteOptions> = async
     '/api-keys/:id',
     {
       config: { action: 'api-keys.read' },
-      schema: { tags, summary: 'Get an API key (never the key itself)', params: IdParams, response: { 200: ApiKeySchema, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Get an API key (never the key itself)',
+        params: IdParams,
+        response: { 200: ApiKeySchema, ...errorResponses },
+      },
     },
     async (request) => {
       assertId('key', request.params.id);

@@ -5,6 +5,7 @@ import apiKeyLimitsAndAuditLog from './0002-api-key-limits-and-audit-log.js';
 import secretRotation from './0003-secret-rotation.js';
 import messageSeq from './0004-message-seq.js';
 import messageQueue from './0005-message-queue.js';
+import fractionalTimeouts from './0006-fractional-timeouts.js';
 
 export interface Migration {
   version: number;
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: '0003-secret-rotation', sql: secretRotation },
   { version: 4, name: '0004-message-seq', sql: messageSeq },
   { version: 5, name: '0005-message-queue', sql: messageQueue },
+  { version: 6, name: '0006-fractional-timeouts', sql: fractionalTimeouts },
 ];

@@ -45,7 +45,11 @@ export function renderSubscriber(s: Subscriber): SubscriberJson {
 }
 
 /** A subscription without its secret, which only the create answer and GET .../secret show. */
-export function renderSubscription(s: Subscription): SubscriptionJson {
+/** What `read` keys see instead of custom header values, which often are receivers' credentials. */
+export const REDACTED_HEADER = '[redacted]';
+
+/** `revealHeaders: false` (callers who may not read secrets) masks the custom header values. */
+export function renderSubscription(s: Subscription, revealHeaders = true): SubscriptionJson {
   return {
     id: s.id,
     subscriberId: s.subscriberId,
@@ -55,7 +59,7 @@ export function renderSubscription(s: Subscription): SubscriptionJson {
     method: s.method,
     eventTypes: s.eventTypes,
     channels: s.channels,
-    headers: s.headers,
+    headers: revealHeaders ? s.headers : Object.fromEntries(Object.keys(s.headers).map((name) => [name, REDACTED_HEADER])),
     payloadFormat: s.payloadFormat,
     retrySchedule: s.retrySchedule,
     timeoutSeconds: s.timeoutSeconds,

@@ -31,6 +31,39 @@ async function fromAddress(api: TestApi, key: string, remoteAddress: string, for
   return { status: res.statusCode, body: res.json() as { code?: string } };
 }
 
+describe('custom header values by scope', () => {
+  let api: TestApi;
+  before(async () => {
+    api = await startApi();
+  });
+  after(() => api.close());
+
+  test('read keys see header names with masked values; admin and subscriber keys see the values', async () => {
+    const { subscriberId } = await seed(api);
+    const created = await api.call('POST', `/v1/subscribers/${subscriberId}/subscriptions`, {
+      url: 'https://receiver.example.com/with-key',
+      eventTypes: ['salesorder.created'],
+      headers: { 'x-api-key': 'receiver-credential-123' },
+    });
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.id as string;
+    const read = await createKey(api, { scope: 'read' });
+    const own = await createKey(api, { scope: 'subscriber', subscriberId });
+
+    const masked = await api.call('GET', `/v1/subscriptions/${id}`, undefined, read.key);
+    assert.equal(masked.status, 200);
+    assert.deepEqual(masked.body.headers, { 'x-api-key': '[redacted]' });
+    const listed = await api.call('GET', `/v1/subscribers/${subscriberId}/subscriptions`, undefined, read.key);
+    assert.ok(!listed.text.includes('receiver-credential-123'));
+    assert.ok(listed.text.includes('[redacted]'));
+
+    for (const key of [ADMIN_KEY, own.key]) {
+      const shown = await api.call('GET', `/v1/subscriptions/${id}`, undefined, key);
+      assert.deepEqual(shown.body.headers, { 'x-api-key': 'receiver-credential-123' });
+    }
+  });
+});
+
 describe('API key management', () => {
   let api: TestApi;
   let subscriberId: string;

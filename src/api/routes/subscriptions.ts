@@ -10,7 +10,7 @@ import { HeraldError } from '../../domain/errors.js';
 import type { Subscription } from '../../domain/glossary.js';
 import { newId } from '../../domain/ids.js';
 import type { Store, SubscriptionPatch } from '../../store/store.js';
-import { assertVisible, confineTo } from '../auth.js';
+import { assertVisible, confineTo, SCOPE_ACTIONS } from '../auth.js';
 import { assertId, checkEventTypePatterns, checkHeaders, checkTargetUrl, orNotFound, page } from '../checks.js';
 import type { ApiContext } from '../context.js';
 import { parseTime, renderStats, renderSubscription } from '../render.js';
@@ -29,6 +29,13 @@ import {
   SubscriptionWithSecretSchema,
   subscriptionBodies,
 } from '../schemas.js';
+
+/** Custom header values are credentials as often as not: only callers who may read the signing
+ *  secret see them; `read` keys see the names with the values masked. */
+function revealHeaders(request: FastifyRequest): boolean {
+  const principal = request.principal;
+  return principal !== null && SCOPE_ACTIONS[principal.scope].has('subscriptions.secret');
+}
 
 const tags = ['subscriptions'];
 const SECRET_BYTES = 24; // Standard Webhooks asks for at least 24 random bytes
@@ -118,7 +125,8 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       assertVisible(request, subscriberId);
       orNotFound(await store.getSubscriber(subscriberId));
       const result = await store.listSubscriptions({ ...page(request.query), subscriberId });
-      return { data: result.data.map(renderSubscription), nextCursor: result.nextCursor };
+      const reveal = revealHeaders(request);
+      return { data: result.data.map((sub) => renderSubscription(sub, reveal)), nextCursor: result.nextCursor };
     },
   );
 
@@ -139,7 +147,8 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
     async (request) => {
       const subscriberId = confineTo(request, request.query.subscriberId);
       const result = await store.listSubscriptions({ ...page(request.query), subscriberId });
-      return { data: result.data.map(renderSubscription), nextCursor: result.nextCursor };
+      const reveal = revealHeaders(request);
+      return { data: result.data.map((sub) => renderSubscription(sub, reveal)), nextCursor: result.nextCursor };
     },
   );
 
@@ -149,7 +158,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       config: { action: 'subscriptions.read' },
       schema: { tags, summary: 'Get a subscription', params: IdParams, response: { 200: SubscriptionSchema, ...errorResponses } },
     },
-    async (request) => renderSubscription(await loadSubscription(store, request, request.params.id)),
+    async (request) => renderSubscription(await loadSubscription(store, request, request.params.id), revealHeaders(request)),
   );
 
   app.patch(

@@ -177,6 +177,13 @@ async function main(): Promise<void> {
     await Promise.all(inflight);
     latencies.sort((a, b) => a - b);
     const achievedRate = Math.round(latencies.length / ((performance.now() - start) / 1000));
+    // Diagnostics from the process that took the requests: event-loop stalls and GC time.
+    const metricsText = await (await fetch(`${procs[0]!.url}/metrics`)).text();
+    const metric = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)`, 'm').exec(metricsText)?.[1] ?? Number.NaN);
+    const gcSeconds = [...metricsText.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([0-9.e+-]+)/gm)].reduce(
+      (a, m) => a + Number(m[1]),
+      0,
+    );
 
     console.log(
       JSON.stringify({
@@ -193,6 +200,8 @@ async function main(): Promise<void> {
         single_ingest_rate: achievedRate,
         single_ingest_p50_ms: Number(percentile(latencies, 50).toFixed(2)),
         single_ingest_p99_ms: Number(percentile(latencies, 99).toFixed(2)),
+        api_event_loop_lag_max_ms: Number((metric('nodejs_eventloop_lag_max_seconds') * 1000).toFixed(1)),
+        api_gc_seconds_total: Number(gcSeconds.toFixed(2)),
         peak_rss_mb: procs.map((p) => peakRssMb(p.proc.pid!)),
       }),
     );

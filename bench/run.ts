@@ -150,7 +150,7 @@ async function main(): Promise<void> {
       return sum;
     };
     const deadline = Date.now() + 300_000; // 5 minutes at most
-    while (Date.now() < deadline && (await recorded()) < totalEvents) await new Promise((r) => setTimeout(r, 20));
+    while (Date.now() < deadline && (await recorded()) < totalEvents) await new Promise((r) => setTimeout(r, 50));
     const seconds = (performance.now() - t0) / 1000;
     const stats = (await call('GET', `/v1/subscriptions/${sub.id}/stats?since=1970-01-01T00:00:00.000Z`)) as {
       messages: Record<string, number>;

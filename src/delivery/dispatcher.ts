@@ -36,6 +36,7 @@ export interface DispatcherHooks {
 
 const RECORD_BATCH = 1_000; // outcomes per transaction
 const IDLE_RETRY_MS = 1_000; // wait after a failed claim (database down)
+const TRICKLE_PAUSE_MS = 5; // wait after a claim that took everything due, before claiming again
 
 const REDACTED = '[redacted]'; // what attempts record for custom header values (often receivers' credentials)
 
@@ -164,7 +165,13 @@ export class Dispatcher {
         await new Promise((resolve) => setImmediate(resolve));
         continue;
       }
-      if (jobs.length > 0) continue;
+      if (jobs.length > 0) {
+        // A partial batch: everything due is claimed. Let a few more messages arrive before the
+        // next claim, so a steady trickle is claimed in small batches rather than one query per
+        // message (and a query that finds nothing after each).
+        await new Promise((resolve) => setTimeout(resolve, TRICKLE_PAUSE_MS));
+        continue;
+      }
       let wait = pollIntervalMs;
       try {
         const due = await this.store.nextDueAt();

@@ -9,7 +9,7 @@ export class GroupCommit {
 
   constructor(store: Store, maxBatch = 1_000 /* requests per transaction */) {
     // SQLite has one writer; PostgreSQL overlaps a few transactions' round trips and fsyncs.
-    const writers = store.capabilities.multiProcess ? 2 : 1;
+    const writers = store.capabilities.multiProcess ? 4 : 1;
     this.batcher = new Batcher((requests) => store.ingest(requests), maxBatch, writers);
   }
 

@@ -6,16 +6,16 @@
 // Prints one JSON line of results. Usage:
 //   npm run bench -- [--db sqlite|postgres] [--events 20000] [--workers 0] [--rate 1000] [--seconds 5]
 // --workers N (PostgreSQL only) runs one `api` process and N `worker` processes instead of one `all`.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
+import { ADMIN_KEY, type HeraldProcess, startHerald } from './herald-process.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const SHARED_BENCH = join(ROOT, '../shared/bench');
-const ADMIN_KEY = 'bench-admin-key-0123456789';
 const RECEIVER_PORT = Number(process.env.RECEIVER_PORT ?? 18080);
 
 const { values } = parseArgs({
@@ -45,39 +45,11 @@ async function databaseUrl(dir: string): Promise<string> {
   return `${admin}/${name}`;
 }
 
-interface Proc {
-  proc: ChildProcess;
-  url: string;
-}
+type Proc = HeraldProcess;
 
-function startHerald(db: string, role: string, extraEnv: Record<string, string> = {}): Promise<Proc> {
+function startHeraldFromDist(db: string, role: string): Promise<Proc> {
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const proc = spawn(
-    process.execPath,
-    [...profile, 'dist/cli/main.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--db', db, '--role', role],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        HERALD_ADMIN_KEY: ADMIN_KEY,
-        HERALD_LOG_LEVEL: 'info',
-        HERALD_ALLOWED_NETWORKS: '127.0.0.0/8',
-        // PostgreSQL needs one secret key shared by every process (SQLite uses a key file).
-        HERALD_SECRET_KEY: process.env.HERALD_SECRET_KEY ?? 'YmVuY2htYXJrIHNlY3JldCBrZXksIDMyIGJ5dGVzISE=',
-        ...extraEnv,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (m) resolve({ proc, url: m[1]! });
-    });
-    proc.on('exit', (code) => reject(new Error(`herald (${role}) exited with ${code}: ${out}`)));
-  });
+  return startHerald([...profile, 'dist/cli/main.js'], db, role);
 }
 
 function peakRssMb(pid: number): number {
@@ -101,10 +73,10 @@ async function main(): Promise<void> {
     const ceiling = JSON.parse(sh(process.execPath, [join(SHARED_BENCH, 'ceiling.mjs')])) as { ceiling_rps: number };
     const db = await databaseUrl(dir);
     if (workers > 0) {
-      procs.push(await startHerald(db, 'api'));
-      for (let i = 0; i < workers; i++) procs.push(await startHerald(db, 'worker'));
+      procs.push(await startHeraldFromDist(db, 'api'));
+      for (let i = 0; i < workers; i++) procs.push(await startHeraldFromDist(db, 'worker'));
     } else {
-      procs.push(await startHerald(db, 'all'));
+      procs.push(await startHeraldFromDist(db, 'all'));
     }
     const api = new Pool(procs[0]!.url, { connections: 16 });
     const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {

@@ -4,15 +4,14 @@
 // the delivery arriving at the receiver. The worker's poll interval is long, so only LISTEN/NOTIFY
 // can wake it in time. Prints one JSON line: samples, p50, p90, p99, max (ms).
 // Usage: node --import tsx bench/wake-latency.ts [--samples 50] [--gap-ms 200] [--pg-url postgres://postgres@127.0.0.1:5432]
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { pgAdminQuery, quoteIdent } from '../src/store/postgres/admin.js';
+import { ADMIN_KEY, type HeraldProcess, startHerald } from './herald-process.js';
 
-const ROOT = new URL('../', import.meta.url).pathname;
-const ADMIN_KEY = 'bench-admin-key-0123456789';
 const POLL_MS = 10_000; // the worker's poll interval: far longer than any latency measured
 
 const { values } = parseArgs({
@@ -26,32 +25,10 @@ const samples = Number(values.samples);
 const gapMs = Number(values['gap-ms']);
 const adminUrl = `${values['pg-url']}/postgres`;
 
-function serve(db: string, role: 'api' | 'worker'): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--role', role, '--port', '0', '--host', '127.0.0.1', '--db', db],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        HERALD_ADMIN_KEY: ADMIN_KEY,
-        HERALD_SECRET_KEY: process.env.HERALD_SECRET_KEY ?? 'YmVuY2htYXJrIHNlY3JldCBrZXksIDMyIGJ5dGVzISE=',
-        HERALD_ALLOWED_NETWORKS: '127.0.0.0/8',
-        HERALD_POLL_INTERVAL_MS: String(POLL_MS),
-        HERALD_PG_POOL_MAX: '4',
-        HERALD_LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (m) resolve({ proc, url: m[1]! });
-    });
-    proc.on('exit', (code) => reject(new Error(`herald (${role}) exited with ${code}: ${out}`)));
+function serve(db: string, role: 'api' | 'worker'): Promise<HeraldProcess> {
+  return startHerald(['--import', 'tsx', 'src/cli/main.ts'], db, role, {
+    HERALD_POLL_INTERVAL_MS: String(POLL_MS),
+    HERALD_PG_POOL_MAX: '4',
   });
 }
 

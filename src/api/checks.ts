@@ -4,8 +4,9 @@
 import { checkUrlTarget, type NetworkPolicy, type Resolve } from '../delivery/ssrf.js';
 import { HeraldError } from '../domain/errors.js';
 import { isEventTypeName, isEventTypePattern } from '../domain/event-types.js';
+import type { Subscription } from '../domain/glossary.js';
 import { type IdPrefix, isId } from '../domain/ids.js';
-import type { PageQuery } from '../store/store.js';
+import type { PageQuery, Store } from '../store/store.js';
 import { DEFAULT_PAGE_LIMIT, MAX_URL_LENGTH } from './schemas.js';
 
 export function orNotFound<T>(value: T | null): T {
@@ -14,6 +15,17 @@ export function orNotFound<T>(value: T | null): T {
 }
 
 /** Throws not_found for a string that cannot be an id of this kind, before asking the store. */
+/** Stores a subscription under a subscriber named by the request path: a missing subscriber is a
+ *  missing resource (404), not bad input. */
+export async function createSubscriptionUnder(store: Store, subscription: Subscription): Promise<Subscription> {
+  try {
+    return await store.createSubscription(subscription);
+  } catch (err) {
+    if (err instanceof HeraldError && err.code === 'unknown_subscriber') throw new HeraldError('not_found');
+    throw err;
+  }
+}
+
 export function assertId(prefix: IdPrefix, id: string): void {
   if (!isId(prefix, id)) throw new HeraldError('not_found');
 }

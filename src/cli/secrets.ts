@@ -10,7 +10,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import type { HeraldConfig } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
-import { loadSecretKey, readKeyFile, writeKeyFile } from '../security/key-source.js';
+import { loadConfiguredSecretKey, readKeyFile, writeKeyFile } from '../security/key-source.js';
 import { sealAll } from '../security/sealed-store.js';
 import { formatSecretKey, generateSecretKey, parseSecretKey, SecretBox, SecretKeyError, secretKeyId } from '../security/secret-box.js';
 import { openStore } from '../store/open.js';
@@ -33,13 +33,7 @@ export async function rotateSecretKey(
   options: { newKey: string | null },
   print: (line: string) => void = console.log,
 ): Promise<void> {
-  let loaded: ReturnType<typeof loadSecretKey>;
-  try {
-    loaded = loadSecretKey(config);
-  } catch (err) {
-    if (err instanceof SecretKeyError) throw new ConfigError(err.message);
-    throw err;
-  }
+  const loaded = loadConfiguredSecretKey(config);
   if (loaded.source === 'memory') throw new ConfigError('an in-memory database has no stored secrets to re-encrypt');
   const given = options.newKey === null ? null : parseNewKey(options.newKey);
   const pendingPath = loaded.path === null ? null : `${loaded.path}${PENDING_SUFFIX}`;

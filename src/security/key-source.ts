@@ -7,6 +7,7 @@
 // machines must share one key, and a key file per machine would silently disagree.
 import { closeSync, existsSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ConfigError } from '../config/config.js';
 import { sqlitePath } from '../store/open.js';
 import { formatSecretKey, generateSecretKey, parseSecretKey, SecretKeyError } from './secret-box.js';
 
@@ -51,6 +52,16 @@ export function writeKeyFile(path: string, key: Buffer): void {
     writeSync(fd, `${formatSecretKey(key)}\n`);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** loadSecretKey for start-up and CLI commands: a missing or bad key is a configuration error. */
+export function loadConfiguredSecretKey(config: { secretKey: string | null; databaseUrl: string }): LoadedKey {
+  try {
+    return loadSecretKey(config);
+  } catch (err) {
+    if (err instanceof SecretKeyError) throw new ConfigError(err.message);
+    throw err;
   }
 }
 

@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import { ConfigError } from '../config/config.js';
 import type { Store } from '../store/store.js';
-import { discardCreatedKey, loadSecretKey } from './key-source.js';
+import { discardCreatedKey, loadConfiguredSecretKey } from './key-source.js';
 import { sealAll, sealedStore } from './sealed-store.js';
 import { SecretBox, SecretKeyError } from './secret-box.js';
 
@@ -14,13 +14,7 @@ export async function protectSecrets(
   store: Store,
   logger: Logger,
 ): Promise<Store> {
-  let loaded: ReturnType<typeof loadSecretKey>;
-  try {
-    loaded = loadSecretKey(config);
-  } catch (err) {
-    if (err instanceof SecretKeyError) throw new ConfigError(err.message);
-    throw err;
-  }
+  const loaded = loadConfiguredSecretKey(config);
   if (loaded.warning) logger.warn(loaded.warning);
   const box = new SecretBox(loaded.key);
   try {

@@ -16,7 +16,7 @@ import { newId } from '../../domain/ids.js';
 import type { AttemptQuery, AttemptSortField, MessageQuery, MessageSortField, SequencedMessage } from '../../store/store.js';
 import { describeChange, installAudit } from '../audit.js';
 import type { Authenticator, Principal } from '../auth.js';
-import { assertId, checkEventTypePatterns, checkHeaders, checkTargetUrl, orNotFound } from '../checks.js';
+import { assertId, checkEventTypePatterns, checkHeaders, checkTargetUrl, createSubscriptionUnder, orNotFound } from '../checks.js';
 import type { ApiContext } from '../context.js';
 import { newSecret } from '../routes/subscriptions.js';
 import { ErrorSchema } from '../schemas.js';
@@ -461,13 +461,7 @@ export async function jiwaRoutes(app: FastifyInstance, { store, config, auth }: 
         createdAt: now,
         updatedAt: now,
       };
-      let created: Subscription;
-      try {
-        created = await store.createSubscription(subscription);
-      } catch (err) {
-        if (err instanceof HeraldError && err.code === 'unknown_subscriber') throw new HeraldError('not_found');
-        throw err;
-      }
+      const created = await createSubscriptionUnder(store, subscription);
       describeChange(request, { resourceId: created.id, changes: { url, eventTypes, headers } });
       const all = await subscriptionsOf(subscriber.id);
       const itemNo = all.findIndex((s) => s.id === created.id) + 1 || all.length;

@@ -11,7 +11,7 @@ import type { Subscription } from '../../domain/glossary.js';
 import { newId } from '../../domain/ids.js';
 import type { Store, SubscriptionPatch } from '../../store/store.js';
 import { assertVisible, confineTo, SCOPE_ACTIONS } from '../auth.js';
-import { assertId, checkEventTypePatterns, checkHeaders, checkTargetUrl, orNotFound, page } from '../checks.js';
+import { assertId, checkEventTypePatterns, checkHeaders, checkTargetUrl, createSubscriptionUnder, orNotFound, page } from '../checks.js';
 import type { ApiContext } from '../context.js';
 import { parseTime, renderStats, renderSubscription } from '../render.js';
 import {
@@ -95,14 +95,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
         createdAt: now,
         updatedAt: now,
       };
-      let created: Subscription;
-      try {
-        created = await store.createSubscription(subscription);
-      } catch (err) {
-        // The subscriber is named by the path: a missing one is a missing resource, not bad input.
-        if (err instanceof HeraldError && err.code === 'unknown_subscriber') throw new HeraldError('not_found');
-        throw err;
-      }
+      const created = await createSubscriptionUnder(store, subscription);
       return reply.code(201).send({ ...renderSubscription(created), secret: created.secret });
     },
   );

@@ -32,11 +32,11 @@ import type {
 } from '../../domain/glossary.js';
 import { STATUS_NAME, STATUS_NUMBER } from '../../domain/glossary.js';
 import { newId } from '../../domain/ids.js';
+import { ATTEMPT_SORT_COLUMNS, messageSortColumns, orderBy } from '../sql-order.js';
 import type {
   AttemptFilter,
   AttemptOutcome,
   AttemptQuery,
-  AttemptSortField,
   AuditFilter,
   CountedPage,
   DeliveryJob,
@@ -46,12 +46,10 @@ import type {
   IngestResult,
   MessageFilter,
   MessageQuery,
-  MessageSortField,
   NumberedAttempt,
   Page,
   PageQuery,
   SequencedMessage,
-  SortKey,
   Store,
   StoreCapabilities,
   SubscriberPatch,
@@ -384,43 +382,8 @@ function page<R, T>(rows: readonly R[], limit: number, map: (r: R) => T, key: (r
 
 const byId = (r: { id: string }): string => r.id;
 
-// Columns queryMessages and queryAttempts may order by (migration 0004 adds messages.seq).
-const MESSAGE_SORT: Record<MessageSortField, string> = {
-  id: 'm.id',
-  seq: 'm.seq',
-  createdAt: 'm.created_at',
-  updatedAt: 'm.updated_at',
-  status: 'm.status',
-  retries: 'm.retries',
-  attempts: 'm.attempts',
-  eventType: 'm.event_type',
-  subscriptionId: 'm.subscription_id',
-  url: 's.url',
-  lastStatusCode: 'm.last_status_code',
-};
-const ATTEMPT_SORT: Record<AttemptSortField, string> = {
-  id: 'a.id',
-  createdAt: 'a.created_at',
-  statusCode: 'a.status_code',
-  durationMs: 'a.duration_ms',
-  attemptNumber: 'attempt_number',
-  messageId: 'a.message_id',
-  subscriptionId: 'a.subscription_id',
-  eventType: 'a.event_type',
-  messageStatus: 'm.status',
-  messageRetries: 'm.retries',
-  messageCreatedAt: 'm.created_at',
-};
-
-/** ORDER BY text from whitelisted columns (never user text); NULL sorts as the smallest value, ties by id. */
-function orderBy<F extends string>(keys: SortKey<F>[], columns: Record<F, string>, idColumn: string): string {
-  const parts = keys.map((k) => {
-    const column = columns[k.field];
-    if (column === undefined) throw new Error(`cannot order by ${k.field}`);
-    return `${column} ${k.desc ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`;
-  });
-  return [...parts, `${idColumn} ASC`].join(', ');
-}
+// A message's `seq` is messages.seq (migration 0004).
+const MESSAGE_SORT = messageSortColumns('m.seq');
 
 /** Does a subscription with `subChannels` take an event sent on `eventChannels`? */
 function channelsMatch(subChannels: string[] | null, eventChannels: string[] | null): boolean {
@@ -905,7 +868,7 @@ export class PostgresStore implements Store {
         const rows = await sql<(AttemptRow & { attempt_number: number })[]>`
           SELECT a.*, (SELECT count(*) FROM attempts x WHERE x.message_id = a.message_id AND x.id <= a.id) AS attempt_number
           FROM attempts a JOIN messages m ON m.id = a.message_id WHERE TRUE ${filters}
-          ORDER BY ${sql.unsafe(orderBy(q.orderBy, ATTEMPT_SORT, 'a.id'))} LIMIT ${q.limit} OFFSET ${q.offset}`;
+          ORDER BY ${sql.unsafe(orderBy(q.orderBy, ATTEMPT_SORT_COLUMNS, 'a.id'))} LIMIT ${q.limit} OFFSET ${q.offset}`;
         return { data: rows.map((r) => ({ ...toAttempt(r), attemptNumber: Number(r.attempt_number) })), total: count?.n ?? 0 };
       }),
     );

@@ -23,11 +23,11 @@ import type {
 } from '../../domain/glossary.js';
 import { MESSAGE_STATUSES, STATUS_NAME, STATUS_NUMBER } from '../../domain/glossary.js';
 import { newId } from '../../domain/ids.js';
+import { ATTEMPT_SORT_COLUMNS, messageSortColumns, orderBy } from '../sql-order.js';
 import type {
   AttemptFilter,
   AttemptOutcome,
   AttemptQuery,
-  AttemptSortField,
   AuditFilter,
   CountedPage,
   DeliveryJob,
@@ -37,12 +37,10 @@ import type {
   IngestResult,
   MessageFilter,
   MessageQuery,
-  MessageSortField,
   NumberedAttempt,
   Page,
   PageQuery,
   SequencedMessage,
-  SortKey,
   Store,
   StoreCapabilities,
   SubscriberPatch,
@@ -192,44 +190,9 @@ function where(conditions: (string | false | undefined)[]): string {
 
 const MESSAGE_COLUMNS = `m.*, s.url AS url`;
 
-// Columns queryMessages and queryAttempts may order by. A message's `seq` is its rowid: assigned in
-// insertion order (a VACUUM may renumber rowids; Herald never runs one).
-const MESSAGE_SORT: Record<MessageSortField, string> = {
-  id: 'm.id',
-  seq: 'm.rowid',
-  createdAt: 'm.created_at',
-  updatedAt: 'm.updated_at',
-  status: 'm.status',
-  retries: 'm.retries',
-  attempts: 'm.attempts',
-  eventType: 'm.event_type',
-  subscriptionId: 'm.subscription_id',
-  url: 's.url',
-  lastStatusCode: 'm.last_status_code',
-};
-const ATTEMPT_SORT: Record<AttemptSortField, string> = {
-  id: 'a.id',
-  createdAt: 'a.created_at',
-  statusCode: 'a.status_code',
-  durationMs: 'a.duration_ms',
-  attemptNumber: 'attempt_number',
-  messageId: 'a.message_id',
-  subscriptionId: 'a.subscription_id',
-  eventType: 'a.event_type',
-  messageStatus: 'm.status',
-  messageRetries: 'm.retries',
-  messageCreatedAt: 'm.created_at',
-};
-
-/** ORDER BY text from whitelisted columns; NULL sorts as the smallest value, ties by id ascending. */
-function orderBy<F extends string>(keys: SortKey<F>[], columns: Record<F, string>, idColumn: string): string {
-  const parts = keys.map((k) => {
-    const column = columns[k.field];
-    if (column === undefined) throw new Error(`cannot order by ${k.field}`);
-    return `${column} ${k.desc ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`;
-  });
-  return [...parts, `${idColumn} ASC`].join(', ');
-}
+// A message's `seq` is its rowid: assigned in insertion order (a VACUUM may renumber rowids; Herald
+// never runs one).
+const MESSAGE_SORT = messageSortColumns('m.rowid');
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -753,7 +716,7 @@ export class SqliteStore implements Store {
       limit: q.limit,
       offset: q.offset,
     };
-    const order = orderBy(q.orderBy, ATTEMPT_SORT, 'a.id');
+    const order = orderBy(q.orderBy, ATTEMPT_SORT_COLUMNS, 'a.id');
     // The attempt number counts the message's attempts up to this one: a few rows on the message index.
     const numbered = '(SELECT count(*) FROM attempts x WHERE x.message_id = a.message_id AND x.id <= a.id) AS attempt_number';
     return this.db.transaction(() => {

@@ -2,9 +2,10 @@
 // ceiling (raw undici → nginx) in the same run, then starts Herald as its own process(es) and:
 //   1. throughput: ingests N events through the batch API, fanned out to one subscription on the
 //      receiver, and times until every message is `succeeded` with its attempt recorded;
-//   2. latency: single-event POST /v1/events at a fixed rate, p50/p99.
+//   2. latency: single-event POST /v1/events at a fixed rate, p50/p99 (after --warmup seconds at
+//      that rate, not counted).
 // Prints one JSON line of results. Usage:
-//   npm run bench -- [--db sqlite|postgres] [--events 20000] [--workers 0] [--rate 1000] [--seconds 5]
+//   npm run bench -- [--db sqlite|postgres] [--events 20000] [--workers 0] [--rate 1000] [--seconds 5] [--warmup 2]
 // --workers N (PostgreSQL only) runs one `api` process and N `worker` processes instead of one `all`.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '0' },
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '2' },
     batch: { type: 'string', default: '500' },
     'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432' },
   },
@@ -58,6 +60,21 @@ function peakRssMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
+/** CPU seconds used so far by a process and by its main thread (Linux /proc; utime + stime). */
+function cpuSeconds(pid: number): { process: number; main: number } {
+  const ticks = (path: string) => {
+    const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+  };
+  return { process: ticks(`/proc/${pid}/stat`), main: ticks(`/proc/${pid}/task/${pid}/stat`) };
+}
+
+/** The machine's idle and busy CPU time so far, in ticks (Linux /proc/stat). */
+function machineTicks(): { idle: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  return { idle: fields[3]! + fields[4]!, total: fields.reduce((a, b) => a + b, 0) };
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
@@ -79,8 +96,11 @@ async function main(): Promise<void> {
       procs.push(await startHeraldFromDist(db, 'all'));
     }
     const api = new Pool(procs[0]!.url, { connections: 16 });
-    const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
-      const res = await api.request({
+    // The latency phase has a pool of its own, large enough that no request waits for a free
+    // connection in this client (that wait would be counted as Herald's latency).
+    const latencyPool = new Pool(procs[0]!.url, { connections: 256 });
+    const call = async (method: 'GET' | 'POST', path: string, body?: unknown, pool: Pool = api) => {
+      const res = await pool.request({
         method,
         path,
         headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
@@ -100,6 +120,8 @@ async function main(): Promise<void> {
     const data = { id: 123, total: 456.7, lines: Array.from({ length: 5 }, (_, i) => ({ sku: `SKU${i}`, qty: i })) };
 
     // 1. Throughput: ingest everything through the batch endpoint, time until all are delivered.
+    const cpuBefore = procs.map((p) => cpuSeconds(p.proc.pid!));
+    const machineBefore = machineTicks();
     const t0 = performance.now();
     const batches: Promise<unknown>[] = [];
     for (let i = 0; i < totalEvents; i += batchSize) {
@@ -124,6 +146,11 @@ async function main(): Promise<void> {
     const deadline = Date.now() + 300_000; // 5 minutes at most
     while (Date.now() < deadline && (await recorded()) < totalEvents) await new Promise((r) => setTimeout(r, 50));
     const seconds = (performance.now() - t0) / 1000;
+    // CPU per delivery, all Herald processes together and their main threads: steadier than
+    // deliveries/s on a machine whose neighbours come and go.
+    const cpuAfter = procs.map((p) => cpuSeconds(p.proc.pid!));
+    const machineAfter = machineTicks();
+    const cpuUsed = (pick: 'process' | 'main') => cpuAfter.reduce((sum, c, i) => sum + c[pick] - cpuBefore[i]![pick], 0);
     const stats = (await call('GET', `/v1/subscriptions/${sub.id}/stats?since=1970-01-01T00:00:00.000Z`)) as {
       messages: Record<string, number>;
       attempts: number;
@@ -131,24 +158,30 @@ async function main(): Promise<void> {
     const delivered = stats.messages.succeeded ?? 0;
     const deliveriesPerSecond = Math.round(delivered / seconds);
 
-    // 2. Latency: single-event requests at a fixed rate.
+    // 2. Latency: single-event requests at a fixed rate. The first --warmup seconds at that rate
+    // are not counted: they open the client's connections and compile the single-event path.
     const rate = Number(values.rate);
-    const latencySeconds = Number(values.seconds);
+    const fixedRate = async (seconds: number, latencies: number[]) => {
+      const inflight: Promise<void>[] = [];
+      const start = performance.now();
+      for (let i = 0; i < rate * seconds; i++) {
+        const due = start + (i * 1000) / rate;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const sent = performance.now();
+        inflight.push(
+          call('POST', '/v1/events', { type: 'salesorder.created', data }, latencyPool).then(
+            () => void latencies.push(performance.now() - sent),
+          ),
+        );
+      }
+      await Promise.all(inflight);
+      return latencies.length / ((performance.now() - start) / 1000);
+    };
+    await fixedRate(Number(values.warmup), []);
     const latencies: number[] = [];
-    const inflight: Promise<void>[] = [];
-    const start = performance.now();
-    for (let i = 0; i < rate * latencySeconds; i++) {
-      const due = start + (i * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const sent = performance.now();
-      inflight.push(
-        call('POST', '/v1/events', { type: 'salesorder.created', data }).then(() => void latencies.push(performance.now() - sent)),
-      );
-    }
-    await Promise.all(inflight);
+    const achievedRate = Math.round(await fixedRate(Number(values.seconds), latencies));
     latencies.sort((a, b) => a - b);
-    const achievedRate = Math.round(latencies.length / ((performance.now() - start) / 1000));
     // Diagnostics from the process that took the requests: event-loop stalls and GC time.
     const metricsText = await (await fetch(`${procs[0]!.url}/metrics`)).text();
     const metric = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)`, 'm').exec(metricsText)?.[1] ?? Number.NaN);
@@ -169,6 +202,11 @@ async function main(): Promise<void> {
         deliveries_per_second: deliveriesPerSecond,
         ceiling_rps: ceiling.ceiling_rps,
         ceiling_ratio: Number((deliveriesPerSecond / ceiling.ceiling_rps).toFixed(3)),
+        cpu_us_per_delivery: Math.round((cpuUsed('process') * 1e6) / delivered),
+        main_thread_cpu_us_per_delivery: Math.round((cpuUsed('main') * 1e6) / delivered),
+        machine_idle_percent: Math.round(
+          (100 * (machineAfter.idle - machineBefore.idle)) / Math.max(1, machineAfter.total - machineBefore.total),
+        ),
         single_ingest_rate: achievedRate,
         single_ingest_p50_ms: Number(percentile(latencies, 50).toFixed(2)),
         single_ingest_p99_ms: Number(percentile(latencies, 99).toFixed(2)),
@@ -178,6 +216,7 @@ async function main(): Promise<void> {
       }),
     );
     await api.close();
+    await latencyPool.close();
   } finally {
     await Promise.all(
       procs.map((p) => {

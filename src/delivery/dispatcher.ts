@@ -5,7 +5,9 @@
 // the message's nextAttemptAt past the attempt deadline, so a crashed process's messages come back
 // on their own). Each claimed message becomes an attempt running concurrently, up to
 // `concurrency` in flight. Finished attempts go to a Batcher that records many outcomes per
-// transaction. The loop sleeps when nothing is due, until the earliest due time, a poll interval,
+// transaction; an attempt stops counting against `concurrency` as soon as its response is in, so
+// the HTTP side keeps going while a batch commits (outcomes waiting for their commit are bounded
+// separately, by UNRECORDED_PER_SLOT × concurrency). The loop sleeps when nothing is due, until the earliest due time, a poll interval,
 // or a wake-up from the store (new messages committed here or, on PostgreSQL, in another process).
 // stop() stops claiming, waits up to a grace period for attempts in flight, and flushes outcomes;
 // attempts cut off by the grace period are simply not recorded and their leases expire.
@@ -37,6 +39,7 @@ export interface DispatcherHooks {
 const RECORD_BATCH = 1_000; // outcomes per transaction
 const IDLE_RETRY_MS = 1_000; // wait after a failed claim (database down)
 const TRICKLE_PAUSE_MS = 5; // wait after a claim that took everything due, before claiming again
+const UNRECORDED_PER_SLOT = 2; // outcomes awaiting their commit, per unit of concurrency, before claims pause
 
 const REDACTED = '[redacted]'; // what attempts record for custom header values (often receivers' credentials)
 
@@ -57,7 +60,8 @@ function recordedHeaders(sent: Record<string, string>, custom: Record<string, st
 }
 
 export class Dispatcher {
-  private inflight = 0;
+  private inflight = 0; // attempts waiting for their HTTP response
+  private unrecorded = 0; // attempts finished (or in flight) whose outcome is not committed yet
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
   private wake: (() => void) | null = null;
@@ -145,7 +149,7 @@ export class Dispatcher {
   private async loop(): Promise<void> {
     const { concurrency, claimBatch, leaseMarginMs, pollIntervalMs } = this.options;
     while (this.running) {
-      const room = concurrency - this.inflight;
+      const room = Math.min(concurrency - this.inflight, UNRECORDED_PER_SLOT * concurrency - this.unrecorded);
       // Claim only when a worthwhile batch fits, so claims stay large under load.
       if (room < Math.min(claimBatch, concurrency) / 4) {
         await this.sleep(pollIntervalMs);
@@ -185,18 +189,32 @@ export class Dispatcher {
 
   private launch(job: DeliveryJob): void {
     this.inflight++;
+    this.unrecorded++;
     this.attempt(job)
-      .then((outcome) => {
-        this.hooks.onAttempt?.(outcome);
-        return this.recorder.submit(outcome);
-      })
+      .then(
+        (outcome) => {
+          this.settled();
+          this.hooks.onAttempt?.(outcome);
+          return this.recorder.submit(outcome);
+        },
+        (err) => {
+          this.settled();
+          throw err;
+        },
+      )
       .catch((err) => this.logger.error({ err, messageId: job.messageId }, 'recording an attempt failed; its lease will expire'))
       .finally(() => {
-        this.inflight--;
-        if (this.inflight === 0) this.drained?.();
-        // Freed room: let the loop claim more if it was waiting for room.
-        if (this.inflight <= this.options.concurrency / 2) this.poke();
+        this.unrecorded--;
+        if (this.unrecorded <= this.options.concurrency) this.poke();
       });
+  }
+
+  /** An attempt has its response (or gave up): its slot is free for the next claim. */
+  private settled(): void {
+    this.inflight--;
+    if (this.inflight === 0) this.drained?.();
+    // Freed room: let the loop claim more if it was waiting for room.
+    if (this.inflight <= this.options.concurrency / 2) this.poke();
   }
 
   /** Makes one attempt of `job` and works out the message's next state. */

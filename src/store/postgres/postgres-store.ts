@@ -892,8 +892,15 @@ export class PostgresStore implements Store {
       // `next_attempt_at <= now` on the re-check after its lock is released, so it is never handed
       // out twice. Rows are matched with `= ANY(ARRAY(...))` so the plan is index lookups whatever
       // the table sizes (a join here can turn into a scan of every message).
-      const lease = this.sql`${now}::bigint + ${leaseMarginMs}::bigint + ceil(s.timeout_seconds * 1000)::bigint`;
-      const rows = await this.sql<JobRow[]>`
+      // Delivery bookkeeping commits without waiting for its WAL flush (SET LOCAL
+      // synchronous_commit = off), like the SQLite store's: a server crash can lose at most the
+      // last few claims and records, and those messages are simply delivered again (at least
+      // once). Ingest and every API write keep waiting for the flush.
+      const rows = await this.sql.begin(async (tx) => {
+        const lease = tx`${now}::bigint + ${leaseMarginMs}::bigint + ceil(s.timeout_seconds * 1000)::bigint`;
+        const [, claimed] = await Promise.all([
+          tx`SET LOCAL synchronous_commit = off`,
+          tx<JobRow[]>`
         WITH due AS (
           SELECT message_id, next_attempt_at AS due_at FROM message_queue
           WHERE next_attempt_at <= ${now}
@@ -924,7 +931,10 @@ export class PostgresStore implements Store {
         JOIN events e ON e.id = c.event_id
         JOIN subscriptions s ON s.id = c.subscription_id
         JOIN subscribers b ON b.id = s.subscriber_id
-        ORDER BY d.due_at, c.id`;
+        ORDER BY d.due_at, c.id`,
+        ]);
+        return claimed;
+      });
       return rows.map(toJob);
     });
   }
@@ -956,8 +966,10 @@ export class PostgresStore implements Store {
         }));
       const disable = outcomes.filter((o) => o.disableSubscription).map((o) => o.attempt.subscriptionId);
       await this.sql.begin(async (tx) => {
+        // No wait for the WAL flush: see claimDue. Pipelined with the statement below.
         // Update first: it locks the messages, so a concurrent delete cannot slip in between and
         // the attempts are inserted only for messages that still exist.
+        const noFlushWait = tx`SET LOCAL synchronous_commit = off`;
         await tx`
           WITH o AS (
             SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::text::json) AS o(
@@ -987,6 +999,7 @@ export class PostgresStore implements Store {
           SELECT o.id, o.message_id, o.subscription_id, o.subscriber_id, o.event_type, o.status_code, o.duration_ms, o.error,
             o.request_headers_json, o.response_headers_json, o.response_body, o.trigger, o.created_at
           FROM o WHERE o.message_id IN (SELECT id FROM updated)`;
+        await noFlushWait;
         if (disable.length > 0) {
           const now = Math.max(...outcomes.map((o) => o.attempt.createdAt));
           await tx`UPDATE subscriptions SET enabled = FALSE, updated_at = ${now} WHERE id = ANY(${disable}::text[]) AND enabled`;

@@ -86,6 +86,8 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
   }
 
   const app = await buildApp({ store, config, role: config.role });
+  const attemptsSucceeded = attemptsTotal.labels('succeeded'); // bound once: no label lookup per attempt
+  const attemptsFailed = attemptsTotal.labels('failed');
   let dispatcher: Dispatcher | null = null;
   let client: HttpClient | null = null;
   if (config.role !== 'api') {
@@ -108,7 +110,7 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
       logger.child({ component: 'dispatcher' }),
       {
         onAttempt: (o) => {
-          attemptsTotal.inc({ outcome: o.status === 'succeeded' ? 'succeeded' : 'failed' });
+          (o.status === 'succeeded' ? attemptsSucceeded : attemptsFailed).inc();
           attemptDuration.observe(o.attempt.durationMs / 1000);
         },
         onRecorded: (outcomes) => attemptsRecorded.inc(outcomes.length),

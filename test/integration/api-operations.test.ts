@@ -41,6 +41,19 @@ describe('API operations routes', () => {
     assert.match(String(res.headers['content-type']), /^text\/plain/);
   });
 
+  test('metrics: one metric by name, nothing for an unknown name, 400 for a malformed one', async () => {
+    const one = await api.raw({ method: 'GET', url: '/metrics?name=herald_events_ingested_total' });
+    assert.equal(one.status, 200);
+    assert.match(one.text, /^herald_events_ingested_total \d+$/m);
+    assert.doesNotMatch(one.text, /herald_messages_created_total|process_cpu/);
+    const unknown = await api.raw({ method: 'GET', url: '/metrics?name=no_such_metric' });
+    assert.equal(unknown.status, 200);
+    assert.equal(unknown.text, '');
+    const bad = await api.raw({ method: 'GET', url: '/metrics?name=not-a-name' });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.code, 'validation_failed');
+  });
+
   test('OpenAPI document generated from the routes', async () => {
     const res = await api.raw({ method: 'GET', url: '/openapi.json' });
     assert.equal(res.status, 200);

@@ -33,9 +33,23 @@ export const healthRoutes: FastifyPluginAsyncTypebox<Pick<ApiContext, 'store'>> 
 
   app.get(
     '/metrics',
-    { schema: { tags, summary: 'Prometheus metrics', security: [], produces: ['text/plain'] } },
-    async (_request, reply) => {
-      const body = await registry.metrics();
+    {
+      schema: {
+        tags,
+        summary: 'Prometheus metrics',
+        description: 'Every metric, or with `name` only that one (empty when this process has no such metric): a cheap poll.',
+        security: [],
+        produces: ['text/plain'],
+        querystring: Type.Object({
+          name: Type.Optional(Type.String({ pattern: '^[a-zA-Z_:][a-zA-Z0-9_:]*$', maxLength: 200, description: 'one metric name' })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { name } = request.query;
+      let body: string;
+      if (name === undefined) body = await registry.metrics();
+      else body = registry.getSingleMetric(name) ? `${await registry.getSingleMetricAsString(name)}\n` : '';
       return reply.type(registry.contentType).send(body);
     },
   );

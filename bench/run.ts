@@ -8,7 +8,7 @@
 //   npm run bench -- [--db sqlite|postgres] [--events 20000] [--workers 0] [--rate 1000] [--seconds 5] [--warmup 2]
 // --workers N (PostgreSQL only) runs one `api` process and N `worker` processes instead of one `all`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -44,8 +44,11 @@ async function databaseUrl(dir: string): Promise<string> {
   const admin = values['pg-url'] as string;
   const name = `herald_bench_${Date.now()}`;
   sh('psql', [`${admin}/postgres`, '-qc', `CREATE DATABASE ${name}`]);
+  benchDatabase = name;
   return `${admin}/${name}`;
 }
+
+let benchDatabase: string | null = null; // dropped when the run ends
 
 type Proc = HeraldProcess;
 
@@ -74,6 +77,23 @@ function cpuSeconds(pid: number): { process: number; main: number } {
     return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
   };
   return { process: ticks(`/proc/${pid}/stat`), main: ticks(`/proc/${pid}/task/${pid}/stat`) };
+}
+
+/** CPU seconds used so far by the PostgreSQL backends serving database `name` (their command
+ *  lines name it; the pools keep their connections, so the backends live through the run). */
+function databaseCpuSeconds(name: string | null): number {
+  if (name === null) return 0;
+  let sum = 0;
+  for (const pid of readdirSync('/proc').filter((f) => /^\d+$/.test(f))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(name)) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      sum += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return sum;
 }
 
 /** The machine's idle and busy CPU time so far, in ticks (Linux /proc/stat). */
@@ -129,6 +149,8 @@ async function main(): Promise<void> {
     // 1. Throughput: ingest everything through the batch endpoint, time until all are delivered.
     const cpuBefore = procs.map((p) => cpuSeconds(p.proc.pid!));
     const machineBefore = machineTicks();
+    const dbName = values.db === 'postgres' ? new URL(db).pathname.slice(1) : null;
+    const databaseBefore = databaseCpuSeconds(dbName);
     const t0 = performance.now();
     const batches: Promise<unknown>[] = [];
     for (let i = 0; i < totalEvents; i += batchSize) {
@@ -157,6 +179,7 @@ async function main(): Promise<void> {
     // deliveries/s on a machine whose neighbours come and go.
     const cpuAfter = procs.map((p) => cpuSeconds(p.proc.pid!));
     const machineAfter = machineTicks();
+    const databaseUsed = databaseCpuSeconds(dbName) - databaseBefore;
     const cpuUsed = (pick: 'process' | 'main') => cpuAfter.reduce((sum, c, i) => sum + c[pick] - cpuBefore[i]![pick], 0);
     const stats = (await call('GET', `/v1/subscriptions/${sub.id}/stats?since=1970-01-01T00:00:00.000Z`)) as {
       messages: Record<string, number>;
@@ -211,6 +234,7 @@ async function main(): Promise<void> {
         ceiling_ratio: Number((deliveriesPerSecond / ceiling.ceiling_rps).toFixed(3)),
         cpu_us_per_delivery: Math.round((cpuUsed('process') * 1e6) / delivered),
         main_thread_cpu_us_per_delivery: Math.round((cpuUsed('main') * 1e6) / delivered),
+        ...(dbName === null ? {} : { postgres_cpu_us_per_delivery: Math.round((databaseUsed * 1e6) / delivered) }),
         machine_idle_percent: Math.round(
           (100 * (machineAfter.idle - machineBefore.idle)) / Math.max(1, machineAfter.total - machineBefore.total),
         ),
@@ -238,6 +262,7 @@ async function main(): Promise<void> {
       // receiver already gone
     }
     rmSync(dir, { recursive: true, force: true });
+    if (benchDatabase !== null) sh('psql', [`${values['pg-url']}/postgres`, '-qc', `DROP DATABASE ${benchDatabase} WITH (FORCE)`]);
   }
 }
 

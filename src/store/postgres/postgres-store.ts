@@ -982,7 +982,9 @@ export class PostgresStore implements Store {
                 last_status_code = o.status_code, last_error = o.error, leased = FALSE, manual = FALSE, updated_at = o.created_at
             FROM o WHERE m.id = o.message_id
               -- Idempotent: a retry after a connection lost during COMMIT finds the batch written.
-              AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.id = o.id)
+              -- (An index lookup of the batch's ids, not an anti-join the planner may run as a scan
+              -- of every attempt.)
+              AND o.id <> ALL(ARRAY(SELECT a.id FROM attempts a WHERE a.id = ANY(ARRAY(SELECT id FROM o))))
             RETURNING m.id
           ), requeued AS (
             INSERT INTO message_queue (message_id, next_attempt_at)
@@ -991,8 +993,9 @@ export class PostgresStore implements Store {
             ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at
           ), finished AS (
             DELETE FROM message_queue
-            WHERE message_id = ANY(ARRAY(SELECT o.message_id FROM o WHERE o.status NOT IN (0, 2) OR o.next_attempt_at IS NULL))
-              AND message_id = ANY(ARRAY(SELECT id FROM updated))
+            WHERE message_id = ANY(ARRAY(
+              SELECT o.message_id FROM o JOIN updated u ON u.id = o.message_id
+              WHERE o.status NOT IN (0, 2) OR o.next_attempt_at IS NULL))
           )
           INSERT INTO attempts (id, message_id, subscription_id, subscriber_id, event_type, status_code, duration_ms, error,
             request_headers_json, response_headers_json, response_body, trigger, created_at)

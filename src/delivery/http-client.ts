@@ -101,7 +101,7 @@ export class HttpClient {
         kind: 'response',
         statusCode,
         headers,
-        body: Buffer.concat(chunks, size).toString('utf8'),
+        body: size === 0 ? '' : Buffer.concat(chunks, size).toString('utf8'),
         durationMs: performance.now() - started,
       });
       const timer = setTimeout(() => {

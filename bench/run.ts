@@ -71,6 +71,20 @@ function peakRssMb(pid: number): number {
 }
 
 /** CPU seconds used so far by a process and by its main thread (Linux /proc; utime + stime). */
+/** CPU seconds used so far by each thread of a process (Linux /proc; utime + stime). */
+function threadSeconds(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      out.set(tid, (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // the thread ended
+    }
+  }
+  return out;
+}
+
 function cpuSeconds(pid: number): { process: number; main: number } {
   const ticks = (path: string) => {
     const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
@@ -148,6 +162,7 @@ async function main(): Promise<void> {
 
     // 1. Throughput: ingest everything through the batch endpoint, time until all are delivered.
     const cpuBefore = procs.map((p) => cpuSeconds(p.proc.pid!));
+    const threadsBefore = procs.map((p) => threadSeconds(p.proc.pid!));
     const machineBefore = machineTicks();
     const dbName = values.db === 'postgres' ? new URL(db).pathname.slice(1) : null;
     const databaseBefore = databaseCpuSeconds(dbName);
@@ -178,6 +193,7 @@ async function main(): Promise<void> {
     // CPU per delivery, all Herald processes together and their main threads: steadier than
     // deliveries/s on a machine whose neighbours come and go.
     const cpuAfter = procs.map((p) => cpuSeconds(p.proc.pid!));
+    const threadsAfter = procs.map((p) => threadSeconds(p.proc.pid!));
     const machineAfter = machineTicks();
     const databaseUsed = databaseCpuSeconds(dbName) - databaseBefore;
     const cpuUsed = (pick: 'process' | 'main') => cpuAfter.reduce((sum, c, i) => sum + c[pick] - cpuBefore[i]![pick], 0);
@@ -234,6 +250,14 @@ async function main(): Promise<void> {
         ceiling_ratio: Number((deliveriesPerSecond / ceiling.ceiling_rps).toFixed(3)),
         cpu_us_per_delivery: Math.round((cpuUsed('process') * 1e6) / delivered),
         main_thread_cpu_us_per_delivery: Math.round((cpuUsed('main') * 1e6) / delivered),
+        // Per process, its threads' CPU per delivery, busiest first (the main thread, the SQLite
+        // thread, V8's garbage-collection helpers...); threads under 1 µs are left out.
+        thread_cpu_us_per_delivery: threadsAfter.map((after, i) =>
+          [...after]
+            .map(([tid, s]) => Math.round(((s - (threadsBefore[i]!.get(tid) ?? 0)) * 1e6) / delivered))
+            .filter((us) => us >= 1)
+            .sort((a, b) => b - a),
+        ),
         ...(dbName === null ? {} : { postgres_cpu_us_per_delivery: Math.round((databaseUsed * 1e6) / delivered) }),
         machine_idle_percent: Math.round(
           (100 * (machineAfter.idle - machineBefore.idle)) / Math.max(1, machineAfter.total - machineBefore.total),

@@ -440,6 +440,19 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         // Nothing left to deliver either.
         assert.equal((await store.claimDue(tick(1e9), 100, MARGIN)).length, 0);
       });
+
+      it('deleting one with messages still to deliver leaves nothing to claim', async () => {
+        const { subscription } = await world();
+        const retrying = (await send('order.created')).messageIds[0];
+        const pending = (await send('order.created')).messageIds[0];
+        assert.ok(retrying && pending);
+        const o = await settle(retrying, 'retrying');
+        assert.equal(await store.deleteSubscription(subscription.id), true);
+        assert.equal(await store.getMessage(pending), null);
+        assert.equal(await store.getAttempt(o.attempt.id), null);
+        assert.equal(await store.nextDueAt(), null);
+        assert.equal((await store.claimDue(tick(1e9), 100, MARGIN)).length, 0);
+      });
     });
 
     // ---- ingest -----------------------------------------------------------------------------------

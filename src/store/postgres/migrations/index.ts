@@ -6,6 +6,7 @@ import secretRotation from './0003-secret-rotation.js';
 import messageSeq from './0004-message-seq.js';
 import messageQueue from './0005-message-queue.js';
 import fractionalTimeouts from './0006-fractional-timeouts.js';
+import rowLockFreeInserts from './0007-row-lock-free-inserts.js';
 
 export interface Migration {
   version: number;
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: '0004-message-seq', sql: messageSeq },
   { version: 5, name: '0005-message-queue', sql: messageQueue },
   { version: 6, name: '0006-fractional-timeouts', sql: fractionalTimeouts },
+  { version: 7, name: '0007-row-lock-free-inserts', sql: rowLockFreeInserts },
 ];

@@ -13,7 +13,7 @@ import { HttpClient } from './delivery/http-client.js';
 import { deliveryConnector } from './delivery/ssrf.js';
 import { generateApiKey, hashApiKey } from './domain/api-keys.js';
 import { newId } from './domain/ids.js';
-import { attemptDuration, attemptsRecorded, attemptsTotal, inflightSource } from './observability/metrics.js';
+import { attemptDuration, attemptsRecorded, attemptsTotal, inflightSource, messagesHandedOff } from './observability/metrics.js';
 import { protectSecrets } from './security/protect.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
@@ -85,7 +85,6 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
     process.stdout.write(`\n  Herald WebhooksClientKey, ingest only (shown once, store it now):\n\n    ${clientKey}\n\n`);
   }
 
-  const app = await buildApp({ store, config, role: config.role });
   const attemptsSucceeded = attemptsTotal.labels('succeeded'); // bound once: no label lookup per attempt
   const attemptsFailed = attemptsTotal.labels('failed');
   let dispatcher: Dispatcher | null = null;
@@ -114,12 +113,15 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
           attemptDuration.observe(o.attempt.durationMs / 1000);
         },
         onRecorded: (outcomes) => attemptsRecorded.inc(outcomes.length),
+        onAdopted: (jobs) => messagesHandedOff.inc(jobs.length),
       },
     );
     const running = dispatcher;
     inflightSource.read = () => running.inFlight;
-    await dispatcher.start();
   }
+  // Ingest hands this process's dispatcher the messages it creates (the hand-off, dispatcher.ts).
+  const app = await buildApp({ store, config, role: config.role, ...(dispatcher ? { handoff: dispatcher } : {}) });
+  await dispatcher?.start();
   const url = await app.listen({ port: config.port, host: config.host });
   logger.info({ url, role: config.role, store: store.kind }, 'herald is running');
 

@@ -11,7 +11,7 @@ import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/typ
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { HeraldConfig } from '../config/config.js';
 import { HeraldError } from '../domain/errors.js';
-import { GroupCommit } from '../ingest/group-commit.js';
+import { GroupCommit, type Handoff } from '../ingest/group-commit.js';
 import type { Store } from '../store/store.js';
 import { installAudit } from './audit.js';
 import { createAuthenticator } from './auth.js';
@@ -38,6 +38,8 @@ export interface AppDeps {
   config: HeraldConfig;
   /** Defaults to config.role. */
   role?: Role;
+  /** This process's dispatcher, when it delivers: ingest hands it new messages directly. */
+  handoff?: Handoff;
 }
 
 const API_VERSION = '1.0.0'; // of the /v1 API document, not of the package
@@ -95,7 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { store });
   if (role === 'worker') return app as unknown as FastifyInstance;
 
-  const context: ApiContext = { store, config, groupCommit: new GroupCommit(store) };
+  const context: ApiContext = { store, config, groupCommit: new GroupCommit(store, deps.handoff ?? null) };
   const auth = createAuthenticator(store, config.adminKey);
   await app.register(
     async (v1) => {

@@ -11,11 +11,19 @@
 // or a wake-up from the store (new messages committed here or, on PostgreSQL, in another process).
 // stop() stops claiming, waits up to a grace period for attempts in flight, and flushes outcomes;
 // attempts cut off by the grace period are simply not recorded and their leases expire.
+//
+// The hand-off (Handoff, src/ingest/group-commit.ts): in a process that also takes events, ingest
+// asks reserve() how many of the messages it is about to create this dispatcher will take, writes
+// that many already leased, and adopt() starts them when the commit returns: no claim query, no
+// wait for the loop. The reservation counts against the room the loop claims into, and always
+// leaves a quarter batch of it to the loop, so due retries and any backlog keep going out while
+// events pour in.
 import type { Logger } from 'pino';
 import type { Attempt } from '../domain/glossary.js';
 import { newId } from '../domain/ids.js';
 import type { RetrySettings } from '../domain/retry-policy.js';
-import type { AttemptOutcome, DeliveryJob, Store } from '../store/store.js';
+import type { Handoff } from '../ingest/group-commit.js';
+import type { AttemptOutcome, DeliveryJob, IngestLease, Store } from '../store/store.js';
 import { Batcher } from '../util/batcher.js';
 import type { HttpClient, HttpResult } from './http-client.js';
 import { nextState } from './outcome.js';
@@ -34,6 +42,8 @@ export interface DispatcherHooks {
   onAttempt?: (outcome: AttemptOutcome) => void;
   /** Outcomes committed to the store, after each batch. */
   onRecorded?: (outcomes: AttemptOutcome[]) => void;
+  /** Jobs taken from ingest (the hand-off), as they start. */
+  onAdopted?: (jobs: DeliveryJob[]) => void;
 }
 
 const RECORD_BATCH = 1_000; // outcomes per transaction
@@ -59,9 +69,10 @@ function recordedHeaders(sent: Record<string, string>, custom: Record<string, st
   return out;
 }
 
-export class Dispatcher {
+export class Dispatcher implements Handoff {
   private inflight = 0; // attempts waiting for their HTTP response
   private unrecorded = 0; // attempts finished (or in flight) whose outcome is not committed yet
+  private reserved = 0; // slots promised to ingest transactions not committed yet (the hand-off)
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
   private wake: (() => void) | null = null;
@@ -122,6 +133,29 @@ export class Dispatcher {
     return this.inflight;
   }
 
+  /** Free slots: attempts that may start now without passing either bound. */
+  private room(): number {
+    const { concurrency } = this.options;
+    return Math.min(concurrency - this.inflight, UNRECORDED_PER_SLOT * concurrency - this.unrecorded) - this.reserved;
+  }
+
+  reserve(): IngestLease | undefined {
+    if (!this.running) return undefined;
+    const limit = this.room() - Math.min(this.options.claimBatch, this.options.concurrency) / 4;
+    if (limit < 1) return undefined;
+    const lease = { limit: Math.floor(limit), leaseMarginMs: this.options.leaseMarginMs };
+    this.reserved += lease.limit;
+    return lease;
+  }
+
+  adopt(jobs: DeliveryJob[], lease: IngestLease): void {
+    this.reserved -= lease.limit;
+    // Stopping: the jobs are left to their leases, like attempts cut off by the grace period.
+    if (!this.running || jobs.length === 0) return;
+    this.hooks.onAdopted?.(jobs);
+    for (const job of jobs) this.launch(job);
+  }
+
   /** Wakes the loop now (new messages may be due). */
   poke(): void {
     this.wakeRequested = true;
@@ -149,7 +183,7 @@ export class Dispatcher {
   private async loop(): Promise<void> {
     const { concurrency, claimBatch, leaseMarginMs, pollIntervalMs } = this.options;
     while (this.running) {
-      const room = Math.min(concurrency - this.inflight, UNRECORDED_PER_SLOT * concurrency - this.unrecorded);
+      const room = this.room();
       // Claim only when a worthwhile batch fits, so claims stay large under load.
       if (room < Math.min(claimBatch, concurrency) / 4) {
         await this.sleep(pollIntervalMs);

@@ -1,6 +1,8 @@
-// Prefixed, time-sortable, unguessable ids: `msg_` + 10 chars of millisecond time + 16 chars of
+// Prefixed, time-sortable ids: `msg_` + 10 chars of millisecond time + 16 chars of
 // randomness, both Crockford base32 (a ULID body). Lexical order is creation order to the
-// millisecond; within a millisecond ids are random, which is all cursor pagination needs.
+// millisecond; within a millisecond, ids made one after another by a process follow each other
+// too (the next one is the last one's randomness plus one, as ULID's monotonic mode), so "newest
+// first" lists (the audit log) keep the order things happened in.
 import { randomFillSync } from 'node:crypto';
 
 export type IdPrefix = 'sbr' | 'sub' | 'evt' | 'msg' | 'att' | 'key' | 'aud' | 'ses';
@@ -20,7 +22,12 @@ function randomBytes16(): Buffer {
   return out;
 }
 
+let lastMs = -1;
+let lastTime = '';
+const lastRand = new Uint8Array(16); // base32 digits of the last id's randomness
+
 export function newId(prefix: IdPrefix, nowMs: number = Date.now()): string {
+  if (nowMs === lastMs && increment(lastRand)) return `${prefix}_${lastTime}${digits(lastRand)}`;
   let time = '';
   let t = nowMs;
   for (let i = 0; i < 10; i++) {
@@ -28,9 +35,28 @@ export function newId(prefix: IdPrefix, nowMs: number = Date.now()): string {
     t = Math.floor(t / 32);
   }
   const bytes = randomBytes16();
-  let rand = '';
-  for (let i = 0; i < 16; i++) rand += ALPHABET[(bytes[i] as number) & 31];
-  return `${prefix}_${time}${rand}`;
+  for (let i = 0; i < 16; i++) lastRand[i] = (bytes[i] as number) & 31;
+  lastMs = nowMs;
+  lastTime = time;
+  return `${prefix}_${time}${digits(lastRand)}`;
+}
+
+/** Adds one to base32 digits; false when they were all at the maximum (80 bits: never in practice). */
+function increment(d: Uint8Array): boolean {
+  for (let i = d.length - 1; i >= 0; i--) {
+    if ((d[i] as number) < 31) {
+      d[i] = (d[i] as number) + 1;
+      return true;
+    }
+    d[i] = 0;
+  }
+  return false;
+}
+
+function digits(d: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < d.length; i++) out += ALPHABET[d[i] as number];
+  return out;
 }
 
 /** Does `id` look like an id of this prefix? Used to answer 404 early for garbage ids. */

@@ -1,16 +1,32 @@
 // Group commit for ingest: requests arriving while a transaction is written share the next one,
 // and none is acknowledged before its transaction has committed (DESIGN.md §3).
+//
+// In a process that also delivers, each transaction may lease some of the messages it creates to
+// that process's dispatcher (the hand-off): they are committed already claimed and go out as soon
+// as the commit returns, without a claim query. How many is the dispatcher's call (Handoff).
 
-import type { IngestRequest, IngestResult, Store } from '../store/store.js';
+import type { DeliveryJob, IngestLease, IngestRequest, IngestResult, Store } from '../store/store.js';
 import { Batcher } from '../util/batcher.js';
+
+/** The delivering side of the hand-off (the Dispatcher). */
+export interface Handoff {
+  /** How many new messages to lease to it now, reserved until adopt(); undefined for none. */
+  reserve(): IngestLease | undefined;
+  /** Takes the jobs leased under `lease` (after the commit) and frees the rest of the reservation. */
+  adopt(jobs: DeliveryJob[], lease: IngestLease): void;
+}
 
 export class GroupCommit {
   private readonly batcher: Batcher<IngestRequest, IngestResult>;
 
-  constructor(store: Store, maxBatch = 1_000 /* requests per transaction */) {
+  constructor(
+    private readonly store: Store,
+    private readonly handoff: Handoff | null = null,
+    maxBatch = 1_000 /* requests per transaction */,
+  ) {
     // SQLite has one writer; PostgreSQL overlaps a few transactions' round trips and fsyncs.
     const writers = store.capabilities.multiProcess ? 4 : 1;
-    this.batcher = new Batcher((requests) => store.ingest(requests), maxBatch, writers);
+    this.batcher = new Batcher((requests) => this.write(requests), maxBatch, writers);
   }
 
   /** Resolves once the request's transaction has committed. */
@@ -21,5 +37,22 @@ export class GroupCommit {
   /** Submits several requests; resolves when all are committed, results in request order. */
   submitAll(requests: IngestRequest[]): Promise<IngestResult[]> {
     return Promise.all(requests.map((r) => this.batcher.submit(r)));
+  }
+
+  private async write(requests: IngestRequest[]): Promise<IngestResult[]> {
+    const lease = this.handoff?.reserve();
+    if (!lease) return this.store.ingest(requests);
+    const jobs: DeliveryJob[] = [];
+    try {
+      const results = await this.store.ingest(requests, lease);
+      for (const r of results) {
+        if (r.status !== 'created' || !r.leased) continue;
+        for (const job of r.leased) jobs.push(job);
+        delete r.leased;
+      }
+      return results;
+    } finally {
+      this.handoff?.adopt(jobs, lease);
+    }
   }
 }

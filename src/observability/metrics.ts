@@ -25,6 +25,12 @@ export const attemptsTotal = new Counter({
 });
 for (const outcome of ['succeeded', 'failed']) attemptsTotal.labels(outcome).inc(0); // exported at 0 before the first attempt
 
+export const messagesHandedOff = new Counter({
+  name: 'herald_messages_handed_off_total',
+  help: "Messages leased to this process's dispatcher by ingest and sent without a claim query",
+  registers: [registry],
+});
+
 export const attemptsRecorded = new Counter({
   name: 'herald_attempts_recorded_total',
   help: 'Attempts whose outcome is committed to the store (with the message state they led to)',

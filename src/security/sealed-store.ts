@@ -40,8 +40,8 @@ function credentials(record: Sealable): string[] {
 }
 
 export interface SealedStoreOptions {
-  /** A claimed message whose credentials do not open: it is left to its lease (not delivered
-   *  unsigned), and this is told why. */
+  /** A claimed (or leased at ingest) message whose credentials do not open: it is left to its
+   *  lease (not delivered unsigned), and this is told why. */
   onUnreadable?: (job: DeliveryJob, error: Error) => void;
 }
 
@@ -50,6 +50,17 @@ export function sealedStore(store: Store, box: SecretBox, options: SealedStoreOp
   const seal = <T extends Sealable>(r: T): T => mapCredentials(r, (v) => box.seal(v));
   const open = <T extends Sealable>(r: T): T => mapCredentials(r, (v) => box.open(v));
   const openOrNull = <T extends Sealable>(r: T | null): T | null => (r === null ? null : open(r));
+  const openJobs = (jobs: DeliveryJob[]): DeliveryJob[] => {
+    const opened: DeliveryJob[] = [];
+    for (const job of jobs) {
+      try {
+        opened.push(open(job));
+      } catch (err) {
+        options.onUnreadable?.(job, err as Error);
+      }
+    }
+    return opened;
+  };
 
   const overrides: Partial<Store> = {
     async createSubscription(s: Subscription) {
@@ -66,16 +77,12 @@ export function sealedStore(store: Store, box: SecretBox, options: SealedStoreOp
       return openOrNull(await store.updateSubscription(id, seal(patch), now));
     },
     async claimDue(now: number, limit: number, leaseMarginMs: number) {
-      const jobs = await store.claimDue(now, limit, leaseMarginMs);
-      const opened: DeliveryJob[] = [];
-      for (const job of jobs) {
-        try {
-          opened.push(open(job));
-        } catch (err) {
-          options.onUnreadable?.(job, err as Error);
-        }
-      }
-      return opened;
+      return openJobs(await store.claimDue(now, limit, leaseMarginMs));
+    },
+    async ingest(requests, lease) {
+      const results = await store.ingest(requests, lease);
+      for (const r of results) if (r.status === 'created' && r.leased) r.leased = openJobs(r.leased);
+      return results;
     },
   };
 

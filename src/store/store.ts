@@ -184,8 +184,26 @@ export interface IngestRequest {
   requestHash: string | null;
 }
 
+/**
+ * Asks ingest to lease some of the messages it creates to the caller, a process that delivers:
+ * they are written already claimed (as claimDue leaves them) and come back as jobs, so they go
+ * out without waiting for a claim. A message beyond `limit` is written due, for any claimer.
+ */
+export interface IngestLease {
+  /** Most messages to lease, over the whole call. */
+  limit: number;
+  /** The lease ends at the event's createdAt + the subscription's timeout + this (as claimDue). */
+  leaseMarginMs: number;
+}
+
 export type IngestResult =
-  | { status: 'created'; event: HeraldEvent; messages: number }
+  | {
+      status: 'created';
+      event: HeraldEvent;
+      messages: number;
+      /** With an IngestLease: the jobs of this event's messages leased to the caller. */
+      leased?: DeliveryJob[];
+    }
   | { status: 'replayed'; event: HeraldEvent; messages: number }
   | { status: 'idempotency_conflict' }
   | { status: 'unknown_event_type' }
@@ -278,8 +296,10 @@ export interface Store {
    * Idempotency: a known (subscriberId, idempotencyKey) with the same requestHash → `replayed`
    * with the original event; with another hash → `idempotency_conflict`. Nothing is written for a
    * request whose result is not `created`.
+   * With `lease`, up to lease.limit of the new messages are leased to the caller (IngestLease);
+   * subscribers of onMessagesCommitted are told only of the others.
    */
-  ingest(requests: IngestRequest[]): Promise<IngestResult[]>;
+  ingest(requests: IngestRequest[], lease?: IngestLease): Promise<IngestResult[]>;
   /**
    * "Trigger now": commits `event` with exactly one `pending` message, due at the event's
    * createdAt, for the subscription — whatever its patterns, channels, enabled flag and the

@@ -224,6 +224,39 @@ describe('delivery', () => {
     assert.deepEqual([await bySub(exact.id), await bySub(prefix.id), await bySub(all.id), await bySub(other.id)], [1, 2, 3, 1]);
   });
 
+  it('hands new messages straight to its dispatcher up to its free room, and claims the rest', async () => {
+    // Concurrency 8, claims of 8: an ingest may lease 8 - 8/4 = 6 of its messages to the
+    // dispatcher (a quarter batch stays for claims); the other 14 of 20 are claimed as usual.
+    await h.stop();
+    removeDir(h.dir);
+    h = await startTestHerald({ concurrency: 8, claimBatch: 8 });
+    await h.api('POST', '/v1/event-types', { name: 'salesorder.created', description: 'A sales order was created' });
+    await subscription(await subscriber());
+    const handedOff = async () =>
+      Number(
+        /^herald_messages_handed_off_total (\d+)/m.exec(
+          await (await fetch(`${h.url}/metrics?name=herald_messages_handed_off_total`)).text(),
+        )?.[1],
+      );
+    const before = await handedOff();
+    const events = Array.from({ length: 20 }, (_, i) => ({ type: 'salesorder.created', data: { orderNo: `SO-${i}` } }));
+    const batch = await h.api<{ data: Json[] }>('POST', '/v1/events/batch', { events });
+    assert.equal(batch.status, 202);
+    await receiver.waitFor(20);
+    assert.equal((await handedOff()) - before, 6);
+    const ids = receiver.requests.map((r) => r.headers['webhook-id']);
+    assert.equal(new Set(ids).size, 20, 'each message sent once');
+    const messages = await eventually(
+      async () => {
+        const data = (await h.api<{ data: Msg[] }>('GET', '/v1/messages?limit=100')).body.data;
+        return data.length === 20 && data.every((m) => m.status === 'succeeded' && m.attempts === 1) ? data : null;
+      },
+      10_000,
+      'every message succeeded after one attempt',
+    );
+    assert.equal(messages.length, 20);
+  });
+
   it('broadcasts without subscriberId and targets one subscriber with it', async () => {
     const a = await subscriber('a');
     const b = await subscriber('b');

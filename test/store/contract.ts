@@ -965,6 +965,103 @@ export function storeContract(name: string, makeStore: MakeStore): void {
 
     // ---- recording attempts -----------------------------------------------------------------------
 
+    describe('ingest with a lease (the hand-off)', () => {
+      it('leases up to the limit of the new messages and returns them as the jobs claimDue would give', async () => {
+        const subscriber = await addSubscriber();
+        await addTypes('order.created');
+        const a = await addSubscription(subscriber.id, { timeoutSeconds: 7, headers: { 'x-tenant': 'acme' }, retrySchedule: [1, 2] });
+        const b = await addSubscription(subscriber.id);
+        const c = await addSubscription(subscriber.id);
+        const events = [eventData('order.created'), eventData('order.created')];
+        const results = await store.ingest(
+          events.map((event) => ({ event, requestHash: null })),
+          { limit: 4, leaseMarginMs: MARGIN },
+        );
+        assert.deepEqual(
+          results.map((r) => r.status === 'created' && r.messages),
+          [3, 3],
+        );
+        const leased = results.flatMap((r) => (r.status === 'created' ? (r.leased ?? []) : []));
+        assert.equal(leased.length, 4, 'four of the six messages are leased');
+        assert.ok(results.every((r) => r.status === 'created' && (r.leased ?? []).every((j) => j.eventId === r.event.id)));
+        // The other two are due now, for any claimer; the leased ones are not.
+        const due = await store.claimDue(tick(), 100, MARGIN);
+        assert.equal(due.length, 2);
+        const leasedIds = new Set(leased.map((j) => j.messageId));
+        assert.ok(due.every((j) => !leasedIds.has(j.messageId)));
+        // Each leased message is leased as a claim leaves it, and a claim after its lease expired
+        // hands out the same job.
+        let latest = 0;
+        for (const job of leased) {
+          const event = events.find((e) => e.id === job.eventId);
+          assert.ok(event);
+          const timeout = job.subscriptionId === a.id ? 7_000 : 30_000;
+          const message = await store.getMessage(job.messageId);
+          assert.equal(message?.status, 'pending');
+          assert.equal(message?.nextAttemptAt, event.createdAt + timeout + MARGIN);
+          latest = Math.max(latest, event.createdAt + timeout + MARGIN);
+        }
+        const again = await claimAll(latest);
+        for (const job of leased) assert.deepEqual(again.get(job.messageId), job);
+        const ofA = leased.find((j) => j.subscriptionId === a.id);
+        assert.ok(ofA, 'subscription order: the first subscription is leased first');
+        assert.deepEqual(ofA.headers, { 'x-tenant': 'acme' });
+        assert.deepEqual(ofA.retrySchedule, [1, 2]);
+        assert.ok([a.id, b.id, c.id].includes(due[0]?.subscriptionId ?? ''));
+      });
+
+      it('carries the previous secret while it is valid at the event time', async () => {
+        const OLD = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+        const NEW = 'whsec_bmV3c2VjcmV0bmV3c2VjcmV0bmV3c2VjcmV0';
+        await world({ secret: NEW, previousSecret: OLD, previousSecretExpiresAt: T0 + 10_000 });
+        const lease = { limit: 10, leaseMarginMs: MARGIN };
+        const [valid] = await store.ingest([{ event: eventData('order.created', { createdAt: T0 + 9_999 }), requestHash: null }], lease);
+        const [expired] = await store.ingest([{ event: eventData('order.created', { createdAt: T0 + 10_000 }), requestHash: null }], lease);
+        const job = valid?.status === 'created' ? valid.leased?.[0] : undefined;
+        assert.equal(job?.secret, NEW);
+        assert.equal(job?.previousSecret, OLD);
+        assert.equal(job?.previousSecretExpiresAt, T0 + 10_000);
+        const late = expired?.status === 'created' ? expired.leased?.[0] : undefined;
+        assert.equal(late?.previousSecret, null);
+        assert.equal(late?.previousSecretExpiresAt, null);
+      });
+
+      it('leases nothing for replays or refused events, and tells listeners only of due messages', async () => {
+        await world();
+        let calls = 0;
+        const unsubscribe = store.onMessagesCommitted(() => {
+          calls++;
+        });
+        try {
+          await new Promise((r) => setTimeout(r, 100)); // a listening store subscribes (LISTEN)
+          const keyed = eventData('order.created', { idempotencyKey: 'k1' });
+          const lease = { limit: 10, leaseMarginMs: MARGIN };
+          const [first] = await store.ingest([{ event: keyed, requestHash: 'h' }], lease);
+          assert.equal(first?.status === 'created' && first.leased?.length, 1);
+          const base = calls;
+          const [replay, unknown] = await store.ingest(
+            [
+              { event: { ...keyed, id: newId('evt') }, requestHash: 'h' },
+              { event: eventData('no.such.type'), requestHash: null },
+            ],
+            lease,
+          );
+          assert.equal(replay?.status, 'replayed');
+          assert.equal(unknown?.status, 'unknown_event_type');
+          await new Promise((r) => setTimeout(r, 200));
+          assert.equal(calls, base, 'nothing due was committed');
+          assert.deepEqual(await store.claimDue(tick(), 10, MARGIN), []);
+          await store.ingest([{ event: eventData('order.created'), requestHash: null }], { limit: 0, leaseMarginMs: MARGIN });
+          const started = Date.now();
+          while (calls === base && Date.now() - started < WAIT_MS) await new Promise((r) => setTimeout(r, 5));
+          assert.ok(calls > base, 'a due message wakes listeners');
+          assert.equal((await store.claimDue(tick(), 10, MARGIN)).length, 1);
+        } finally {
+          unsubscribe();
+        }
+      });
+    });
+
     describe('secret rotation', () => {
       const OLD = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
       const NEW = 'whsec_bmV3c2VjcmV0bmV3c2VjcmV0bmV3c2VjcmV0';

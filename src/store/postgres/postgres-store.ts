@@ -42,6 +42,7 @@ import type {
   DeliveryJob,
   EventFilter,
   EventTypePatch,
+  IngestLease,
   IngestRequest,
   IngestResult,
   MessageFilter,
@@ -668,11 +669,11 @@ export class PostgresStore implements Store {
 
   // ---- ingest -----------------------------------------------------------------------------------
 
-  ingest(requests: IngestRequest[]): Promise<IngestResult[]> {
+  ingest(requests: IngestRequest[], lease?: IngestLease): Promise<IngestResult[]> {
     return this.run(async () => {
       if (requests.length === 0) return [];
-      const created = await this.sql.begin((tx) => ingestInTransaction(tx, requests, this.instanceId));
-      if (created.messages > 0) this.wake();
+      const created = await this.sql.begin((tx) => ingestInTransaction(tx, requests, this.instanceId, lease));
+      if (created.due > 0) this.wake();
       return created.results;
     });
   }
@@ -1215,11 +1216,22 @@ interface MatchRow {
   id: string;
   subscriber_id: string;
   channels: string[] | null;
+  // what a leased message's job needs (IngestLease)
+  url: string;
+  method: string;
+  headers_json: string;
+  payload_format: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: number | null;
+  timeout_seconds: number;
+  retry_schedule: number[] | null;
 }
 
 interface IngestOutcome {
   results: IngestResult[];
-  messages: number;
+  /** Messages written due (not leased): what other claimers are woken for. */
+  due: number;
 }
 
 /**
@@ -1227,7 +1239,12 @@ interface IngestOutcome {
  * matching subscriptions), then writes the new events and their messages with one INSERT each.
  * Returns the results in request order and how many messages were created.
  */
-async function ingestInTransaction(tx: postgres.TransactionSql, requests: IngestRequest[], instanceId: string): Promise<IngestOutcome> {
+async function ingestInTransaction(
+  tx: postgres.TransactionSql,
+  requests: IngestRequest[],
+  instanceId: string,
+  lease: IngestLease | undefined,
+): Promise<IngestOutcome> {
   const scopeOf = (e: HeraldEvent): string => `${e.subscriberId ?? ''}\u0000${e.idempotencyKey ?? ''}`;
   const events = requests.map((r) => r.event);
   const keyed = events.filter((e) => e.idempotencyKey !== null);
@@ -1251,7 +1268,8 @@ async function ingestInTransaction(tx: postgres.TransactionSql, requests: Ingest
       ? (none as Promise<{ id: string }[]>)
       : tx<{ id: string }[]>`SELECT id FROM subscribers WHERE id = ANY(${subscriberIds}::text[])`,
     tx<MatchRow[]>`
-      SELECT sp.pattern, s.id, s.subscriber_id, s.channels
+      SELECT sp.pattern, s.id, s.subscriber_id, s.channels, s.url, s.method, s.headers_json, s.payload_format, s.secret,
+             s.previous_secret, s.previous_secret_expires_at, s.timeout_seconds, s.retry_schedule
       FROM subscription_patterns sp
       JOIN subscriptions s ON s.id = sp.subscription_id
       JOIN subscribers b ON b.id = s.subscriber_id
@@ -1270,8 +1288,18 @@ async function ingestInTransaction(tx: postgres.TransactionSql, requests: Ingest
 
   const results: IngestResult[] = [];
   const eventRows: EventRow[] = [];
-  const messageRows: { id: string; event_id: string; event_type: string; subscriber_id: string; subscription_id: string; at: number }[] =
-    [];
+  const messageRows: {
+    id: string;
+    event_id: string;
+    event_type: string;
+    subscriber_id: string;
+    subscription_id: string;
+    at: number;
+    due: number; // the event's time, or the lease expiry
+    leased: boolean;
+    target: MatchRow;
+  }[] = [];
+  let leaseable = lease?.limit ?? 0;
   const batchKeys = new Map<string, { event: HeraldEvent; hash: string | null; messages: number }>();
   for (const { event, requestHash } of requests) {
     const scope = event.idempotencyKey !== null ? scopeOf(event) : null;
@@ -1310,6 +1338,8 @@ async function ingestInTransaction(tx: postgres.TransactionSql, requests: Ingest
         if (event.subscriberId !== null && m.subscriber_id !== event.subscriberId) continue;
         if (!channelsMatch(m.channels, event.channels)) continue;
         targets.add(m.id);
+        const leased = leaseable > 0;
+        if (leased) leaseable--;
         messageRows.push({
           id: newId('msg', event.createdAt),
           event_id: event.id,
@@ -1317,6 +1347,9 @@ async function ingestInTransaction(tx: postgres.TransactionSql, requests: Ingest
           subscriber_id: m.subscriber_id,
           subscription_id: m.id,
           at: event.createdAt,
+          due: leased ? event.createdAt + (lease?.leaseMarginMs ?? 0) + Math.ceil(m.timeout_seconds * 1000) : event.createdAt,
+          leased,
+          target: m,
         });
       }
     }
@@ -1335,7 +1368,7 @@ async function ingestInTransaction(tx: postgres.TransactionSql, requests: Ingest
     results.push({ status: 'created', event, messages: targets.size });
   }
 
-  if (eventRows.length === 0) return { results, messages: 0 };
+  if (eventRows.length === 0) return { results, due: 0 };
   // The writes go out together too. An event that loses an idempotency race is not inserted (ON
   // CONFLICT DO NOTHING), and the messages insert only takes rows whose event now exists, so it
   // needs no answer from the first statement; the notification goes with them.
@@ -1353,15 +1386,16 @@ async function ingestInTransaction(tx: postgres.TransactionSql, requests: Ingest
       ? Promise.resolve([])
       : tx`
           WITH inserted AS (
-            INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, created_at, updated_at)
-            SELECT id, event_id, event_type, subscriber_id, subscription_id, 0, at, at, at
-            FROM json_to_recordset(${JSON.stringify(messageRows)}::text::json) AS t(
-              id TEXT, event_id TEXT, event_type TEXT, subscriber_id TEXT, subscription_id TEXT, at BIGINT)
+            INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, leased, created_at, updated_at)
+            SELECT id, event_id, event_type, subscriber_id, subscription_id, 0, due, leased, at, at
+            FROM json_to_recordset(${JSON.stringify(messageRows, MESSAGE_ROW_FIELDS)}::text::json) AS t(
+              id TEXT, event_id TEXT, event_type TEXT, subscriber_id TEXT, subscription_id TEXT, at BIGINT, due BIGINT, leased BOOLEAN)
             WHERE t.event_id = ANY(ARRAY(SELECT e.id FROM events e WHERE e.id = ANY(${eventIds}::text[])))
             RETURNING id, next_attempt_at
           )
           INSERT INTO message_queue (message_id, next_attempt_at) SELECT id, next_attempt_at FROM inserted`,
-    messageRows.length === 0 ? Promise.resolve([]) : tx`SELECT pg_notify(${NOTIFY_CHANNEL}, ${instanceId})`,
+    // Leased messages are this process's to deliver: other processes are told only of the rest.
+    messageRows.some((m) => !m.leased) ? tx`SELECT pg_notify(${NOTIFY_CHANNEL}, ${instanceId})` : Promise.resolve([]),
   ]);
   let rows = messageRows;
   if (inserted.length < eventRows.length) {
@@ -1389,5 +1423,48 @@ async function ingestInTransaction(tx: postgres.TransactionSql, requests: Ingest
           : { status: 'idempotency_conflict' };
     });
   }
-  return { results, messages: rows.length };
+  if (leaseable < (lease?.limit ?? 0)) attachLeased(results, rows);
+  return { results, due: rows.filter((m) => !m.leased).length };
+}
+
+const MESSAGE_ROW_FIELDS = ['id', 'event_id', 'event_type', 'subscriber_id', 'subscription_id', 'at', 'due', 'leased'];
+
+/** Gives each created event's result the jobs of its leased messages (IngestLease). */
+function attachLeased(results: IngestResult[], rows: readonly { id: string; event_id: string; leased: boolean; target: MatchRow }[]): void {
+  const byEvent = new Map<string, DeliveryJob[]>();
+  for (const m of rows) if (m.leased) byEvent.set(m.event_id, []);
+  for (const r of results) {
+    if (r.status !== 'created') continue;
+    const jobs = byEvent.get(r.event.id);
+    if (!jobs) continue;
+    for (const m of rows) if (m.leased && m.event_id === r.event.id) jobs.push(leasedJob(m.id, m.target, r.event));
+    r.leased = jobs;
+  }
+}
+
+/** The job of a message leased at ingest: claimDue's, from the matched subscription's row. */
+function leasedJob(messageId: string, s: MatchRow, event: HeraldEvent): DeliveryJob {
+  const rotated = s.previous_secret_expires_at !== null && s.previous_secret_expires_at > event.createdAt;
+  return toJob({
+    id: messageId,
+    event_id: event.id,
+    subscription_id: s.id,
+    subscriber_id: s.subscriber_id,
+    attempts: 0,
+    retries: 0,
+    manual: false,
+    event_type: event.type,
+    event_created_at: event.createdAt,
+    data_json: event.dataJson,
+    url: s.url,
+    method: s.method,
+    headers_json: s.headers_json,
+    payload_format: s.payload_format,
+    secret: s.secret,
+    previous_secret: rotated ? s.previous_secret : null,
+    previous_secret_expires_at: rotated ? s.previous_secret_expires_at : null,
+    timeout_seconds: s.timeout_seconds,
+    retry_schedule: s.retry_schedule,
+    subscription_enabled: true, // matched: it and its subscriber are enabled
+  });
 }

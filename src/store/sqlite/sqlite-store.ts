@@ -33,6 +33,7 @@ import type {
   DeliveryJob,
   EventFilter,
   EventTypePatch,
+  IngestLease,
   IngestRequest,
   IngestResult,
   MessageFilter,
@@ -442,8 +443,9 @@ export class SqliteStore implements Store {
     }
   }
 
-  async ingest(requests: IngestRequest[]): Promise<IngestResult[]> {
-    let created = 0;
+  async ingest(requests: IngestRequest[], lease?: IngestLease): Promise<IngestResult[]> {
+    let created = 0; // messages written due, for claimers to find
+    let leaseable = lease?.limit ?? 0;
     const results = this.durably(() => {
       // Fan-out targets per event type, looked up once per transaction.
       const targets = new Map<string, Row[]>();
@@ -472,7 +474,9 @@ export class SqliteStore implements Store {
         let candidates = targets.get(event.type);
         if (!candidates) {
           candidates = this.all(
-            `SELECT DISTINCT s.id, s.subscriber_id, s.channels FROM subscription_patterns p
+            `SELECT DISTINCT s.id, s.subscriber_id, s.channels, s.url, s.method, s.headers, s.payload_format, s.secret,
+                    s.previous_secret, s.previous_secret_expires_at, s.timeout_seconds, s.retry_schedule
+               FROM subscription_patterns p
                JOIN subscriptions s ON s.id = p.subscription_id
                JOIN subscribers b ON b.id = s.subscriber_id
              WHERE p.pattern IN (SELECT value FROM json_each(?)) AND s.enabled = 1 AND b.enabled = 1
@@ -487,28 +491,61 @@ export class SqliteStore implements Store {
           { ...event, requestHash, channels: json(event.channels) },
         );
         let messages = 0;
+        const leased: DeliveryJob[] = [];
         for (const target of candidates) {
           if (event.subscriberId !== null && target.subscriber_id !== event.subscriberId) continue;
           const channels = parse<string[]>(target.channels);
           if (channels && !(event.channels ?? []).some((c) => channels.includes(c))) continue;
-          this.run(
-            `INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)`,
-            [
-              newId('msg', event.createdAt),
-              event.id,
-              event.type,
-              target.subscriber_id,
-              target.id,
-              event.createdAt,
-              event.createdAt,
-              event.createdAt,
-            ],
+          const id = newId('msg', event.createdAt);
+          const timeoutSeconds = target.timeout_seconds as number;
+          const take = leaseable > 0;
+          this.stmt(
+            `INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, leased, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
+          ).run(
+            id,
+            event.id,
+            event.type,
+            target.subscriber_id,
+            target.id,
+            take ? event.createdAt + Math.ceil(timeoutSeconds * 1000) + (lease?.leaseMarginMs ?? 0) : event.createdAt,
+            take ? 1 : 0,
+            event.createdAt,
+            event.createdAt,
           );
           messages++;
+          if (!take) {
+            created++;
+            continue;
+          }
+          leaseable--;
+          const expired =
+            (target.previous_secret_expires_at as number | null) === null ||
+            (target.previous_secret_expires_at as number) <= event.createdAt;
+          leased.push({
+            messageId: id,
+            eventId: event.id,
+            eventType: event.type,
+            eventCreatedAt: event.createdAt,
+            dataJson: event.dataJson,
+            subscriberId: target.subscriber_id as string,
+            subscriptionId: target.id as string,
+            subscriptionEnabled: true, // matched above: it and its subscriber are enabled
+            url: target.url as string,
+            method: target.method as HttpMethod,
+            headers: parse<Record<string, string>>(target.headers) ?? {},
+            payloadFormat: target.payload_format as PayloadFormat,
+            secret: target.secret as string,
+            previousSecret: expired ? null : (target.previous_secret as string | null),
+            previousSecretExpiresAt: expired ? null : (target.previous_secret_expires_at as number),
+            timeoutSeconds,
+            retrySchedule: parse(target.retry_schedule),
+            attempts: 0,
+            retries: 0,
+            manual: false,
+          });
         }
-        created += messages;
-        return { status: 'created', event, messages };
+        return leased.length > 0 ? { status: 'created', event, messages, leased } : { status: 'created', event, messages };
       });
     });
     if (created > 0) this.notify();

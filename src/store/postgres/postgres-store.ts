@@ -1211,21 +1211,24 @@ function jsonOrNull(value: unknown): string | null {
 
 // ---- ingest, inside its transaction -------------------------------------------------------------
 
-interface MatchRow {
+/** A subscription an event fans out to, with what a leased message's job needs (IngestLease). */
+interface MatchRow
+  extends Pick<
+    JobRow,
+    | 'url'
+    | 'method'
+    | 'headers_json'
+    | 'payload_format'
+    | 'secret'
+    | 'previous_secret'
+    | 'previous_secret_expires_at'
+    | 'timeout_seconds'
+    | 'retry_schedule'
+  > {
   pattern: string;
   id: string;
   subscriber_id: string;
   channels: string[] | null;
-  // what a leased message's job needs (IngestLease)
-  url: string;
-  method: string;
-  headers_json: string;
-  payload_format: string;
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: number | null;
-  timeout_seconds: number;
-  retry_schedule: number[] | null;
 }
 
 interface IngestOutcome {

@@ -49,6 +49,7 @@ import type {
   SubscriptionStats,
 } from '../store.js';
 import { migrations } from './migrations/index.js';
+import { type JobValues, jobFromValues, type OutcomeValues, outcomeValues } from './wire.js';
 
 type Row = Record<string, unknown>;
 type Params = Record<string, unknown>;
@@ -190,6 +191,11 @@ function where(conditions: (string | false | undefined)[]): string {
 }
 
 const MESSAGE_COLUMNS = `m.*, s.url AS url`;
+
+/** An ingest result whose leased jobs are value lists (wire.ts). */
+export type IngestValuesResult =
+  | Exclude<IngestResult, { status: 'created' }>
+  | { status: 'created'; event: HeraldEvent; messages: number; leased?: JobValues[] };
 
 // A message's `seq` is its rowid: assigned in insertion order (a VACUUM may renumber rowids; Herald
 // never runs one).
@@ -444,13 +450,20 @@ export class SqliteStore implements Store {
   }
 
   async ingest(requests: IngestRequest[], lease?: IngestLease): Promise<IngestResult[]> {
+    return this.ingestValues(requests, lease).map((r) =>
+      r.status === 'created' && r.leased ? { ...r, leased: r.leased.map(jobFromValues) } : (r as IngestResult),
+    );
+  }
+
+  /** ingest, its leased jobs as value lists (wire.ts): what the SQLite thread sends back. */
+  ingestValues(requests: IngestRequest[], lease?: IngestLease): IngestValuesResult[] {
     let created = 0; // messages written due, for claimers to find
     let leaseable = lease?.limit ?? 0;
     const results = this.durably(() => {
       // Fan-out targets per event type, looked up once per transaction.
       const targets = new Map<string, Row[]>();
       const knownTypes = new Map<string, boolean>();
-      return requests.map(({ event, requestHash }): IngestResult => {
+      return requests.map(({ event, requestHash }): IngestValuesResult => {
         if (event.idempotencyKey !== null) {
           const prior = this.get("SELECT * FROM events WHERE coalesce(subscriber_id, '') = ? AND idempotency_key = ?", [
             event.subscriberId ?? '',
@@ -491,7 +504,7 @@ export class SqliteStore implements Store {
           { ...event, requestHash, channels: json(event.channels) },
         );
         let messages = 0;
-        const leased: DeliveryJob[] = [];
+        const leased: JobValues[] = [];
         for (const target of candidates) {
           if (event.subscriberId !== null && target.subscriber_id !== event.subscriberId) continue;
           const channels = parse<string[]>(target.channels);
@@ -522,28 +535,28 @@ export class SqliteStore implements Store {
           const expired =
             (target.previous_secret_expires_at as number | null) === null ||
             (target.previous_secret_expires_at as number) <= event.createdAt;
-          leased.push({
-            messageId: id,
-            eventId: event.id,
-            eventType: event.type,
-            eventCreatedAt: event.createdAt,
-            dataJson: event.dataJson,
-            subscriberId: target.subscriber_id as string,
-            subscriptionId: target.id as string,
-            subscriptionEnabled: true, // matched above: it and its subscriber are enabled
-            url: target.url as string,
-            method: target.method as HttpMethod,
-            headers: parse<Record<string, string>>(target.headers) ?? {},
-            payloadFormat: target.payload_format as PayloadFormat,
-            secret: target.secret as string,
-            previousSecret: expired ? null : (target.previous_secret as string | null),
-            previousSecretExpiresAt: expired ? null : (target.previous_secret_expires_at as number),
+          leased.push([
+            id,
+            event.id,
+            event.type,
+            event.createdAt,
+            event.dataJson,
+            target.subscriber_id as string,
+            target.id as string,
+            true, // matched above: it and its subscriber are enabled
+            target.url as string,
+            target.method as string,
+            target.headers as string | null,
+            target.payload_format as string,
+            target.secret as string,
+            expired ? null : (target.previous_secret as string | null),
+            expired ? null : (target.previous_secret_expires_at as number),
             timeoutSeconds,
-            retrySchedule: parse(target.retry_schedule),
-            attempts: 0,
-            retries: 0,
-            manual: false,
-          });
+            target.retry_schedule as string | null,
+            0,
+            0,
+            false,
+          ]);
         }
         return leased.length > 0 ? { status: 'created', event, messages, leased } : { status: 'created', event, messages };
       });
@@ -771,52 +784,43 @@ export class SqliteStore implements Store {
   // Delivery ------------------------------------------------------------------------------------
 
   async claimDue(now: number, limit: number, leaseMarginMs: number): Promise<DeliveryJob[]> {
+    return this.claimDueValues(now, limit, leaseMarginMs).map(jobFromValues);
+  }
+
+  /** claimDue, its jobs as value lists (wire.ts): what the SQLite thread sends back. */
+  claimDueValues(now: number, limit: number, leaseMarginMs: number): JobValues[] {
     return this.db.transaction(() => {
-      const rows = this.all(
-        `SELECT m.id, m.event_id, m.event_type, m.subscriber_id, m.subscription_id, m.attempts, m.retries, m.manual,
-                e.created_at AS event_created_at, e.data, s.url, s.method, s.headers, s.payload_format, s.secret,
-                CASE WHEN s.previous_secret_expires_at > @now THEN s.previous_secret END AS previous_secret,
-                CASE WHEN s.previous_secret_expires_at > @now THEN s.previous_secret_expires_at END AS previous_secret_expires_at,
-                s.timeout_seconds, s.retry_schedule, s.enabled AND b.enabled AS enabled
+      const rows = this.stmt(
+        `SELECT m.id, m.event_id, m.event_type, e.created_at, e.data, m.subscriber_id, m.subscription_id, s.enabled AND b.enabled,
+                s.url, s.method, s.headers, s.payload_format, s.secret,
+                CASE WHEN s.previous_secret_expires_at > @now THEN s.previous_secret END,
+                CASE WHEN s.previous_secret_expires_at > @now THEN s.previous_secret_expires_at END,
+                s.timeout_seconds, s.retry_schedule, m.attempts, m.retries, m.manual
            FROM messages m
            JOIN events e ON e.id = m.event_id
            JOIN subscriptions s ON s.id = m.subscription_id
            JOIN subscribers b ON b.id = s.subscriber_id
           WHERE m.status IN (0, 2) AND m.next_attempt_at <= @now
           ORDER BY m.next_attempt_at LIMIT @limit`,
-        { now, limit },
-      );
+      )
+        .raw(true)
+        .all({ now, limit }) as JobValues[];
       const lease = this.stmt('UPDATE messages SET next_attempt_at = ?, leased = 1 WHERE id = ?');
-      return rows.map((r): DeliveryJob => {
-        const timeoutSeconds = r.timeout_seconds as number;
-        lease.run(now + Math.ceil(timeoutSeconds * 1000) + leaseMarginMs, r.id);
-        return {
-          messageId: r.id as string,
-          eventId: r.event_id as string,
-          eventType: r.event_type as string,
-          eventCreatedAt: r.event_created_at as number,
-          dataJson: r.data as string,
-          subscriberId: r.subscriber_id as string,
-          subscriptionId: r.subscription_id as string,
-          subscriptionEnabled: r.enabled === 1,
-          url: r.url as string,
-          method: r.method as HttpMethod,
-          headers: parse<Record<string, string>>(r.headers) ?? {},
-          payloadFormat: r.payload_format as PayloadFormat,
-          secret: r.secret as string,
-          previousSecret: (r.previous_secret as string | null) ?? null,
-          previousSecretExpiresAt: (r.previous_secret_expires_at as number | null) ?? null,
-          timeoutSeconds,
-          retrySchedule: parse(r.retry_schedule),
-          attempts: r.attempts as number,
-          retries: r.retries as number,
-          manual: r.manual === 1,
-        };
-      });
+      for (const r of rows) {
+        r[7] = (r[7] as unknown) === 1; // SQLite booleans are integers
+        r[19] = (r[19] as unknown) === 1;
+        lease.run(now + Math.ceil(r[15] * 1000) + leaseMarginMs, r[0]);
+      }
+      return rows;
     })();
   }
 
   async recordAttempts(outcomes: AttemptOutcome[]): Promise<void> {
+    this.recordOutcomeValues(outcomes.map(outcomeValues));
+  }
+
+  /** recordAttempts, the outcomes as value lists (wire.ts): what the SQLite thread receives. */
+  recordOutcomeValues(outcomes: OutcomeValues[]): void {
     if (outcomes.length === 0) return;
     const update = this.stmt(
       `UPDATE messages SET status = ?, attempts = ?, retries = ?, next_attempt_at = ?, manual = 0, leased = 0,
@@ -829,34 +833,10 @@ export class SqliteStore implements Store {
     const disable = this.stmt('UPDATE subscriptions SET enabled = 0, updated_at = ? WHERE id = ?');
     this.db.transaction(() => {
       for (const o of outcomes) {
-        const a = o.attempt;
-        const changed = update.run(
-          STATUS_NUMBER[o.status],
-          o.attempts,
-          o.retries,
-          o.nextAttemptAt,
-          a.statusCode,
-          a.error,
-          a.createdAt,
-          a.messageId,
-        ).changes;
-        if (changed === 0) continue; // the message was deleted while in flight
-        insert.run(
-          a.id,
-          a.messageId,
-          a.subscriptionId,
-          a.subscriberId,
-          a.eventType,
-          a.statusCode,
-          a.durationMs,
-          a.error,
-          JSON.stringify(a.requestHeaders),
-          JSON.stringify(a.responseHeaders),
-          a.responseBody,
-          a.trigger,
-          a.createdAt,
-        );
-        if (o.disableSubscription) disable.run(a.createdAt, a.subscriptionId);
+        const [status, attempts, retries, nextAttemptAt, statusCode, error, createdAt, messageId] = o;
+        if (update.run(status, attempts, retries, nextAttemptAt, statusCode, error, createdAt, messageId).changes === 0) continue; // deleted while in flight
+        insert.run(o[8], messageId, o[9], o[10], o[11], statusCode, o[12], error, o[13], o[14], o[15], o[16], createdAt);
+        if (o[17]) disable.run(createdAt, o[9]);
       }
     })();
   }

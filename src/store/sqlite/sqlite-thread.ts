@@ -2,7 +2,9 @@
 // one at a time, in arrival order. Commits (and their fsyncs) block this thread, not the one
 // serving HTTP and deliveries.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { IngestLease } from '../store.js';
 import { SqliteStore } from './sqlite-store.js';
+import { type OutcomeValues, type RequestValues, requestFromValues } from './wire.js';
 
 interface Call {
   id: number;
@@ -24,9 +26,20 @@ store.onMessagesCommitted(() => {
   });
 });
 
+// The delivery path's calls, with their records as value lists (wire.ts). Ingest requests arrive
+// as values and created results go back without their event, which the caller has.
+const packed: Record<string, (...args: never[]) => unknown> = {
+  ingestValues: (requests: RequestValues[], lease: IngestLease | undefined) =>
+    store.ingestValues(requests.map(requestFromValues), lease).map((r) => (r.status === 'created' ? { ...r, event: null } : r)),
+  claimDueValues: (now: number, limit: number, leaseMarginMs: number) => store.claimDueValues(now, limit, leaseMarginMs),
+  recordOutcomeValues: (outcomes: OutcomeValues[]) => store.recordOutcomeValues(outcomes),
+};
+
 port.on('message', async ({ id, method, args }: Call) => {
   try {
-    const fn = (store as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method];
+    const fn = (packed[method] ?? (store as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]) as
+      | ((...a: unknown[]) => unknown)
+      | undefined;
     if (typeof fn !== 'function') throw new Error(`unknown store method ${method}`);
     port.postMessage({ id, result: await fn.apply(store, args) });
   } catch (err) {

@@ -5,7 +5,9 @@
 // (group commit, outcome recording) grow under load instead of latency.
 import { Worker } from 'node:worker_threads';
 import { type ErrorCode, HeraldError } from '../../domain/errors.js';
-import type { Store, StoreCapabilities } from '../store.js';
+import type { AttemptOutcome, DeliveryJob, IngestLease, IngestRequest, IngestResult, Store, StoreCapabilities } from '../store.js';
+import type { IngestValuesResult } from './sqlite-store.js';
+import { type JobValues, jobFromValues, outcomeValues, requestValues } from './wire.js';
 
 type AsyncMethod = {
   [K in keyof Store]: Store[K] extends (...args: never[]) => Promise<unknown> ? K : never;
@@ -16,11 +18,11 @@ const METHODS: AsyncMethod[] = [
   'createEventType', 'importEventTypes', 'getEventType', 'listEventTypes', 'updateEventType', 'deleteEventType',
   'createSubscriber', 'getSubscriber', 'listSubscribers', 'updateSubscriber', 'deleteSubscriber',
   'createSubscription', 'getSubscription', 'listSubscriptions', 'updateSubscription', 'deleteSubscription',
-  'ingest', 'ingestForSubscription', 'getEvent', 'listEvents',
+  'ingestForSubscription', 'getEvent', 'listEvents',
   'getMessage', 'listMessages', 'deleteMessage', 'resendMessage', 'recoverMessages',
   'getAttempt', 'listAttempts',
   'queryMessages', 'queryAttempts', 'countSubscribers',
-  'claimDue', 'recordAttempts', 'releaseLeases', 'nextDueAt',
+  'releaseLeases', 'nextDueAt',
   'createApiKey', 'getApiKey', 'findApiKeyByHash', 'listApiKeys', 'revokeApiKey', 'countApiKeys',
   'appendAudit', 'listAudit',
   'subscriptionStats',
@@ -75,6 +77,27 @@ export class ThreadedSqliteStore implements Store {
       if (method === 'close') continue;
       (this as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => this.call(method, args);
     }
+  }
+
+  // The delivery path: records cross as value lists (wire.ts, sqlite-thread.ts).
+
+  async ingest(requests: IngestRequest[], lease?: IngestLease): Promise<IngestResult[]> {
+    const results = (await this.call('ingestValues', [requests.map(requestValues), lease])) as IngestValuesResult[];
+    return results.map((r, i): IngestResult => {
+      if (r.status !== 'created') return r;
+      const event = (requests[i] as IngestRequest).event; // sent back as null: the caller has it
+      return r.leased
+        ? { status: 'created', event, messages: r.messages, leased: r.leased.map(jobFromValues) }
+        : { status: 'created', event, messages: r.messages };
+    });
+  }
+
+  async claimDue(now: number, limit: number, leaseMarginMs: number): Promise<DeliveryJob[]> {
+    return ((await this.call('claimDueValues', [now, limit, leaseMarginMs])) as JobValues[]).map(jobFromValues);
+  }
+
+  async recordAttempts(outcomes: AttemptOutcome[]): Promise<void> {
+    await this.call('recordOutcomeValues', [outcomes.map(outcomeValues)]);
   }
 
   private call(method: string, args: unknown[]): Promise<unknown> {

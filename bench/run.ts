@@ -179,17 +179,20 @@ async function main(): Promise<void> {
     // herald_attempts_recorded_total counters, cheap to poll); the store's statistics then confirm
     // that every message is `succeeded` with its attempt recorded.
     const delivering = workers > 0 ? procs.slice(1) : procs;
-    const recorded = async () => {
+    const counted = async (name: string) => {
       let sum = 0;
       for (const p of delivering) {
-        const res = await fetch(`${p.url}/metrics?name=herald_attempts_recorded_total`);
-        sum += Number(/^herald_attempts_recorded_total (\d+)/m.exec(await res.text())?.[1] ?? 0);
+        const res = await fetch(`${p.url}/metrics?name=${name}`);
+        sum += Number(new RegExp(`^${name} (\\d+)`, 'm').exec(await res.text())?.[1] ?? 0);
       }
       return sum;
     };
     const deadline = Date.now() + 300_000; // 5 minutes at most
-    while (Date.now() < deadline && (await recorded()) < totalEvents) await new Promise((r) => setTimeout(r, 50));
+    while (Date.now() < deadline && (await counted('herald_attempts_recorded_total')) < totalEvents) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const seconds = (performance.now() - t0) / 1000;
+    const handedOff = await counted('herald_messages_handed_off_total'); // sent without a claim
     // CPU per delivery, all Herald processes together and their main threads: steadier than
     // deliveries/s on a machine whose neighbours come and go.
     const cpuAfter = procs.map((p) => cpuSeconds(p.proc.pid!));
@@ -259,6 +262,7 @@ async function main(): Promise<void> {
             .sort((a, b) => b - a),
         ),
         ...(dbName === null ? {} : { postgres_cpu_us_per_delivery: Math.round((databaseUsed * 1e6) / delivered) }),
+        handed_off_percent: Math.round((100 * handedOff) / Math.max(1, totalEvents)),
         machine_idle_percent: Math.round(
           (100 * (machineAfter.idle - machineBefore.idle)) / Math.max(1, machineAfter.total - machineBefore.total),
         ),

@@ -14,10 +14,13 @@
 //
 // The hand-off (Handoff, src/ingest/group-commit.ts): in a process that also takes events, ingest
 // asks reserve() how many of the messages it is about to create this dispatcher will take, writes
-// that many already leased, and adopt() starts them when the commit returns: no claim query, no
-// wait for the loop. The reservation counts against the room the loop claims into, and always
-// leaves a quarter batch of it to the loop, so due retries and any backlog keep going out while
-// events pour in.
+// that many already leased, and adopt() queues them when the commit returns; they start as slots
+// free up, without a claim query. The queue is bounded (HANDOFF_PER_SLOT × concurrency); beyond
+// it, messages are written due and claimed as usual. A queued job whose lease no longer covers its
+// attempt's deadline plus half the lease margin is dropped rather than started (the claim loop
+// takes it when the lease expires), so slow receivers cannot get a message sent twice. When the loop wakes to claim
+// and finds no room, the queue leaves it a quarter batch of slots, so due retries and any backlog
+// keep going out while events pour in.
 import type { Logger } from 'pino';
 import type { Attempt } from '../domain/glossary.js';
 import { newId } from '../domain/ids.js';
@@ -50,6 +53,7 @@ const RECORD_BATCH = 1_000; // outcomes per transaction
 const IDLE_RETRY_MS = 1_000; // wait after a failed claim (database down)
 const TRICKLE_PAUSE_MS = 5; // wait after a claim that took everything due, before claiming again
 const UNRECORDED_PER_SLOT = 2; // outcomes awaiting their commit, per unit of concurrency, before claims pause
+const HANDOFF_PER_SLOT = 8; // handed-off jobs queued (or promised to ingest) per unit of concurrency
 
 const REDACTED = '[redacted]'; // what attempts record for custom header values (often receivers' credentials)
 
@@ -72,7 +76,10 @@ function recordedHeaders(sent: Record<string, string>, custom: Record<string, st
 export class Dispatcher implements Handoff {
   private inflight = 0; // attempts waiting for their HTTP response
   private unrecorded = 0; // attempts finished (or in flight) whose outcome is not committed yet
-  private reserved = 0; // slots promised to ingest transactions not committed yet (the hand-off)
+  private reserved = 0; // queue places promised to ingest transactions not committed yet (the hand-off)
+  private readonly queue: { job: DeliveryJob; leaseEnds: number }[] = []; // handed off, not started yet
+  private queueHead = 0;
+  private loopReserve = 0; // slots the queue leaves to the loop: its claim's size, or a small claim's while it waits for room
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
   private wake: (() => void) | null = null;
@@ -92,6 +99,8 @@ export class Dispatcher implements Handoff {
       async (outcomes) => {
         await this.recordWithRetry(outcomes);
         this.hooks.onRecorded?.(outcomes);
+        // A retry is due: the loop may be asleep until later than it.
+        if (outcomes.some((o) => o.nextAttemptAt !== null)) this.poke();
         return outcomes.map(() => undefined);
       },
       RECORD_BATCH,
@@ -116,6 +125,9 @@ export class Dispatcher implements Handoff {
     if (!this.running) return;
     this.running = false;
     this.unsubscribe();
+    // Handed-off jobs not started are left to their leases.
+    this.queue.length = 0;
+    this.queueHead = 0;
     this.poke();
     await this.loopDone;
     if (this.inflight > 0) {
@@ -136,16 +148,20 @@ export class Dispatcher implements Handoff {
   /** Free slots: attempts that may start now without passing either bound. */
   private room(): number {
     const { concurrency } = this.options;
-    return Math.min(concurrency - this.inflight, UNRECORDED_PER_SLOT * concurrency - this.unrecorded) - this.reserved;
+    return Math.min(concurrency - this.inflight, UNRECORDED_PER_SLOT * concurrency - this.unrecorded);
+  }
+
+  /** The smallest claim worth a query: claims stay large under load. */
+  private get minClaim(): number {
+    return Math.min(this.options.claimBatch, this.options.concurrency) / 4;
   }
 
   reserve(): IngestLease | undefined {
     if (!this.running) return undefined;
-    const limit = this.room() - Math.min(this.options.claimBatch, this.options.concurrency) / 4;
+    const limit = HANDOFF_PER_SLOT * this.options.concurrency - (this.queue.length - this.queueHead) - this.reserved;
     if (limit < 1) return undefined;
-    const lease = { limit: Math.floor(limit), leaseMarginMs: this.options.leaseMarginMs };
-    this.reserved += lease.limit;
-    return lease;
+    this.reserved += limit;
+    return { limit, leaseMarginMs: this.options.leaseMarginMs };
   }
 
   adopt(jobs: DeliveryJob[], lease: IngestLease): void {
@@ -153,7 +169,34 @@ export class Dispatcher implements Handoff {
     // Stopping: the jobs are left to their leases, like attempts cut off by the grace period.
     if (!this.running || jobs.length === 0) return;
     this.hooks.onAdopted?.(jobs);
-    for (const job of jobs) this.launch(job);
+    for (const job of jobs) {
+      const leaseEnds = job.eventCreatedAt + Math.ceil(job.timeoutSeconds * 1000) + lease.leaseMarginMs;
+      this.queue.push({ job, leaseEnds });
+    }
+    this.pump();
+  }
+
+  /** Starts queued handed-off jobs while there is room (less what a starved loop needs). */
+  private pump(): void {
+    if (!this.running) return;
+    let room = this.room() - this.loopReserve;
+    const now = Date.now();
+    while (room >= 1 && this.queueHead < this.queue.length) {
+      const { job, leaseEnds } = this.queue[this.queueHead] as { job: DeliveryJob; leaseEnds: number };
+      this.queue[this.queueHead++] = undefined as never;
+      // Not enough lease left for a whole attempt and half the margin to record it: the claim
+      // loop hands it out when the lease expires.
+      if (now + Math.ceil(job.timeoutSeconds * 1000) + this.options.leaseMarginMs / 2 > leaseEnds) continue;
+      this.launch(job);
+      room--;
+    }
+    if (this.queueHead === this.queue.length) {
+      this.queue.length = 0;
+      this.queueHead = 0;
+    } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+      this.queue.splice(0, this.queueHead);
+      this.queueHead = 0;
+    }
   }
 
   /** Wakes the loop now (new messages may be due). */
@@ -181,24 +224,31 @@ export class Dispatcher implements Handoff {
   }
 
   private async loop(): Promise<void> {
-    const { concurrency, claimBatch, leaseMarginMs, pollIntervalMs } = this.options;
+    const { claimBatch, leaseMarginMs, pollIntervalMs } = this.options;
     while (this.running) {
       const room = this.room();
-      // Claim only when a worthwhile batch fits, so claims stay large under load.
-      if (room < Math.min(claimBatch, concurrency) / 4) {
+      // Claim only when a worthwhile batch fits, so claims stay large under load. Waiting for
+      // room, the loop holds a small claim's worth of it against the hand-off queue.
+      if (room < this.minClaim) {
+        this.loopReserve = this.minClaim;
         await this.sleep(pollIntervalMs);
         continue;
       }
+      const limit = Math.min(room, claimBatch);
+      this.loopReserve = limit;
       let jobs: DeliveryJob[];
       try {
-        jobs = await this.store.claimDue(Date.now(), Math.min(room, claimBatch), leaseMarginMs);
+        jobs = await this.store.claimDue(Date.now(), limit, leaseMarginMs);
       } catch (err) {
         this.logger.warn({ err }, 'claiming due messages failed; retrying');
+        this.loopReserve = 0;
         await this.sleep(IDLE_RETRY_MS);
         continue;
       }
+      this.loopReserve = 0;
       for (const job of jobs) this.launch(job);
-      if (jobs.length === Math.min(room, claimBatch)) {
+      this.pump(); // room the claim did not use
+      if (jobs.length === limit) {
         // A full batch: more is probably due. Yield to let responses in, then claim again.
         await new Promise((resolve) => setImmediate(resolve));
         continue;
@@ -239,7 +289,7 @@ export class Dispatcher implements Handoff {
       .catch((err) => this.logger.error({ err, messageId: job.messageId }, 'recording an attempt failed; its lease will expire'))
       .finally(() => {
         this.unrecorded--;
-        if (this.unrecorded <= this.options.concurrency) this.poke();
+        this.freed();
       });
   }
 
@@ -247,8 +297,13 @@ export class Dispatcher implements Handoff {
   private settled(): void {
     this.inflight--;
     if (this.inflight === 0) this.drained?.();
-    // Freed room: let the loop claim more if it was waiting for room.
-    if (this.inflight <= this.options.concurrency / 2) this.poke();
+    this.freed();
+  }
+
+  /** Room was freed: start queued handed-off jobs, and wake the loop if it waits for room. */
+  private freed(): void {
+    this.pump();
+    if (this.loopReserve > 0 && this.wake !== null && this.room() >= this.minClaim) this.poke();
   }
 
   /** Makes one attempt of `job` and works out the message's next state. */

@@ -224,37 +224,65 @@ describe('delivery', () => {
     assert.deepEqual([await bySub(exact.id), await bySub(prefix.id), await bySub(all.id), await bySub(other.id)], [1, 2, 3, 1]);
   });
 
-  it('hands new messages straight to its dispatcher up to its free room, and claims the rest', async () => {
-    // Concurrency 8, claims of 8: an ingest may lease 8 - 8/4 = 6 of its messages to the
-    // dispatcher (a quarter batch stays for claims); the other 14 of 20 are claimed as usual.
+  /** Restarts Herald with these settings and one salesorder.created subscription. */
+  async function restartWith(overrides: Parameters<typeof startTestHerald>[0], body: Json = {}): Promise<void> {
     await h.stop();
     removeDir(h.dir);
-    h = await startTestHerald({ concurrency: 8, claimBatch: 8 });
+    h = await startTestHerald(overrides);
     await h.api('POST', '/v1/event-types', { name: 'salesorder.created', description: 'A sales order was created' });
-    await subscription(await subscriber());
-    const handedOff = async () =>
-      Number(
-        /^herald_messages_handed_off_total (\d+)/m.exec(
-          await (await fetch(`${h.url}/metrics?name=herald_messages_handed_off_total`)).text(),
-        )?.[1],
-      );
-    const before = await handedOff();
-    const events = Array.from({ length: 20 }, (_, i) => ({ type: 'salesorder.created', data: { orderNo: `SO-${i}` } }));
-    const batch = await h.api<{ data: Json[] }>('POST', '/v1/events/batch', { events });
-    assert.equal(batch.status, 202);
-    await receiver.waitFor(20);
-    assert.equal((await handedOff()) - before, 6);
+    await subscription(await subscriber(), body);
+  }
+
+  const handedOff = async () =>
+    Number(
+      /^herald_messages_handed_off_total (\d+)/m.exec(
+        await (await fetch(`${h.url}/metrics?name=herald_messages_handed_off_total`)).text(),
+      )?.[1],
+    );
+
+  async function everyMessageSucceededOnce(count: number): Promise<void> {
     const ids = receiver.requests.map((r) => r.headers['webhook-id']);
-    assert.equal(new Set(ids).size, 20, 'each message sent once');
-    const messages = await eventually(
+    assert.equal(ids.length, count);
+    assert.equal(new Set(ids).size, count, 'each message sent once');
+    await eventually(
       async () => {
         const data = (await h.api<{ data: Msg[] }>('GET', '/v1/messages?limit=100')).body.data;
-        return data.length === 20 && data.every((m) => m.status === 'succeeded' && m.attempts === 1) ? data : null;
+        return data.length === count && data.every((m) => m.status === 'succeeded' && m.attempts === 1) ? data : null;
       },
       10_000,
       'every message succeeded after one attempt',
     );
-    assert.equal(messages.length, 20);
+  }
+
+  it('hands new messages straight to its dispatcher, up to its queue, and claims the rest', async () => {
+    // Concurrency 1: the hand-off queue holds 8 jobs, so an ingest leases 8 of its 20 messages to
+    // the dispatcher; the other 12 are written due and claimed as usual.
+    await restartWith({ concurrency: 1, claimBatch: 1 });
+    const before = await handedOff();
+    const events = Array.from({ length: 20 }, (_, i) => ({ type: 'salesorder.created', data: { orderNo: `SO-${i}` } }));
+    assert.equal((await h.api('POST', '/v1/events/batch', { events })).status, 202);
+    await receiver.waitFor(20);
+    assert.equal((await handedOff()) - before, 8);
+    await everyMessageSucceededOnce(20);
+  });
+
+  it('does not start a handed-off message whose lease no longer covers an attempt: it is claimed when the lease expires', async () => {
+    // Leases of 1 s timeout + 1 s margin; the receiver takes 700 ms. Of four messages handed off
+    // together, the first starts at once; the second would start 700 ms later with 1.3 s of lease
+    // left, less than the timeout and half the margin, so it and the rest wait for their leases to
+    // expire and are claimed. Started anyway, the third would still be in flight when its lease
+    // ran out, and be sent a second time.
+    await restartWith({ concurrency: 1, claimBatch: 1, leaseMarginMs: 1_000 }, { timeoutSeconds: 1 });
+    receiver.always((res) => {
+      setTimeout(() => res.writeHead(204).end(), 700);
+    });
+    const before = await handedOff();
+    const events = Array.from({ length: 4 }, (_, i) => ({ type: 'salesorder.created', data: { orderNo: `SO-${i}` } }));
+    assert.equal((await h.api('POST', '/v1/events/batch', { events })).status, 202);
+    await receiver.waitFor(4);
+    await new Promise((r) => setTimeout(r, 1_500)); // time for a second delivery, were there one
+    assert.equal((await handedOff()) - before, 4);
+    await everyMessageSucceededOnce(4);
   });
 
   it('broadcasts without subscriberId and targets one subscriber with it', async () => {

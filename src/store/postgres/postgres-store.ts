@@ -1433,15 +1433,21 @@ async function ingestInTransaction(
 const MESSAGE_ROW_FIELDS = ['id', 'event_id', 'event_type', 'subscriber_id', 'subscription_id', 'at', 'due', 'leased'];
 
 /** Gives each created event's result the jobs of its leased messages (IngestLease). */
-function attachLeased(results: IngestResult[], rows: readonly { id: string; event_id: string; leased: boolean; target: MatchRow }[]): void {
-  const byEvent = new Map<string, DeliveryJob[]>();
-  for (const m of rows) if (m.leased) byEvent.set(m.event_id, []);
+function attachLeased(
+  results: IngestResult[],
+  rows: readonly { id: string; event_id: string; leased: boolean; target: MatchRow }[],
+): void {
+  const byEvent = new Map<string, { id: string; target: MatchRow }[]>();
+  for (const m of rows) {
+    if (!m.leased) continue;
+    const list = byEvent.get(m.event_id);
+    if (list) list.push(m);
+    else byEvent.set(m.event_id, [m]);
+  }
   for (const r of results) {
     if (r.status !== 'created') continue;
-    const jobs = byEvent.get(r.event.id);
-    if (!jobs) continue;
-    for (const m of rows) if (m.leased && m.event_id === r.event.id) jobs.push(leasedJob(m.id, m.target, r.event));
-    r.leased = jobs;
+    const leased = byEvent.get(r.event.id);
+    if (leased) r.leased = leased.map((m) => leasedJob(m.id, m.target, r.event));
   }
 }
 

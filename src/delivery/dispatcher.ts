@@ -18,9 +18,9 @@
 // free up, without a claim query. The queue is bounded (HANDOFF_PER_SLOT × concurrency); beyond
 // it, messages are written due and claimed as usual. A queued job whose lease no longer covers its
 // attempt's deadline plus half the lease margin is dropped rather than started (the claim loop
-// takes it when the lease expires), so slow receivers cannot get a message sent twice. When the loop wakes to claim
-// and finds no room, the queue leaves it a quarter batch of slots, so due retries and any backlog
-// keep going out while events pour in.
+// takes it when the lease expires), so slow receivers cannot get a message sent twice. When the
+// loop wakes to claim and finds no room, the queue leaves it a quarter batch of slots, so due
+// retries and any backlog keep going out while events pour in.
 import type { Logger } from 'pino';
 import type { Attempt } from '../domain/glossary.js';
 import { newId } from '../domain/ids.js';
@@ -45,7 +45,7 @@ export interface DispatcherHooks {
   onAttempt?: (outcome: AttemptOutcome) => void;
   /** Outcomes committed to the store, after each batch. */
   onRecorded?: (outcomes: AttemptOutcome[]) => void;
-  /** Jobs taken from ingest (the hand-off), as they start. */
+  /** Jobs taken from ingest (the hand-off), as they are queued. */
   onAdopted?: (jobs: DeliveryJob[]) => void;
 }
 

@@ -27,7 +27,7 @@ for (const outcome of ['succeeded', 'failed']) attemptsTotal.labels(outcome).inc
 
 export const messagesHandedOff = new Counter({
   name: 'herald_messages_handed_off_total',
-  help: "Messages leased to this process's dispatcher by ingest and sent without a claim query",
+  help: "Messages leased to this process's dispatcher by ingest, to be sent without a claim query",
   registers: [registry],
 });
 

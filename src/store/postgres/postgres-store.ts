@@ -1433,10 +1433,7 @@ async function ingestInTransaction(
 const MESSAGE_ROW_FIELDS = ['id', 'event_id', 'event_type', 'subscriber_id', 'subscription_id', 'at', 'due', 'leased'];
 
 /** Gives each created event's result the jobs of its leased messages (IngestLease). */
-function attachLeased(
-  results: IngestResult[],
-  rows: readonly { id: string; event_id: string; leased: boolean; target: MatchRow }[],
-): void {
+function attachLeased(results: IngestResult[], rows: readonly { id: string; event_id: string; leased: boolean; target: MatchRow }[]): void {
   const byEvent = new Map<string, { id: string; target: MatchRow }[]>();
   for (const m of rows) {
     if (!m.leased) continue;

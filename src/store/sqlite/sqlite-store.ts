@@ -498,10 +498,18 @@ export class SqliteStore implements Store {
           );
           targets.set(event.type, candidates);
         }
-        this.run(
+        this.stmt(
           `INSERT INTO events (id, type, data, idempotency_key, request_hash, subscriber_id, channels, created_at)
-           VALUES (@id, @type, @dataJson, @idempotencyKey, @requestHash, @subscriberId, @channels, @createdAt)`,
-          { ...event, requestHash, channels: json(event.channels) },
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          event.id,
+          event.type,
+          event.dataJson,
+          event.idempotencyKey,
+          requestHash,
+          event.subscriberId,
+          json(event.channels),
+          event.createdAt,
         );
         let messages = 0;
         const leased: JobValues[] = [];

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { IngestLease } from '../store.js';
 import { SqliteStore } from './sqlite-store.js';
-import { type OutcomeValues, type RequestValues, requestFromValues } from './wire.js';
+import { type OutcomeValues, packIngestResult, type RequestValues, requestFromValues } from './wire.js';
 
 interface Call {
   id: number;
@@ -27,10 +27,10 @@ store.onMessagesCommitted(() => {
 });
 
 // The delivery path's calls, with their records as value lists (wire.ts). Ingest requests arrive
-// as values and created results go back without their event, which the caller has.
+// as values and created results go back as counts, without the event the caller has.
 const packed: Record<string, (...args: never[]) => unknown> = {
   ingestValues: (requests: RequestValues[], lease: IngestLease | undefined) =>
-    store.ingestValues(requests.map(requestFromValues), lease).map((r) => (r.status === 'created' ? { ...r, event: null } : r)),
+    store.ingestValues(requests.map(requestFromValues), lease).map(packIngestResult),
   claimDueValues: (now: number, limit: number, leaseMarginMs: number) => store.claimDueValues(now, limit, leaseMarginMs),
   recordOutcomeValues: (outcomes: OutcomeValues[]) => store.recordOutcomeValues(outcomes),
 };

@@ -6,8 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { type ErrorCode, HeraldError } from '../../domain/errors.js';
 import type { AttemptOutcome, DeliveryJob, IngestLease, IngestRequest, IngestResult, Store, StoreCapabilities } from '../store.js';
-import type { IngestValuesResult } from './sqlite-store.js';
-import { type JobValues, jobFromValues, outcomeValues, requestValues } from './wire.js';
+import { type JobValues, jobFromValues, outcomeValues, type PackedIngestResult, requestValues, unpackIngestResult } from './wire.js';
 
 type AsyncMethod = {
   [K in keyof Store]: Store[K] extends (...args: never[]) => Promise<unknown> ? K : never;
@@ -82,14 +81,8 @@ export class ThreadedSqliteStore implements Store {
   // The delivery path: records cross as value lists (wire.ts, sqlite-thread.ts).
 
   async ingest(requests: IngestRequest[], lease?: IngestLease): Promise<IngestResult[]> {
-    const results = (await this.call('ingestValues', [requests.map(requestValues), lease])) as IngestValuesResult[];
-    return results.map((r, i): IngestResult => {
-      if (r.status !== 'created') return r;
-      const event = (requests[i] as IngestRequest).event; // sent back as null: the caller has it
-      return r.leased
-        ? { status: 'created', event, messages: r.messages, leased: r.leased.map(jobFromValues) }
-        : { status: 'created', event, messages: r.messages };
-    });
+    const results = (await this.call('ingestValues', [requests.map(requestValues), lease])) as PackedIngestResult[];
+    return results.map((r, i) => unpackIngestResult(r, requests[i] as IngestRequest));
   }
 
   async claimDue(now: number, limit: number, leaseMarginMs: number): Promise<DeliveryJob[]> {

@@ -4,7 +4,7 @@
 // is the order the SQL statements bind anyway. Headers cross as the JSON text they are stored as.
 import type { HeraldEvent } from '../../domain/glossary.js';
 import { STATUS_NUMBER } from '../../domain/glossary.js';
-import type { AttemptOutcome, DeliveryJob, IngestRequest } from '../store.js';
+import type { AttemptOutcome, DeliveryJob, IngestRequest, IngestResult } from '../store.js';
 
 /** A DeliveryJob; headers and retry schedule as stored (JSON text or null). */
 export type JobValues = [
@@ -128,4 +128,21 @@ export function requestFromValues(v: RequestValues): IngestRequest {
     createdAt: v[6],
   };
   return { event, requestHash: v[7] };
+}
+
+/** An ingest result as the SQLite thread sends it back: a created one as its message count, or
+ *  [count, leased jobs], without the event (the caller has it); any other as it is. */
+export type PackedIngestResult = number | [messages: number, leased: JobValues[]] | Exclude<IngestResult, { status: 'created' }>;
+
+export function packIngestResult(
+  r: Exclude<IngestResult, { status: 'created' }> | { status: 'created'; messages: number; leased?: JobValues[] },
+): PackedIngestResult {
+  if (r.status !== 'created') return r;
+  return r.leased ? [r.messages, r.leased] : r.messages;
+}
+
+export function unpackIngestResult(packed: PackedIngestResult, request: IngestRequest): IngestResult {
+  if (typeof packed === 'number') return { status: 'created', event: request.event, messages: packed };
+  if (Array.isArray(packed)) return { status: 'created', event: request.event, messages: packed[0], leased: packed[1].map(jobFromValues) };
+  return packed;
 }

@@ -156,9 +156,11 @@ export class Dispatcher implements Handoff {
     return Math.min(this.options.claimBatch, this.options.concurrency) / 4;
   }
 
-  reserve(): IngestLease | undefined {
+  reserve(writers: number): IngestLease | undefined {
     if (!this.running) return undefined;
-    const limit = HANDOFF_PER_SLOT * this.options.concurrency - (this.queue.length - this.queueHead) - this.reserved;
+    const size = HANDOFF_PER_SLOT * this.options.concurrency;
+    const free = size - (this.queue.length - this.queueHead) - this.reserved;
+    const limit = Math.min(free, Math.ceil(size / writers)); // concurrent ingest transactions share the queue
     if (limit < 1) return undefined;
     this.reserved += limit;
     return { limit, leaseMarginMs: this.options.leaseMarginMs };

@@ -10,14 +10,16 @@ import { Batcher } from '../util/batcher.js';
 
 /** The delivering side of the hand-off (the Dispatcher). */
 export interface Handoff {
-  /** How many new messages to lease to it now, reserved until adopt(); undefined for none. */
-  reserve(): IngestLease | undefined;
+  /** How many new messages to lease to it now, reserved until adopt(); undefined for none.
+   *  `writers`: transactions that may be written at once, each reserving its share. */
+  reserve(writers: number): IngestLease | undefined;
   /** Takes the jobs leased under `lease` (after the commit) and frees the rest of the reservation. */
   adopt(jobs: DeliveryJob[], lease: IngestLease): void;
 }
 
 export class GroupCommit {
   private readonly batcher: Batcher<IngestRequest, IngestResult>;
+  private readonly writers: number;
 
   constructor(
     private readonly store: Store,
@@ -25,8 +27,8 @@ export class GroupCommit {
     maxBatch = 1_000 /* requests per transaction */,
   ) {
     // SQLite has one writer; PostgreSQL overlaps a few transactions' round trips and fsyncs.
-    const writers = store.capabilities.multiProcess ? 4 : 1;
-    this.batcher = new Batcher((requests) => this.write(requests), maxBatch, writers);
+    this.writers = store.capabilities.multiProcess ? 4 : 1;
+    this.batcher = new Batcher((requests) => this.write(requests), maxBatch, this.writers);
   }
 
   /** Resolves once the request's transaction has committed. */
@@ -40,7 +42,7 @@ export class GroupCommit {
   }
 
   private async write(requests: IngestRequest[]): Promise<IngestResult[]> {
-    const lease = this.handoff?.reserve();
+    const lease = this.handoff?.reserve(this.writers);
     if (!lease) return this.store.ingest(requests);
     const jobs: DeliveryJob[] = [];
     try {

@@ -136,7 +136,13 @@ export const eventRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { 
           return itemError(err);
         }
       });
-      return reply.code(202).send({ data });
+      // Serialized as it is: the items are rendered here with exactly the schema's fields, and
+      // the schema's union (result or error) would have fast-json-stringify validate every item.
+      return reply
+        .code(202)
+        .type('application/json; charset=utf-8')
+        .serializer((payload) => JSON.stringify(payload))
+        .send({ data });
     },
   );
 

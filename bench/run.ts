@@ -74,14 +74,18 @@ function peakRssMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
-/** CPU seconds used so far by a process and by its main thread (Linux /proc; utime + stime). */
-/** CPU seconds used so far by each thread of a process (Linux /proc; utime + stime). */
+/** CPU seconds (utime + stime) in a Linux /proc stat file. */
+function statSeconds(path: string): number {
+  const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+}
+
+/** CPU seconds used so far by each thread of a process. */
 function threadSeconds(pid: number): Map<string, number> {
   const out = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      out.set(tid, (Number(fields[11]) + Number(fields[12])) / 100);
+      out.set(tid, statSeconds(`/proc/${pid}/task/${tid}/stat`));
     } catch {
       // the thread ended
     }
@@ -89,12 +93,10 @@ function threadSeconds(pid: number): Map<string, number> {
   return out;
 }
 
+/** CPU seconds used so far by a process and by its main thread. */
+
 function cpuSeconds(pid: number): { process: number; main: number } {
-  const ticks = (path: string) => {
-    const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
-  };
-  return { process: ticks(`/proc/${pid}/stat`), main: ticks(`/proc/${pid}/task/${pid}/stat`) };
+  return { process: statSeconds(`/proc/${pid}/stat`), main: statSeconds(`/proc/${pid}/task/${pid}/stat`) };
 }
 
 /** CPU seconds used so far by the PostgreSQL backends serving database `name` (their command

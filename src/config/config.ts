@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { parseNetworks } from '../delivery/ssrf.js';
+import { leaseMs } from '../domain/lease.js';
 
 export const ConfigSchema = Type.Object({
   databaseUrl: Type.String({ default: 'sqlite:./herald.db', env: 'HERALD_DATABASE_URL', description: 'sqlite:<path> or postgres://...' }),
@@ -250,15 +251,8 @@ export function resolveConfig(...layers: Layer[]): HeraldConfig {
   return config;
 }
 
-// A claim leases a message until its attempt deadline plus leaseMarginMs have passed; only then may
-// another worker claim it again. The margin is what the attempt's outcome has to be recorded in
-// after the deadline, and what absorbs clock differences between worker machines.
+// The least lease margin (src/domain/lease.ts): time to record an attempt after its deadline.
 export const MIN_LEASE_MARGIN_MS = 1_000;
-
-/** How long a claim holds a message whose attempt deadline is `timeoutSeconds` (the stores compute the same). */
-export function leaseMs(timeoutSeconds: number, leaseMarginMs: number): number {
-  return Math.ceil(timeoutSeconds * 1000) + leaseMarginMs;
-}
 
 /**
  * Refuses settings under which a lease could run out while its attempt is in flight, which would

@@ -24,6 +24,7 @@
 import type { Logger } from 'pino';
 import type { Attempt } from '../domain/glossary.js';
 import { newId } from '../domain/ids.js';
+import { leaseMs } from '../domain/lease.js';
 import type { RetrySettings } from '../domain/retry-policy.js';
 import type { Handoff } from '../ingest/group-commit.js';
 import type { AttemptOutcome, DeliveryJob, IngestLease, Store } from '../store/store.js';
@@ -172,7 +173,7 @@ export class Dispatcher implements Handoff {
     if (!this.running || jobs.length === 0) return;
     this.hooks.onAdopted?.(jobs);
     for (const job of jobs) {
-      const leaseEnds = job.eventCreatedAt + Math.ceil(job.timeoutSeconds * 1000) + lease.leaseMarginMs;
+      const leaseEnds = job.eventCreatedAt + leaseMs(job.timeoutSeconds, lease.leaseMarginMs);
       this.queue.push({ job, leaseEnds });
     }
     this.pump();
@@ -188,7 +189,7 @@ export class Dispatcher implements Handoff {
       this.queue[this.queueHead++] = undefined as never;
       // Not enough lease left for a whole attempt and half the margin to record it: the claim
       // loop hands it out when the lease expires.
-      if (now + Math.ceil(job.timeoutSeconds * 1000) + this.options.leaseMarginMs / 2 > leaseEnds) continue;
+      if (now + leaseMs(job.timeoutSeconds, this.options.leaseMarginMs / 2) > leaseEnds) continue;
       this.launch(job);
       room--;
     }

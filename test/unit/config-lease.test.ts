@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { ConfigError, fromEnv, leaseMs, MIN_LEASE_MARGIN_MS, resolveConfig } from '../../src/config/config.js';
+import { ConfigError, fromEnv, MIN_LEASE_MARGIN_MS, resolveConfig } from '../../src/config/config.js';
+import { leaseMs } from '../../src/domain/lease.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 

@@ -32,6 +32,7 @@ import type {
 } from '../../domain/glossary.js';
 import { STATUS_NAME, STATUS_NUMBER } from '../../domain/glossary.js';
 import { newId } from '../../domain/ids.js';
+import { leaseMs } from '../../domain/lease.js';
 import { ATTEMPT_SORT_COLUMNS, messageSortColumns, orderBy } from '../sql-order.js';
 import type {
   AttemptFilter,
@@ -1350,7 +1351,7 @@ async function ingestInTransaction(
           subscriber_id: m.subscriber_id,
           subscription_id: m.id,
           at: event.createdAt,
-          due: leased ? event.createdAt + (lease?.leaseMarginMs ?? 0) + Math.ceil(m.timeout_seconds * 1000) : event.createdAt,
+          due: leased ? event.createdAt + leaseMs(m.timeout_seconds, lease?.leaseMarginMs ?? 0) : event.createdAt,
           leased,
           target: m,
         });

@@ -23,6 +23,7 @@ import type {
 } from '../../domain/glossary.js';
 import { MESSAGE_STATUSES, STATUS_NAME, STATUS_NUMBER } from '../../domain/glossary.js';
 import { newId } from '../../domain/ids.js';
+import { leaseMs } from '../../domain/lease.js';
 import { ATTEMPT_SORT_COLUMNS, messageSortColumns, orderBy } from '../sql-order.js';
 import type {
   AttemptFilter,
@@ -49,7 +50,7 @@ import type {
   SubscriptionStats,
 } from '../store.js';
 import { migrations } from './migrations/index.js';
-import { type JobValues, jobFromValues, type OutcomeValues, outcomeValues } from './wire.js';
+import { type IngestValuesResult, type JobValues, jobFromValues, type OutcomeValues, outcomeValues } from './wire.js';
 
 type Row = Record<string, unknown>;
 type Params = Record<string, unknown>;
@@ -191,11 +192,6 @@ function where(conditions: (string | false | undefined)[]): string {
 }
 
 const MESSAGE_COLUMNS = `m.*, s.url AS url`;
-
-/** An ingest result whose leased jobs are value lists (wire.ts). */
-export type IngestValuesResult =
-  | Exclude<IngestResult, { status: 'created' }>
-  | { status: 'created'; event: HeraldEvent; messages: number; leased?: JobValues[] };
 
 // A message's `seq` is its rowid: assigned in insertion order (a VACUUM may renumber rowids; Herald
 // never runs one).
@@ -529,7 +525,7 @@ export class SqliteStore implements Store {
             event.type,
             target.subscriber_id,
             target.id,
-            take ? event.createdAt + Math.ceil(timeoutSeconds * 1000) + (lease?.leaseMarginMs ?? 0) : event.createdAt,
+            take ? event.createdAt + leaseMs(timeoutSeconds, lease?.leaseMarginMs ?? 0) : event.createdAt,
             take ? 1 : 0,
             event.createdAt,
             event.createdAt,
@@ -817,7 +813,7 @@ export class SqliteStore implements Store {
       for (const r of rows) {
         r[7] = (r[7] as unknown) === 1; // SQLite booleans are integers
         r[19] = (r[19] as unknown) === 1;
-        lease.run(now + Math.ceil(r[15] * 1000) + leaseMarginMs, r[0]);
+        lease.run(now + leaseMs(r[15], leaseMarginMs), r[0]);
       }
       return rows;
     })();

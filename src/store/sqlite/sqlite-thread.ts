@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { IngestLease } from '../store.js';
 import { SqliteStore } from './sqlite-store.js';
-import { type OutcomeValues, packIngestResult, type RequestValues, requestFromValues } from './wire.js';
+import { packIngestResult, type RequestValues, requestFromValues } from './wire.js';
 
 interface Call {
   id: number;
@@ -26,13 +26,12 @@ store.onMessagesCommitted(() => {
   });
 });
 
-// The delivery path's calls, with their records as value lists (wire.ts). Ingest requests arrive
-// as values and created results go back as counts, without the event the caller has.
+// The delivery path's records cross as value lists (wire.ts): claimDueValues and
+// recordOutcomeValues take and give them as they are; ingest requests arrive as values and created
+// results go back as counts, without the event the caller has.
 const packed: Record<string, (...args: never[]) => unknown> = {
   ingestValues: (requests: RequestValues[], lease: IngestLease | undefined) =>
     store.ingestValues(requests.map(requestFromValues), lease).map(packIngestResult),
-  claimDueValues: (now: number, limit: number, leaseMarginMs: number) => store.claimDueValues(now, limit, leaseMarginMs),
-  recordOutcomeValues: (outcomes: OutcomeValues[]) => store.recordOutcomeValues(outcomes),
 };
 
 port.on('message', async ({ id, method, args }: Call) => {

@@ -130,13 +130,16 @@ export function requestFromValues(v: RequestValues): IngestRequest {
   return { event, requestHash: v[7] };
 }
 
+/** An ingest result whose leased jobs are value lists (SqliteStore.ingestValues). */
+export type IngestValuesResult =
+  | Exclude<IngestResult, { status: 'created' }>
+  | { status: 'created'; event: HeraldEvent; messages: number; leased?: JobValues[] };
+
 /** An ingest result as the SQLite thread sends it back: a created one as its message count, or
  *  [count, leased jobs], without the event (the caller has it); any other as it is. */
 export type PackedIngestResult = number | [messages: number, leased: JobValues[]] | Exclude<IngestResult, { status: 'created' }>;
 
-export function packIngestResult(
-  r: Exclude<IngestResult, { status: 'created' }> | { status: 'created'; messages: number; leased?: JobValues[] },
-): PackedIngestResult {
+export function packIngestResult(r: IngestValuesResult): PackedIngestResult {
   if (r.status !== 'created') return r;
   return r.leased ? [r.messages, r.leased] : r.messages;
 }

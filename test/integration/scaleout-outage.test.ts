@@ -127,17 +127,26 @@ describe('scale-out: PostgreSQL connections terminated mid-run', { skip: skipRea
     // Nothing accepted is lost: every 202 event is in the store and delivered; every stored event
     // (some 503s may have committed just before their connection died) is delivered too.
     const delivered = () => new Set(receiver.requests.map((r) => (JSON.parse(r.body) as { data: { seq: number } }).data.seq));
+    let left = '';
     await eventually(
       async () => {
         const [row] = await pgAdminQuery<{ open: string; leased: string }>(
           db.url,
           `SELECT count(*) FILTER (WHERE status <> 1) AS open, count(*) FILTER (WHERE leased) AS leased FROM messages`,
         );
+        left = JSON.stringify(row);
         return row?.open === '0' && row.leased === '0';
       },
       RECOVERY_MS,
       'every message to succeed, none left leased',
-    );
+    ).catch(async (err: Error) => {
+      const rows = await pgAdminQuery(
+        db.url,
+        `SELECT m.id, m.status, m.attempts, m.leased, m.next_attempt_at, q.next_attempt_at AS queued_at, m.last_error
+         FROM messages m LEFT JOIN message_queue q ON q.message_id = m.id WHERE m.status <> 1 OR m.leased LIMIT 5`,
+      );
+      throw new Error(`${err.message}: ${left} at ${Date.now()}; ${JSON.stringify(rows)}`);
+    });
     const seen = delivered();
     const missing = accepted.filter((n) => !seen.has(n));
     assert.deepEqual(missing, [], 'every accepted event reached the receiver');

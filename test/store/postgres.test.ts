@@ -3,6 +3,7 @@
 // file (dropped at the end), one schema per test. Under CI=true an unreachable server fails.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import postgres from 'postgres';
 import { HeraldError } from '../../src/domain/errors.js';
 import type { HeraldEvent } from '../../src/domain/glossary.js';
 import { newId } from '../../src/domain/ids.js';
@@ -188,6 +189,37 @@ if (skipReason !== null) {
         await viaProxy.close();
         await proxy.close();
         await direct.cleanup();
+      }
+    });
+
+    it('answers store_unavailable when the database does not answer within the operation deadline', { timeout: 15_000 }, async () => {
+      const s = await freshStore();
+      const impatient = new PostgresStore({ url: s.url, poolMax: 1, operationDeadlineMs: 300 });
+      const locker = postgres(s.url, { max: 1, onnotice: () => {} });
+      let release = () => {};
+      try {
+        await s.store.migrate();
+        // Another session holds the events table: reads of it wait for the lock.
+        const locked = new Promise<void>((resolve) => {
+          void locker.begin(async (tx) => {
+            await tx`LOCK TABLE events IN ACCESS EXCLUSIVE MODE`;
+            resolve();
+            await new Promise<void>((done) => {
+              release = done;
+            });
+          });
+        });
+        await locked;
+        const started = Date.now();
+        await assert.rejects(impatient.getEvent(newId('evt')), (err) => err instanceof HeraldError && err.code === 'store_unavailable');
+        assert.ok(Date.now() - started < 5_000, 'answered at the deadline, not when the lock went');
+        release();
+        assert.equal(await impatient.getEvent(newId('evt')), null, 'answers again once the lock is gone');
+      } finally {
+        release();
+        await locker.end();
+        await impatient.close();
+        await s.cleanup();
       }
     });
 

@@ -64,11 +64,14 @@ export interface PostgresStoreOptions {
   url: string;
   /** Connections in this process's pool (the LISTEN connection is one more). */
   poolMax: number;
+  /** Longest a store call waits for the database before answering store_unavailable (migrations excepted). */
+  operationDeadlineMs?: number;
 }
 
 const NOTIFY_CHANNEL = 'herald_messages';
 const MIGRATION_LOCK_KEY = 0x48_45_52_41; // pg_advisory_xact_lock key: 'HERA' in ASCII, arbitrary but fixed
 const CONNECT_TIMEOUT_SECONDS = 5; // a request during an outage fails fast with 503
+const OPERATION_DEADLINE_MS = 20_000; // default of PostgresStoreOptions.operationDeadlineMs
 const RECONNECT_BACKOFF_MAX_SECONDS = 2; // the driver's default grows to 20 s, delaying LISTEN after an outage
 
 // Errors meaning "the database is not reachable right now", not "the query is wrong".
@@ -401,6 +404,7 @@ export class PostgresStore implements Store {
   readonly capabilities: StoreCapabilities = { multiProcess: true, crossProcessNotify: true };
 
   private readonly sql: postgres.Sql;
+  private readonly operationDeadlineMs: number;
   /** Sent as the NOTIFY payload so this process can ignore its own notifications. */
   private readonly instanceId = randomUUID();
   private readonly listeners = new Set<() => void>();
@@ -409,6 +413,7 @@ export class PostgresStore implements Store {
   private closed = false;
 
   constructor(options: PostgresStoreOptions) {
+    this.operationDeadlineMs = options.operationDeadlineMs ?? OPERATION_DEADLINE_MS;
     this.sql = postgres(options.url, {
       max: options.poolMax,
       connect_timeout: CONNECT_TIMEOUT_SECONDS,
@@ -423,11 +428,29 @@ export class PostgresStore implements Store {
     });
   }
 
-  private async run<T>(op: () => Promise<T>): Promise<T> {
+  /** Runs a store operation: driver errors become HeraldErrors, and one that has not settled
+   *  within `deadlineMs` answers store_unavailable rather than leaving its caller waiting (a
+   *  connection terminated at the wrong moment can leave the driver's promise pending). Whether a
+   *  write so abandoned committed is unknown, as when a connection is lost during COMMIT. */
+  private async run<T>(op: () => Promise<T>, deadlineMs = this.operationDeadlineMs): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const pending = op();
+    pending.catch(() => {}); // settled after the deadline: nobody is waiting for it any more
     try {
-      return await op();
+      if (!Number.isFinite(deadlineMs)) return await pending;
+      return await Promise.race([
+        pending,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new HeraldError('store_unavailable', `the database did not answer within ${deadlineMs / 1000} s`)),
+            deadlineMs,
+          );
+        }),
+      ]);
     } catch (err) {
       throw mapError(err);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -452,7 +475,7 @@ export class PostgresStore implements Store {
           await tx.unsafe(m.sql);
         }
       });
-    });
+    }, Number.POSITIVE_INFINITY);
   }
 
   ping(): Promise<void> {

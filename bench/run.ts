@@ -12,6 +12,7 @@
 // --workers N (PostgreSQL only) runs one `api` process and N `worker` processes instead of one `all`.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -122,6 +123,38 @@ function machineTicks(): { idle: number; total: number } {
   return { idle: fields[3]! + fields[4]!, total: fields.reduce((a, b) => a + b, 0) };
 }
 
+/**
+ * Times fdatasync of 4 KB appends to `path` every 10 ms until stop(), off the event loop (libuv's
+ * thread pool), while the latency phase runs: an acknowledged event waits for an fsync, so the
+ * disk's fsync latency under the same load is the floor of single-event ingest latency.
+ */
+function fsyncProbe(path: string): { stop(): Promise<number[]> } {
+  const times: number[] = [];
+  let running = true;
+  const done = (async () => {
+    const file = await open(path, 'w');
+    const block = Buffer.alloc(4096, 1);
+    try {
+      for (let i = 0; running && i < 100_000; i++) {
+        await file.write(block, 0, block.length, i * block.length);
+        const started = performance.now();
+        await file.datasync();
+        times.push(performance.now() - started);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    } finally {
+      await file.close();
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await done;
+      return times.sort((a, b) => a - b);
+    },
+  };
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
@@ -134,7 +167,11 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-'));
   const procs: Proc[] = [];
   try {
-    const ceiling = JSON.parse(sh(process.execPath, [join(SHARED_BENCH, 'ceiling.mjs')])) as { ceiling_rps: number };
+    // The ceiling drifts with the machine: it is measured before Herald starts and again after the
+    // throughput phase, and the ratio uses their mean.
+    const measureCeiling = () =>
+      (JSON.parse(sh(process.execPath, [join(SHARED_BENCH, 'ceiling.mjs')])) as { ceiling_rps: number }).ceiling_rps;
+    const ceilingRuns = [measureCeiling()];
     const db = await databaseUrl(dir);
     if (workers > 0) {
       procs.push(await startHeraldFromDist(db, 'api'));
@@ -234,6 +271,8 @@ async function main(): Promise<void> {
     };
     const delivered = stats.messages.succeeded ?? 0;
     const deliveriesPerSecond = Math.round(delivered / seconds);
+    ceilingRuns.push(measureCeiling());
+    const ceilingRps = Math.round(ceilingRuns.reduce((a, b) => a + b, 0) / ceilingRuns.length);
 
     // 2. Latency: single-event requests at a fixed rate. The first --warmup seconds at that rate
     // are not counted: they open the client's connections and compile the single-event path.
@@ -257,7 +296,9 @@ async function main(): Promise<void> {
     };
     await fixedRate(Number(values.warmup), []);
     const latencies: number[] = [];
+    const probe = fsyncProbe(join(dir, 'fsync-probe'));
     const achievedRate = Math.round(await fixedRate(Number(values.seconds), latencies));
+    const fsyncs = await probe.stop();
     latencies.sort((a, b) => a - b);
     // Diagnostics from the process that took the requests: event-loop stalls and GC time.
     const metricsText = await (await fetch(`${procs[0]!.url}/metrics`)).text();
@@ -278,8 +319,9 @@ async function main(): Promise<void> {
         seconds: Number(seconds.toFixed(2)),
         ingest_seconds: Number(ingestSeconds.toFixed(2)),
         deliveries_per_second: deliveriesPerSecond,
-        ceiling_rps: ceiling.ceiling_rps,
-        ceiling_ratio: Number((deliveriesPerSecond / ceiling.ceiling_rps).toFixed(3)),
+        ceiling_rps: ceilingRps,
+        ceiling_rps_runs: ceilingRuns,
+        ceiling_ratio: Number((deliveriesPerSecond / ceilingRps).toFixed(3)),
         cpu_us_per_delivery: Math.round((cpuUsed('process') * 1e6) / delivered),
         main_thread_cpu_us_per_delivery: Math.round((cpuUsed('main') * 1e6) / delivered),
         // Per process, its threads' CPU per delivery, busiest first (the main thread, the SQLite
@@ -298,6 +340,8 @@ async function main(): Promise<void> {
         single_ingest_rate: achievedRate,
         single_ingest_p50_ms: Number(percentile(latencies, 50).toFixed(2)),
         single_ingest_p99_ms: Number(percentile(latencies, 99).toFixed(2)),
+        disk_fsync_p50_ms: Number(percentile(fsyncs, 50).toFixed(2)),
+        disk_fsync_p99_ms: Number(percentile(fsyncs, 99).toFixed(2)),
         api_event_loop_lag_max_ms: Number((metric('nodejs_eventloop_lag_max_seconds') * 1000).toFixed(1)),
         api_gc_seconds_total: Number(gcSeconds.toFixed(2)),
         peak_rss_mb: procs.map((p) => peakRssMb(p.proc.pid!)),

@@ -22,7 +22,7 @@
 // loop wakes to claim and finds no room, the queue leaves it a quarter batch of slots, so due
 // retries and any backlog keep going out while events pour in.
 import type { Logger } from 'pino';
-import type { Attempt } from '../domain/glossary.js';
+import { type Attempt, previousSecretValid } from '../domain/glossary.js';
 import { newId } from '../domain/ids.js';
 import { leaseMs } from '../domain/lease.js';
 import type { RetrySettings } from '../domain/retry-policy.js';
@@ -60,7 +60,7 @@ const REDACTED = '[redacted]'; // what attempts record for custom header values 
 
 /** The secrets a request is signed with: the current one, then the previous one until it expires. */
 function signatures(job: DeliveryJob, now: number): string[] {
-  if (job.previousSecret !== null && (job.previousSecretExpiresAt ?? 0) > now) return [job.secret, job.previousSecret];
+  if (job.previousSecret !== null && previousSecretValid(job.previousSecretExpiresAt, now)) return [job.secret, job.previousSecret];
   return [job.secret];
 }
 

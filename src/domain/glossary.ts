@@ -54,6 +54,12 @@ export interface Subscription {
   updatedAt: number;
 }
 
+/** Is a secret replaced by a rotation still signed with at `at` (ms)? Until its expiry. The stores'
+ *  claim statements ask the same in SQL. */
+export function previousSecretValid(expiresAt: number | null, at: number): boolean {
+  return expiresAt !== null && expiresAt > at;
+}
+
 /** One occurrence sent by a producer. `dataJson` is the event's data as received (JSON text). */
 export interface HeraldEvent {
   id: string; // evt_...

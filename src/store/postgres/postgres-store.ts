@@ -30,7 +30,7 @@ import type {
   Subscriber,
   Subscription,
 } from '../../domain/glossary.js';
-import { STATUS_NAME, STATUS_NUMBER } from '../../domain/glossary.js';
+import { previousSecretValid, STATUS_NAME, STATUS_NUMBER } from '../../domain/glossary.js';
 import { newId } from '../../domain/ids.js';
 import { leaseMs } from '../../domain/lease.js';
 import { ATTEMPT_SORT_COLUMNS, messageSortColumns, orderBy } from '../sql-order.js';
@@ -1474,7 +1474,7 @@ function attachLeased(results: IngestResult[], rows: readonly { id: string; even
 
 /** The job of a message leased at ingest: claimDue's, from the matched subscription's row. */
 function leasedJob(messageId: string, s: MatchRow, event: HeraldEvent): DeliveryJob {
-  const rotated = s.previous_secret_expires_at !== null && s.previous_secret_expires_at > event.createdAt;
+  const rotated = previousSecretValid(s.previous_secret_expires_at, event.createdAt);
   return toJob({
     id: messageId,
     event_id: event.id,

@@ -21,7 +21,7 @@ import type {
   Subscriber,
   Subscription,
 } from '../../domain/glossary.js';
-import { MESSAGE_STATUSES, STATUS_NAME, STATUS_NUMBER } from '../../domain/glossary.js';
+import { MESSAGE_STATUSES, previousSecretValid, STATUS_NAME, STATUS_NUMBER } from '../../domain/glossary.js';
 import { newId } from '../../domain/ids.js';
 import { leaseMs } from '../../domain/lease.js';
 import { ATTEMPT_SORT_COLUMNS, messageSortColumns, orderBy } from '../sql-order.js';
@@ -536,9 +536,7 @@ export class SqliteStore implements Store {
             continue;
           }
           leaseable--;
-          const expired =
-            (target.previous_secret_expires_at as number | null) === null ||
-            (target.previous_secret_expires_at as number) <= event.createdAt;
+          const rotated = previousSecretValid(target.previous_secret_expires_at as number | null, event.createdAt);
           leased.push([
             id,
             event.id,
@@ -553,8 +551,8 @@ export class SqliteStore implements Store {
             target.headers as string | null,
             target.payload_format as string,
             target.secret as string,
-            expired ? null : (target.previous_secret as string | null),
-            expired ? null : (target.previous_secret_expires_at as number),
+            rotated ? (target.previous_secret as string | null) : null,
+            rotated ? (target.previous_secret_expires_at as number) : null,
             timeoutSeconds,
             target.retry_schedule as string | null,
             0,

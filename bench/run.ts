@@ -6,10 +6,13 @@
 //      that rate, not counted).
 // Prints one JSON line of results. Usage:
 //   npm run bench -- [--db sqlite|postgres] [--events 20000] [--workers 0] [--rate 1000] [--seconds 5] [--warmup 2]
-//                    [--warmup-events 5000]
+//                    [--warmup-events 5000] [--baseline bullmq]
 // --warmup-events N first delivers N events of another type to another subscription, not counted:
 // V8 compiles Herald's hot paths in its first seconds under load, on the machine's two cores.
 // --workers N (PostgreSQL only) runs one `api` process and N `worker` processes instead of one `all`.
+// --baseline bullmq also runs the BullMQ + Redis dispatcher the target is stated against
+// (bullmq-baseline.ts, Redis at BENCH_REDIS_URL or 127.0.0.1:6379) on the same events and receiver,
+// after Herald's phases, and reports its rate, its ratio to the same ceiling and Herald's multiple.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -34,11 +37,14 @@ const { values } = parseArgs({
     'warmup-events': { type: 'string', default: '5000' },
     batch: { type: 'string', default: '500' },
     'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432' },
+    baseline: { type: 'string' },
   },
 });
 const totalEvents = Number(values.events);
 const workers = Number(values.workers);
 const batchSize = Number(values.batch);
+if (values.baseline !== undefined && values.baseline !== 'bullmq')
+  throw new Error(`--baseline: only bullmq is known, not ${values.baseline}`);
 
 function sh(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
@@ -307,6 +313,22 @@ async function main(): Promise<void> {
       (a, m) => a + Number(m[1]),
       0,
     );
+    // 3. The BullMQ baseline, in its own process, on the same events and receiver.
+    const baselineRps =
+      values.baseline === 'bullmq'
+        ? (
+            JSON.parse(
+              sh(process.execPath, [
+                '--import',
+                'tsx',
+                join(ROOT, 'bench/bullmq-baseline.ts'),
+                String(totalEvents),
+                `http://127.0.0.1:${RECEIVER_PORT}/hook`,
+                process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+              ]),
+            ) as { bullmq_deliveries_per_second: number }
+          ).bullmq_deliveries_per_second
+        : null;
 
     console.log(
       JSON.stringify({
@@ -345,6 +367,13 @@ async function main(): Promise<void> {
         api_event_loop_lag_max_ms: Number((metric('nodejs_eventloop_lag_max_seconds') * 1000).toFixed(1)),
         api_gc_seconds_total: Number(gcSeconds.toFixed(2)),
         peak_rss_mb: procs.map((p) => peakRssMb(p.proc.pid!)),
+        ...(baselineRps === null
+          ? {}
+          : {
+              bullmq_deliveries_per_second: baselineRps,
+              bullmq_ceiling_ratio: Number((baselineRps / ceilingRps).toFixed(3)),
+              herald_to_bullmq: Number((deliveriesPerSecond / baselineRps).toFixed(2)),
+            }),
       }),
     );
     await api.close();

@@ -23,6 +23,20 @@ const connection = () => {
   connections.push(redis);
   return redis;
 };
+// Fail at once, with the address, when Redis is not there (BullMQ's connections retry forever).
+const probe = new Redis(redisUrl, { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
+let probeError: Error | null = null;
+probe.on('error', (err: Error) => {
+  probeError = err;
+});
+try {
+  await probe.connect();
+  await probe.ping();
+} catch (err) {
+  throw new Error(`BullMQ baseline: Redis is not reachable at ${redisUrl} (${(probeError ?? (err as Error)).message})`);
+} finally {
+  probe.disconnect();
+}
 const name = `herald-bench-${process.pid}-${Date.now()}`;
 const queue = new Queue(name, { connection: connection() });
 const pool = new Pool(target.origin, { connections: CONCURRENCY });

@@ -13,15 +13,25 @@ import { HttpClient } from './delivery/http-client.js';
 import { deliveryConnector } from './delivery/ssrf.js';
 import { generateApiKey, hashApiKey } from './domain/api-keys.js';
 import { newId } from './domain/ids.js';
-import { attemptDuration, attemptsRecorded, attemptsTotal, inflightSource, messagesHandedOff } from './observability/metrics.js';
+import {
+  attemptDuration,
+  attemptsRecorded,
+  attemptsTotal,
+  inflightSource,
+  messagesHandedOff,
+  retentionPurged,
+} from './observability/metrics.js';
 import { protectSecrets } from './security/protect.js';
 import { openStore } from './store/open.js';
+import { Retention } from './store/retention.js';
 import type { Store } from './store/store.js';
 
 export interface RunningHerald {
   app: FastifyInstance;
   store: Store;
   dispatcher: Dispatcher | null;
+  /** Deletes events past HERALD_RETENTION_DAYS; runs in processes that deliver. */
+  retention: Retention | null;
   /** The address the HTTP server listens on, e.g. http://127.0.0.1:8080. */
   url: string;
   stop(): Promise<void>;
@@ -122,6 +132,14 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
   // Ingest hands this process's dispatcher the messages it creates (the hand-off, dispatcher.ts).
   const app = await buildApp({ store, config, role: config.role, ...(dispatcher ? { handoff: dispatcher } : {}) });
   await dispatcher?.start();
+  const retention =
+    config.role === 'api'
+      ? null
+      : new Retention(store, { retentionDays: config.retentionDays }, logger.child({ component: 'retention' }), (purged) => {
+          retentionPurged.labels('events').inc(purged.events);
+          retentionPurged.labels('messages').inc(purged.messages);
+        });
+  retention?.start();
   const url = await app.listen({ port: config.port, host: config.host });
   logger.info({ url, role: config.role, store: store.kind }, 'herald is running');
 
@@ -129,11 +147,12 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
   const stop = () => {
     stopping ??= (async () => {
       await app.close();
+      await retention?.stop();
       await dispatcher?.stop(config.shutdownGraceMs);
       await client?.close().catch(() => {});
       await store.close();
     })();
     return stopping;
   };
-  return { app, store, dispatcher, url, stop };
+  return { app, store, dispatcher, retention, url, stop };
 }

@@ -8,6 +8,7 @@ import { settingsTable } from '../config/settings-doc.js';
 import { CATALOGUES, importCatalogue, isCatalogue } from '../presets/index.js';
 import { startHerald } from '../server.js';
 import { openStore } from '../store/open.js';
+import { Retention } from '../store/retention.js';
 import { apiKeysCommand } from './api-keys.js';
 import { rotateSecretKey, SECRETS_USAGE } from './secrets.js';
 
@@ -20,6 +21,8 @@ commands:
              --db URL
   api-keys   create|list|revoke API keys (herald api-keys --help)
   settings   print every setting: variable, default, meaning
+  purge      delete events past retention (HERALD_RETENTION_DAYS, or --days N) with
+             their messages and attempts, once every message is settled  --db URL
   event-types import jiwa
              add seed 001's Jiwa event catalogue (events that exist are kept)  --db URL
 ${SECRETS_USAGE}
@@ -50,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
       db: { type: 'string' },
       role: { type: 'string' },
       'new-key': { type: 'string' },
+      days: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -84,6 +88,27 @@ async function main(argv: string[]): Promise<number> {
       await store.migrate();
       await store.close();
       console.log(`migrated ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
+      return 0;
+    }
+    case 'purge': {
+      const days = values.days === undefined ? config.retentionDays : Number(values.days);
+      if (!Number.isFinite(days) || days < 0) {
+        console.error(`--days must be a number of days, 0 or more (got "${values.days}")`);
+        return 2;
+      }
+      if (days === 0) {
+        console.log('retention is off (0 days): nothing deleted');
+        return 0;
+      }
+      const store = await openStore(config.databaseUrl, { poolMax: 1 });
+      try {
+        await store.migrate();
+        const retention = new Retention(store, { retentionDays: days }, pino({ level: 'warn' }));
+        const purged = await retention.purge();
+        console.log(`deleted ${purged.events} events and ${purged.messages} messages older than ${days} days, with their attempts`);
+      } finally {
+        await store.close();
+      }
       return 0;
     }
     case 'event-types': {

@@ -93,6 +93,14 @@ export const ConfigSchema = Type.Object({
     env: 'HERALD_POLL_INTERVAL_MS',
     description: 'longest an idle worker waits before looking for due messages without a notification',
   }),
+  retentionDays: Type.Number({
+    default: 90,
+    minimum: 0,
+    maximum: 36_500,
+    env: 'HERALD_RETENTION_DAYS',
+    description:
+      'events older than this are deleted with their messages and attempts, once every message is settled; checked hourly by delivering processes (0 = keep forever)',
+  }),
   shutdownGraceMs: Type.Integer({
     default: 10_000,
     minimum: 0,

@@ -28,17 +28,29 @@ const lastRand = new Uint8Array(16); // base32 digits of the last id's randomnes
 
 export function newId(prefix: IdPrefix, nowMs: number = Date.now()): string {
   if (nowMs === lastMs && increment(lastRand)) return `${prefix}_${lastTime}${digits(lastRand)}`;
-  let time = '';
-  let t = nowMs;
-  for (let i = 0; i < 10; i++) {
-    time = ALPHABET[t % 32] + time;
-    t = Math.floor(t / 32);
-  }
+  const time = timeDigits(nowMs);
   const bytes = randomBytes16();
   for (let i = 0; i < 16; i++) lastRand[i] = (bytes[i] as number) & 31;
   lastMs = nowMs;
   lastTime = time;
   return `${prefix}_${time}${digits(lastRand)}`;
+}
+
+/** The 10 base32 digits of a millisecond time, as ids begin with. */
+function timeDigits(ms: number): string {
+  let time = '';
+  let t = ms;
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  return time;
+}
+
+/** The bound below which sort exactly the ids of this prefix made before `ms` (`id < idBefore(...)`):
+ *  lets a time range be read off the primary key. */
+export function idBefore(prefix: IdPrefix, ms: number): string {
+  return `${prefix}_${timeDigits(ms)}`;
 }
 
 /** Adds one to base32 digits; false when they were all at the maximum (80 bits: never in practice). */

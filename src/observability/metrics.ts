@@ -31,6 +31,13 @@ export const messagesHandedOff = new Counter({
   registers: [registry],
 });
 
+export const retentionPurged = new Counter({
+  name: 'herald_retention_purged_total',
+  help: 'Events and messages deleted by retention (HERALD_RETENTION_DAYS), with their attempts',
+  labelNames: ['kind'] as const, // events | messages
+  registers: [registry],
+});
+
 export const attemptsRecorded = new Counter({
   name: 'herald_attempts_recorded_total',
   help: 'Attempts whose outcome is committed to the store (with the message state they led to)',

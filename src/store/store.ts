@@ -184,6 +184,12 @@ export interface IngestRequest {
   requestHash: string | null;
 }
 
+/** What one retention batch deleted (purgeSettledEvents). */
+export interface PurgeResult {
+  events: number;
+  messages: number;
+}
+
 /**
  * Asks ingest to lease some of the messages it creates to the caller, a process that delivers:
  * they are written already claimed (as claimDue leaves them) and come back as jobs, so they go
@@ -345,6 +351,13 @@ export interface Store {
   releaseLeases(now: number): Promise<number>;
   /** The earliest nextAttemptAt of a `pending` or `retrying` message, or null if none. */
   nextDueAt(): Promise<number | null>;
+  /**
+   * Retention: deletes up to `limit` events created before `before`, oldest first, whose messages
+   * are all settled (`succeeded` or `failed`; an event with none counts), with their messages and
+   * those messages' attempts. An event with a `pending` or `retrying` message is kept whole, and a
+   * message resent while the batch runs is not deleted. Safe to run from several processes.
+   */
+  purgeSettledEvents(before: number, limit: number): Promise<PurgeResult>;
   /** Calls `listener` (debounced is fine) when messages became due through this or, with
    *  crossProcessNotify, another process. Returns an unsubscribe function. */
   onMessagesCommitted(listener: () => void): () => void;

@@ -1,7 +1,7 @@
 // Ids: time-sortable, and within a millisecond in the order they were made (ULID's monotonic mode).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isId, newId } from '../../src/domain/ids.js';
+import { idBefore, isId, newId } from '../../src/domain/ids.js';
 
 describe('ids', () => {
   test('ids made in the same millisecond sort in the order they were made', () => {
@@ -23,5 +23,12 @@ describe('ids', () => {
     const c = newId('evt', 1_000_001);
     const d = newId('evt', 1_000_002);
     assert.notEqual(c.slice(14, 24), d.slice(14, 24), 'a new millisecond does not continue the count');
+  });
+
+  test('idBefore bounds exactly the ids made before a time', () => {
+    const at = Date.UTC(2026, 10, 26, 12);
+    const bound = idBefore('evt', at);
+    for (const ms of [0, 1, at - 1_000, at - 1]) assert.ok(newId('evt', ms) < bound, `made at ${ms}`);
+    for (const ms of [at, at + 1, at + 86_400_000]) assert.ok(newId('evt', ms) >= bound, `made at ${ms}`);
   });
 });

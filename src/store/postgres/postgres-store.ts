@@ -31,7 +31,7 @@ import type {
   Subscription,
 } from '../../domain/glossary.js';
 import { previousSecretValid, STATUS_NAME, STATUS_NUMBER } from '../../domain/glossary.js';
-import { newId } from '../../domain/ids.js';
+import { idBefore, newId } from '../../domain/ids.js';
 import { leaseMs } from '../../domain/lease.js';
 import { ATTEMPT_SORT_COLUMNS, messageSortColumns, orderBy } from '../sql-order.js';
 import type {
@@ -51,6 +51,7 @@ import type {
   NumberedAttempt,
   Page,
   PageQuery,
+  PurgeResult,
   SequencedMessage,
   Store,
   StoreCapabilities,
@@ -1055,6 +1056,29 @@ export class PostgresStore implements Store {
         SELECT min(next_attempt_at) AS at FROM message_queue`;
       return row?.at ?? null;
     });
+  }
+
+  purgeSettledEvents(before: number, limit: number): Promise<PurgeResult> {
+    return this.run(() =>
+      this.sql.begin(async (tx): Promise<PurgeResult> => {
+        // The primary key bounds the scan (ids begin with their creation time); created_at
+        // decides. Purgers in other processes skip the events this one holds.
+        const rows = await tx<{ id: string }[]>`
+          SELECT e.id FROM events e
+           WHERE e.id < ${idBefore('evt', before)} AND e.created_at < ${before}
+             AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.event_id = e.id AND m.status IN (0, 2))
+           ORDER BY e.id LIMIT ${limit}
+           FOR UPDATE SKIP LOCKED`;
+        if (rows.length === 0) return { events: 0, messages: 0 };
+        const ids = rows.map((r) => r.id);
+        // Only settled messages: one resent meanwhile is kept, and so is its event. The
+        // messages_deleted trigger takes their attempts and queue rows.
+        const messages = await tx`DELETE FROM messages WHERE event_id = ANY(${ids}) AND status IN (1, 3)`;
+        const events = await tx`
+          DELETE FROM events e WHERE e.id = ANY(${ids}) AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.event_id = e.id)`;
+        return { events: events.count, messages: messages.count };
+      }),
+    );
   }
 
   onMessagesCommitted(listener: () => void): () => void {

@@ -22,7 +22,7 @@ import type {
   Subscription,
 } from '../../domain/glossary.js';
 import { MESSAGE_STATUSES, previousSecretValid, STATUS_NAME, STATUS_NUMBER } from '../../domain/glossary.js';
-import { newId } from '../../domain/ids.js';
+import { idBefore, newId } from '../../domain/ids.js';
 import { leaseMs } from '../../domain/lease.js';
 import { ATTEMPT_SORT_COLUMNS, messageSortColumns, orderBy } from '../sql-order.js';
 import type {
@@ -42,6 +42,7 @@ import type {
   NumberedAttempt,
   Page,
   PageQuery,
+  PurgeResult,
   SequencedMessage,
   Store,
   StoreCapabilities,
@@ -850,6 +851,31 @@ export class SqliteStore implements Store {
   async nextDueAt(): Promise<number | null> {
     const r = this.get('SELECT min(next_attempt_at) AS at FROM messages WHERE status IN (0, 2)');
     return (r?.at as number | null | undefined) ?? null;
+  }
+
+  async purgeSettledEvents(before: number, limit: number): Promise<PurgeResult> {
+    return this.db.transaction((): PurgeResult => {
+      // The primary key bounds the scan (ids begin with their creation time); created_at decides.
+      const ids = this.stmt(
+        `SELECT e.id FROM events e
+          WHERE e.id < ? AND e.created_at < ?
+            AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.event_id = e.id AND m.status IN (0, 2))
+          ORDER BY e.id LIMIT ?`,
+      )
+        .pluck()
+        .all(idBefore('evt', before), before, limit) as string[];
+      if (ids.length === 0) return { events: 0, messages: 0 };
+      const list = JSON.stringify(ids);
+      // Attempts go with their messages (ON DELETE CASCADE).
+      const messages = this.stmt('DELETE FROM messages WHERE event_id IN (SELECT value FROM json_each(?)) AND status IN (1, 3)').run(
+        list,
+      ).changes;
+      const events = this.stmt(
+        `DELETE FROM events WHERE id IN (SELECT value FROM json_each(?))
+            AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.event_id = events.id)`,
+      ).run(list).changes;
+      return { events, messages };
+    })();
   }
 
   onMessagesCommitted(listener: () => void): () => void {

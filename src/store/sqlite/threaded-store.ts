@@ -21,7 +21,7 @@ const METHODS: AsyncMethod[] = [
   'getMessage', 'listMessages', 'deleteMessage', 'resendMessage', 'recoverMessages',
   'getAttempt', 'listAttempts',
   'queryMessages', 'queryAttempts', 'countSubscribers',
-  'releaseLeases', 'nextDueAt',
+  'releaseLeases', 'nextDueAt', 'purgeSettledEvents',
   'createApiKey', 'getApiKey', 'findApiKeyByHash', 'listApiKeys', 'revokeApiKey', 'countApiKeys',
   'appendAudit', 'listAudit',
   'subscriptionStats',

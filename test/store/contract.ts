@@ -1510,6 +1510,21 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         assert.equal(await store.countApiKeys(), 3);
       });
 
+      it("a subscriber's keys are deleted with the subscriber; other keys stay", async () => {
+        const s = await addSubscriber();
+        const other = await addSubscriber();
+        const scoped = keyData({ scope: 'subscriber', subscriberId: s.id });
+        const kept = keyData({ scope: 'subscriber', subscriberId: other.id });
+        const admin = keyData();
+        for (const k of [scoped, kept, admin]) await store.createApiKey(k);
+        assert.equal(await store.deleteSubscriber(s.id), true);
+        assert.equal(await store.getApiKey(scoped.id), null);
+        assert.equal(await store.findApiKeyByHash(scoped.hash), null);
+        assert.deepEqual(await store.getApiKey(kept.id), kept);
+        assert.deepEqual(await store.getApiKey(admin.id), admin);
+        assert.equal(await store.countApiKeys(), 2);
+      });
+
       it('revokes (null for an unknown id) and still finds revoked keys by hash', async () => {
         const k = keyData();
         await store.createApiKey(k);

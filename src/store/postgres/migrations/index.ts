@@ -7,6 +7,7 @@ import messageSeq from './0004-message-seq.js';
 import messageQueue from './0005-message-queue.js';
 import fractionalTimeouts from './0006-fractional-timeouts.js';
 import rowLockFreeInserts from './0007-row-lock-free-inserts.js';
+import apiKeySubscriberFk from './0008-api-key-subscriber-fk.js';
 
 export interface Migration {
   version: number;
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: '0005-message-queue', sql: messageQueue },
   { version: 6, name: '0006-fractional-timeouts', sql: fractionalTimeouts },
   { version: 7, name: '0007-row-lock-free-inserts', sql: rowLockFreeInserts },
+  { version: 8, name: '0008-api-key-subscriber-fk', sql: apiKeySubscriberFk },
 ];

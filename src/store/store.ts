@@ -184,6 +184,22 @@ export interface IngestRequest {
   requestHash: string | null;
 }
 
+/** touchSession writes a session's lastSeenAt at most once a second, or a quarter of the idle
+ *  expiry when that is shorter: not on every request. */
+export function sessionWriteDue(lastSeenAt: number, now: number, notBefore: number): boolean {
+  return now - lastSeenAt >= Math.min(1_000, (now - notBefore) / 4);
+}
+
+/** An operator session of the Jiwa-compatible API (/auth), known by the hash of its token. */
+export interface StoredSession {
+  tokenHash: string;
+  /** Who the audit log names: `ses_...`. */
+  id: string;
+  userName: string;
+  createdAt: number;
+  lastSeenAt: number;
+}
+
 /** What one retention batch deleted (purgeSettledEvents). */
 export interface PurgeResult {
   events: number;
@@ -361,6 +377,17 @@ export interface Store {
   /** Calls `listener` (debounced is fine) when messages became due through this or, with
    *  crossProcessNotify, another process. Returns an unsubscribe function. */
   onMessagesCommitted(listener: () => void): () => void;
+
+  // Operator sessions (the Jiwa /auth), shared by every process of the database.
+  /** Stores a new session, then deletes those last seen before `expiredBefore` and, beyond the
+   *  `max` most recently seen, the rest. */
+  openSession(session: StoredSession, expiredBefore: number, max: number): Promise<void>;
+  /**
+   * The session of this token hash, if it was last seen at or after `notBefore` (an expired one is
+   * deleted); its lastSeenAt becomes `now`, written at most every sessionWriteDue. Null otherwise.
+   */
+  touchSession(tokenHash: string, now: number, notBefore: number): Promise<StoredSession | null>;
+  closeSession(tokenHash: string): Promise<boolean>;
 
   // API keys. findApiKeyByHash returns revoked and expired keys too: the caller decides.
   createApiKey(key: ApiKey): Promise<ApiKey>;

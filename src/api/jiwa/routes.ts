@@ -244,7 +244,7 @@ export async function jiwaRoutes(app: FastifyInstance, { store, config, auth }: 
   /** An operator: a live /auth session, else an API key allowed the route's config.action. */
   async function operator(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const token = sessionToken(request);
-    const session = token === null ? null : sessions.touch(token, Date.now());
+    const session = token === null ? null : await sessions.touch(token, Date.now());
     if (session) {
       request.principal = { keyId: null, scope: 'admin', subscriberId: null, rateLimit: null, actor: session.id };
       return;
@@ -283,7 +283,7 @@ export async function jiwaRoutes(app: FastifyInstance, { store, config, auth }: 
     const provider = params.string('provider', 64)?.toLowerCase();
     const token = sessionToken(request);
     if (provider === 'logout') {
-      if (token !== null) sessions.close(token);
+      if (token !== null) await sessions.close(token);
       reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`);
       return answer(request, reply, format, 200, { kind: 'one', type: 'AuthenticateResponse', row: {} });
     }
@@ -294,7 +294,7 @@ export async function jiwaRoutes(app: FastifyInstance, { store, config, auth }: 
     let opened: { token: string; userName: string } | null = null;
     if (userName === undefined && password === undefined) {
       // ServiceStack answers GET /auth with the caller's session, if it has one.
-      const session = token === null ? null : sessions.touch(token, now);
+      const session = token === null ? null : await sessions.touch(token, now);
       if (session && token !== null) opened = { token, userName: session.userName };
     } else {
       if (userName === undefined || password === undefined)

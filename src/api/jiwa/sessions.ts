@@ -7,9 +7,10 @@
 // Password is HERALD_JIWA_PASSWORD when set, or any admin API key (HERALD_ADMIN_KEY or an active
 // stored key of scope admin), so no password has to exist for an operator to log in.
 //
-// Sessions live in this process's memory, like ServiceStack's default cache: with several API
-// processes behind a load balancer, use sticky sessions or send the admin API key instead. The map
-// is bounded (MAX_SESSIONS); when it is full the least recently used session is dropped.
+// Sessions are kept in the database by the hash of their token (store.openSession), so every API
+// process of a PostgreSQL deployment knows them, without sticky sessions, and they survive a
+// restart. At most MAX_SESSIONS are kept; opening one beyond that drops the least recently used,
+// and opening one drops the expired.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { hashApiKey, isActive } from '../../domain/api-keys.js';
@@ -17,7 +18,7 @@ import { newId } from '../../domain/ids.js';
 import type { Store } from '../../store/store.js';
 
 export const SESSION_COOKIE = 'ss-id';
-const MAX_SESSIONS = 10_000; // open at once, per process
+const MAX_SESSIONS = 10_000; // open at once
 const TOKEN_BYTES = 32; // of randomness in a session token
 
 export interface Session {
@@ -47,9 +48,6 @@ export function sessionToken(request: FastifyRequest): string | null {
 }
 
 export class Sessions {
-  /** Token hash → session; Map order is least recently used first. */
-  private readonly sessions = new Map<string, Session>();
-
   constructor(
     private readonly store: Store,
     private readonly settings: { idleMs: number; userName: string; password: string | null; adminKey: string | null },
@@ -61,11 +59,7 @@ export class Sessions {
     if (!(await this.passwordMatches(password, now))) return null;
     const token = randomBytes(TOKEN_BYTES).toString('base64url');
     const session: Session = { id: newId('ses', now), userName: this.settings.userName, lastSeenAt: now };
-    if (this.sessions.size >= MAX_SESSIONS) {
-      const oldest = this.sessions.keys().next().value;
-      if (oldest !== undefined) this.sessions.delete(oldest);
-    }
-    this.sessions.set(hashApiKey(token), session);
+    await this.store.openSession({ tokenHash: hashApiKey(token), createdAt: now, ...session }, now - this.settings.idleMs, MAX_SESSIONS);
     return { token, session };
   }
 
@@ -77,18 +71,12 @@ export class Sessions {
   }
 
   /** The live session of this token, its idle clock restarted; null when unknown or expired. */
-  touch(token: string, now: number): Session | null {
-    const hash = hashApiKey(token);
-    const session = this.sessions.get(hash);
-    if (!session) return null;
-    this.sessions.delete(hash);
-    if (now - session.lastSeenAt > this.settings.idleMs) return null;
-    session.lastSeenAt = now;
-    this.sessions.set(hash, session); // now the most recently used
-    return session;
+  async touch(token: string, now: number): Promise<Session | null> {
+    const stored = await this.store.touchSession(hashApiKey(token), now, now - this.settings.idleMs);
+    return stored === null ? null : { id: stored.id, userName: stored.userName, lastSeenAt: stored.lastSeenAt };
   }
 
-  close(token: string): boolean {
-    return this.sessions.delete(hashApiKey(token));
+  close(token: string): Promise<boolean> {
+    return this.store.closeSession(hashApiKey(token));
   }
 }

@@ -55,10 +55,12 @@ import type {
   SequencedMessage,
   Store,
   StoreCapabilities,
+  StoredSession,
   SubscriberPatch,
   SubscriptionPatch,
   SubscriptionStats,
 } from '../store.js';
+import { sessionWriteDue } from '../store.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 export interface PostgresStoreOptions {
@@ -329,6 +331,22 @@ const toAttempt = (r: AttemptRow): Attempt => ({
   responseBody: r.response_body,
   trigger: r.trigger as AttemptTrigger,
   createdAt: r.created_at,
+});
+
+interface SessionRow {
+  token_hash: string;
+  id: string;
+  user_name: string;
+  created_at: number;
+  last_seen_at: number;
+}
+
+const toSession = (r: SessionRow): StoredSession => ({
+  tokenHash: r.token_hash,
+  id: r.id,
+  userName: r.user_name,
+  createdAt: r.created_at,
+  lastSeenAt: r.last_seen_at,
 });
 
 const toApiKey = (r: ApiKeyRow): ApiKey => ({
@@ -1133,6 +1151,41 @@ export class PostgresStore implements Store {
   }
 
   // ---- API keys ---------------------------------------------------------------------------------
+
+  openSession(session: StoredSession, expiredBefore: number, max: number): Promise<void> {
+    return this.run(async () => {
+      await this.sql.begin(async (tx) => {
+        await tx`
+          INSERT INTO sessions (token_hash, id, user_name, created_at, last_seen_at)
+          VALUES (${session.tokenHash}, ${session.id}, ${session.userName}, ${session.createdAt}, ${session.lastSeenAt})`;
+        await tx`DELETE FROM sessions WHERE last_seen_at < ${expiredBefore}`;
+        await tx`
+          DELETE FROM sessions WHERE token_hash IN
+            (SELECT token_hash FROM sessions ORDER BY last_seen_at DESC, token_hash OFFSET ${max})`;
+      });
+    });
+  }
+
+  touchSession(tokenHash: string, now: number, notBefore: number): Promise<StoredSession | null> {
+    return this.run(async () => {
+      const [row] = await this.sql<SessionRow[]>`SELECT * FROM sessions WHERE token_hash = ${tokenHash}`;
+      if (!row) return null;
+      const session = toSession(row);
+      if (session.lastSeenAt < notBefore) {
+        await this.sql`DELETE FROM sessions WHERE token_hash = ${tokenHash}`;
+        return null;
+      }
+      if (sessionWriteDue(session.lastSeenAt, now, notBefore)) {
+        await this.sql`UPDATE sessions SET last_seen_at = greatest(last_seen_at, ${now}) WHERE token_hash = ${tokenHash}`;
+        session.lastSeenAt = now;
+      }
+      return session;
+    });
+  }
+
+  closeSession(tokenHash: string): Promise<boolean> {
+    return this.run(async () => (await this.sql`DELETE FROM sessions WHERE token_hash = ${tokenHash}`).count > 0);
+  }
 
   createApiKey(key: ApiKey): Promise<ApiKey> {
     return this.run(async () => {

@@ -46,10 +46,12 @@ import type {
   SequencedMessage,
   Store,
   StoreCapabilities,
+  StoredSession,
   SubscriberPatch,
   SubscriptionPatch,
   SubscriptionStats,
 } from '../store.js';
+import { sessionWriteDue } from '../store.js';
 import { migrations } from './migrations/index.js';
 import { type IngestValuesResult, type JobValues, jobFromValues, type OutcomeValues, outcomeValues } from './wire.js';
 
@@ -149,6 +151,16 @@ function toAttempt(r: Row): Attempt {
     responseBody: r.response_body as string,
     trigger: r.trigger as AttemptTrigger,
     createdAt: r.created_at as number,
+  };
+}
+
+function toSession(r: Row): StoredSession {
+  return {
+    tokenHash: r.token_hash as string,
+    id: r.id as string,
+    userName: r.user_name as string,
+    createdAt: r.created_at as number,
+    lastSeenAt: r.last_seen_at as number,
   };
 }
 
@@ -884,6 +896,42 @@ export class SqliteStore implements Store {
   }
 
   // API keys ------------------------------------------------------------------------------------
+
+  async openSession(session: StoredSession, expiredBefore: number, max: number): Promise<void> {
+    this.db.transaction(() => {
+      this.run('INSERT INTO sessions (token_hash, id, user_name, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)', [
+        session.tokenHash,
+        session.id,
+        session.userName,
+        session.createdAt,
+        session.lastSeenAt,
+      ]);
+      this.run('DELETE FROM sessions WHERE last_seen_at < ?', [expiredBefore]);
+      this.run(
+        'DELETE FROM sessions WHERE token_hash IN (SELECT token_hash FROM sessions ORDER BY last_seen_at DESC, token_hash LIMIT -1 OFFSET ?)',
+        [max],
+      );
+    })();
+  }
+
+  async touchSession(tokenHash: string, now: number, notBefore: number): Promise<StoredSession | null> {
+    const r = this.get('SELECT * FROM sessions WHERE token_hash = ?', [tokenHash]);
+    if (!r) return null;
+    const session = toSession(r);
+    if (session.lastSeenAt < notBefore) {
+      this.run('DELETE FROM sessions WHERE token_hash = ?', [tokenHash]);
+      return null;
+    }
+    if (sessionWriteDue(session.lastSeenAt, now, notBefore)) {
+      this.run('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?', [now, tokenHash]);
+      session.lastSeenAt = now;
+    }
+    return session;
+  }
+
+  async closeSession(tokenHash: string): Promise<boolean> {
+    return this.run('DELETE FROM sessions WHERE token_hash = ?', [tokenHash]).changes > 0;
+  }
 
   async createApiKey(k: ApiKey): Promise<ApiKey> {
     this.run(

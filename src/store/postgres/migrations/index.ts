@@ -8,6 +8,7 @@ import messageQueue from './0005-message-queue.js';
 import fractionalTimeouts from './0006-fractional-timeouts.js';
 import rowLockFreeInserts from './0007-row-lock-free-inserts.js';
 import apiKeySubscriberFk from './0008-api-key-subscriber-fk.js';
+import sessions from './0009-sessions.js';
 
 export interface Migration {
   version: number;
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: '0006-fractional-timeouts', sql: fractionalTimeouts },
   { version: 7, name: '0007-row-lock-free-inserts', sql: rowLockFreeInserts },
   { version: 8, name: '0008-api-key-subscriber-fk', sql: apiKeySubscriberFk },
+  { version: 9, name: '0009-sessions', sql: sessions },
 ];

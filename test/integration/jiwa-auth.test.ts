@@ -69,6 +69,25 @@ describe('Jiwa authentication', () => {
     }
   });
 
+  it('refuses logins from an address after 10 failures in a minute, with Retry-After; open sessions keep working', async () => {
+    const api = await startApi({ config: { jiwaPassword: PASSWORD } });
+    try {
+      const login = (password: string) => api.raw({ method: 'GET', url: `/auth?UserName=admin&Password=${encodeURIComponent(password)}` });
+      const before = await login(PASSWORD);
+      assert.equal(before.status, 200);
+      for (let i = 0; i < 10; i++) assertError(await login(`wrong-${i}`), 401, 'unauthorized');
+      const refused = await login(PASSWORD);
+      assertError(refused, 429, 'rate_limited');
+      const retryAfter = Number(refused.headers['retry-after']);
+      assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${refused.headers['retry-after']}`);
+      const token = before.body.BearerToken as string;
+      const current = await api.raw({ method: 'GET', url: '/auth', headers: { authorization: `Bearer ${token}` } });
+      assert.equal(current.status, 200, 'a session opened before is not affected');
+    } finally {
+      await api.close();
+    }
+  });
+
   it('refuses wrong credentials, and sessions expire after SessionExpiryInMinutes idle', async () => {
     const api = await startApi({ config: { jiwaPassword: PASSWORD, sessionExpiryMinutes: 0.01 } }); // 600 ms
     try {

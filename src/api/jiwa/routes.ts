@@ -36,7 +36,7 @@ import {
 } from './dto.js';
 import { type Format, type JiwaBody, negotiate, render } from './format.js';
 import { JiwaParams } from './params.js';
-import { SESSION_COOKIE, Sessions, sessionToken } from './sessions.js';
+import { LoginThrottle, SESSION_COOKIE, Sessions, sessionToken } from './sessions.js';
 
 export interface JiwaOptions extends ApiContext {
   /** The /v1 authenticator: API keys work on the operator routes too, with the same cache. */
@@ -227,6 +227,7 @@ export async function jiwaRoutes(app: FastifyInstance, { store, config, auth }: 
     password: config.jiwaPassword,
     adminKey: config.adminKey,
   });
+  const throttle = new LoginThrottle();
   const policy = networkPolicy(config);
 
   /** The request's parameters and the format it wants, read before anything is changed. */
@@ -299,7 +300,13 @@ export async function jiwaRoutes(app: FastifyInstance, { store, config, auth }: 
     } else {
       if (userName === undefined || password === undefined)
         throw new HeraldError('validation_failed', 'UserName and Password are required');
+      const wait = throttle.retryAfter(request.ip, now);
+      if (wait > 0) {
+        reply.header('retry-after', String(Math.ceil(wait / 1000)));
+        throw new HeraldError('rate_limited', `Too many failed logins from this address; retry in ${Math.ceil(wait / 1000)} s`);
+      }
       const result = await sessions.open(userName, password, now);
+      if (!result) throttle.failed(request.ip, now);
       if (result) {
         opened = { token: result.token, userName: result.session.userName };
         reply.header('set-cookie', `${SESSION_COOKIE}=${result.token}; Path=/; HttpOnly; SameSite=Lax`);

@@ -7,6 +7,9 @@
 // Password is HERALD_JIWA_PASSWORD when set, or any admin API key (HERALD_ADMIN_KEY or an active
 // stored key of scope admin), so no password has to exist for an operator to log in.
 //
+// Guessing: an address with LOGIN_FAILURES_ALLOWED failed logins in a minute is refused (429,
+// Retry-After) until the minute ends, whatever it sends; counted per process.
+//
 // Sessions are kept in the database by the hash of their token (store.openSession), so every API
 // process of a PostgreSQL deployment knows them, without sticky sessions, and they survive a
 // restart. At most MAX_SESSIONS are kept; opening one beyond that drops the least recently used,
@@ -18,6 +21,9 @@ import { newId } from '../../domain/ids.js';
 import type { Store } from '../../store/store.js';
 
 export const SESSION_COOKIE = 'ss-id';
+export const LOGIN_FAILURES_ALLOWED = 10; // failed /auth logins per address and window, per process
+export const LOGIN_WINDOW_MS = 60_000;
+const TRACKED_ADDRESSES = 10_000;
 const MAX_SESSIONS = 10_000; // open at once
 const TOKEN_BYTES = 32; // of randomness in a session token
 
@@ -78,5 +84,30 @@ export class Sessions {
 
   close(token: string): Promise<boolean> {
     return this.store.closeSession(hashApiKey(token));
+  }
+}
+
+/** Failed logins per client address, in fixed windows: the brute-force brake on /auth. */
+export class LoginThrottle {
+  private readonly windows = new Map<string, { failures: number; endsAt: number }>();
+
+  /** Milliseconds until `address` may try again; 0 when it may now. */
+  retryAfter(address: string, now: number): number {
+    const w = this.windows.get(address);
+    if (!w || w.endsAt <= now) return 0;
+    return w.failures >= LOGIN_FAILURES_ALLOWED ? w.endsAt - now : 0;
+  }
+
+  failed(address: string, now: number): void {
+    let w = this.windows.get(address);
+    if (!w || w.endsAt <= now) {
+      if (!w && this.windows.size >= TRACKED_ADDRESSES) {
+        for (const [a, old] of this.windows) if (old.endsAt <= now) this.windows.delete(a);
+        if (this.windows.size >= TRACKED_ADDRESSES) this.windows.clear();
+      }
+      w = { failures: 0, endsAt: now + LOGIN_WINDOW_MS };
+      this.windows.set(address, w);
+    }
+    w.failures += 1;
   }
 }

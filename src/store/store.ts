@@ -184,12 +184,6 @@ export interface IngestRequest {
   requestHash: string | null;
 }
 
-/** touchSession writes a session's lastSeenAt at most once a second, or a quarter of the idle
- *  expiry when that is shorter: not on every request. */
-export function sessionWriteDue(lastSeenAt: number, now: number, notBefore: number): boolean {
-  return now - lastSeenAt >= Math.min(1_000, (now - notBefore) / 4);
-}
-
 /** An operator session of the Jiwa-compatible API (/auth), known by the hash of its token. */
 export interface StoredSession {
   tokenHash: string;
@@ -382,11 +376,9 @@ export interface Store {
   /** Stores a new session, then deletes those last seen before `expiredBefore` and, beyond the
    *  `max` most recently seen, the rest. */
   openSession(session: StoredSession, expiredBefore: number, max: number): Promise<void>;
-  /**
-   * The session of this token hash, if it was last seen at or after `notBefore` (an expired one is
-   * deleted); its lastSeenAt becomes `now`, written at most every sessionWriteDue. Null otherwise.
-   */
-  touchSession(tokenHash: string, now: number, notBefore: number): Promise<StoredSession | null>;
+  getSession(tokenHash: string): Promise<StoredSession | null>;
+  /** Sets lastSeenAt (never backwards). */
+  touchSession(tokenHash: string, lastSeenAt: number): Promise<void>;
   closeSession(tokenHash: string): Promise<boolean>;
 
   // API keys. findApiKeyByHash returns revoked and expired keys too: the caller decides.

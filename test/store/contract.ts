@@ -1555,7 +1555,6 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     // ---- operator sessions ------------------------------------------------------------------------
 
     describe('sessions', () => {
-      const IDLE = 60_000;
       const session = (over: Partial<StoredSession> = {}): StoredSession => {
         const at = tick();
         return {
@@ -1568,46 +1567,39 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         };
       };
 
-      it('opens, touches (restarting the idle clock), closes', async () => {
+      it('opens, gets, touches (never backwards), closes', async () => {
         const s = session();
-        await store.openSession(s, s.createdAt - IDLE, 100);
-        assert.deepEqual(
-          await store.touchSession(s.tokenHash, s.createdAt + 10, s.createdAt + 10 - IDLE),
-          s,
-          'a touch within a second writes nothing',
-        );
-        const later = s.createdAt + 30_000;
-        assert.deepEqual(await store.touchSession(s.tokenHash, later, later - IDLE), { ...s, lastSeenAt: later });
-        const muchLater = later + IDLE - 1; // idle since `later`, not since it was opened
-        assert.deepEqual(await store.touchSession(s.tokenHash, muchLater, muchLater - IDLE), { ...s, lastSeenAt: muchLater });
-        assert.equal(await store.touchSession('f'.repeat(64), muchLater, muchLater - IDLE), null);
+        await store.openSession(s, 0, 100);
+        assert.deepEqual(await store.getSession(s.tokenHash), s);
+        assert.equal(await store.getSession('f'.repeat(64)), null);
+        await store.touchSession(s.tokenHash, s.lastSeenAt + 30_000);
+        assert.deepEqual(await store.getSession(s.tokenHash), { ...s, lastSeenAt: s.lastSeenAt + 30_000 });
+        await store.touchSession(s.tokenHash, s.lastSeenAt + 10_000);
+        assert.equal((await store.getSession(s.tokenHash))?.lastSeenAt, s.lastSeenAt + 30_000, 'an older touch does not win');
         assert.equal(await store.closeSession(s.tokenHash), true);
         assert.equal(await store.closeSession(s.tokenHash), false);
-        assert.equal(await store.touchSession(s.tokenHash, muchLater, muchLater - IDLE), null);
+        assert.equal(await store.getSession(s.tokenHash), null);
       });
 
-      it('an expired session is gone for good, and opening a session drops the expired', async () => {
+      it('opening a session drops those last seen before the bound', async () => {
         const a = session();
         const b = session();
         await store.openSession(a, 0, 100);
         await store.openSession(b, 0, 100);
-        const now = b.lastSeenAt + IDLE + 1;
-        assert.equal(await store.touchSession(a.tokenHash, now, now - IDLE), null);
-        assert.equal(await store.touchSession(a.tokenHash, a.lastSeenAt + 1, a.lastSeenAt + 1 - IDLE), null, 'deleted, not just refused');
-        const c = session({ lastSeenAt: now, createdAt: now });
-        await store.openSession(c, now - IDLE, 100);
-        assert.equal(await store.touchSession(b.tokenHash, b.lastSeenAt + 1, b.lastSeenAt + 1 - IDLE), null, 'b was dropped');
-        assert.ok(await store.touchSession(c.tokenHash, now + 1, now + 1 - IDLE));
+        const c = session();
+        await store.openSession(c, b.lastSeenAt, 100);
+        assert.equal(await store.getSession(a.tokenHash), null);
+        assert.ok(await store.getSession(b.tokenHash), 'seen at the bound: kept');
+        assert.ok(await store.getSession(c.tokenHash));
       });
 
       it('keeps at most `max`, dropping the least recently seen', async () => {
         const sessions = [session(), session(), session()];
         for (const s of sessions) await store.openSession(s, 0, 10);
-        const now = tick(5_000);
-        await store.touchSession(sessions[0]!.tokenHash, now, now - IDLE); // now the most recent
+        await store.touchSession(sessions[0]!.tokenHash, tick(5_000)); // now the most recent
         const d = session();
         await store.openSession(d, 0, 2);
-        const alive = async (s: StoredSession) => (await store.touchSession(s.tokenHash, d.createdAt, d.createdAt - IDLE)) !== null;
+        const alive = async (s: StoredSession) => (await store.getSession(s.tokenHash)) !== null;
         assert.deepEqual(await Promise.all([...sessions, d].map(alive)), [true, false, false, true]);
       });
     });

@@ -26,6 +26,7 @@ export const LOGIN_WINDOW_MS = 60_000;
 const TRACKED_ADDRESSES = 10_000;
 const MAX_SESSIONS = 10_000; // open at once
 const TOKEN_BYTES = 32; // of randomness in a session token
+const SESSION_WRITE_INTERVAL_MS = 1_000; // shortest interval between last-seen writes of a session
 
 export interface Session {
   /** Who the audit log names: `ses_...`; never the token. */
@@ -76,10 +77,22 @@ export class Sessions {
     return key !== null && key.scope === 'admin' && isActive(key, now);
   }
 
-  /** The live session of this token, its idle clock restarted; null when unknown or expired. */
+  /** The live session of this token, its idle clock restarted; null when unknown or expired (an
+   *  expired one is deleted). Last-seen is written at most once a second (a quarter of the idle
+   *  expiry when shorter), not on every request. */
   async touch(token: string, now: number): Promise<Session | null> {
-    const stored = await this.store.touchSession(hashApiKey(token), now, now - this.settings.idleMs);
-    return stored === null ? null : { id: stored.id, userName: stored.userName, lastSeenAt: stored.lastSeenAt };
+    const hash = hashApiKey(token);
+    const session = await this.store.getSession(hash);
+    if (session === null) return null;
+    if (now - session.lastSeenAt > this.settings.idleMs) {
+      await this.store.closeSession(hash);
+      return null;
+    }
+    if (now - session.lastSeenAt >= Math.min(SESSION_WRITE_INTERVAL_MS, this.settings.idleMs / 4)) {
+      await this.store.touchSession(hash, now);
+      session.lastSeenAt = now;
+    }
+    return session;
   }
 
   close(token: string): Promise<boolean> {

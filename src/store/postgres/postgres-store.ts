@@ -60,7 +60,6 @@ import type {
   SubscriptionPatch,
   SubscriptionStats,
 } from '../store.js';
-import { sessionWriteDue } from '../store.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 export interface PostgresStoreOptions {
@@ -1166,20 +1165,16 @@ export class PostgresStore implements Store {
     });
   }
 
-  touchSession(tokenHash: string, now: number, notBefore: number): Promise<StoredSession | null> {
+  getSession(tokenHash: string): Promise<StoredSession | null> {
     return this.run(async () => {
       const [row] = await this.sql<SessionRow[]>`SELECT * FROM sessions WHERE token_hash = ${tokenHash}`;
-      if (!row) return null;
-      const session = toSession(row);
-      if (session.lastSeenAt < notBefore) {
-        await this.sql`DELETE FROM sessions WHERE token_hash = ${tokenHash}`;
-        return null;
-      }
-      if (sessionWriteDue(session.lastSeenAt, now, notBefore)) {
-        await this.sql`UPDATE sessions SET last_seen_at = greatest(last_seen_at, ${now}) WHERE token_hash = ${tokenHash}`;
-        session.lastSeenAt = now;
-      }
-      return session;
+      return row ? toSession(row) : null;
+    });
+  }
+
+  touchSession(tokenHash: string, lastSeenAt: number): Promise<void> {
+    return this.run(async () => {
+      await this.sql`UPDATE sessions SET last_seen_at = greatest(last_seen_at, ${lastSeenAt}) WHERE token_hash = ${tokenHash}`;
     });
   }
 

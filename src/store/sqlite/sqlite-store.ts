@@ -51,7 +51,6 @@ import type {
   SubscriptionPatch,
   SubscriptionStats,
 } from '../store.js';
-import { sessionWriteDue } from '../store.js';
 import { migrations } from './migrations/index.js';
 import { type IngestValuesResult, type JobValues, jobFromValues, type OutcomeValues, outcomeValues } from './wire.js';
 
@@ -914,19 +913,13 @@ export class SqliteStore implements Store {
     })();
   }
 
-  async touchSession(tokenHash: string, now: number, notBefore: number): Promise<StoredSession | null> {
+  async getSession(tokenHash: string): Promise<StoredSession | null> {
     const r = this.get('SELECT * FROM sessions WHERE token_hash = ?', [tokenHash]);
-    if (!r) return null;
-    const session = toSession(r);
-    if (session.lastSeenAt < notBefore) {
-      this.run('DELETE FROM sessions WHERE token_hash = ?', [tokenHash]);
-      return null;
-    }
-    if (sessionWriteDue(session.lastSeenAt, now, notBefore)) {
-      this.run('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?', [now, tokenHash]);
-      session.lastSeenAt = now;
-    }
-    return session;
+    return r ? toSession(r) : null;
+  }
+
+  async touchSession(tokenHash: string, lastSeenAt: number): Promise<void> {
+    this.run('UPDATE sessions SET last_seen_at = max(last_seen_at, ?) WHERE token_hash = ?', [lastSeenAt, tokenHash]);
   }
 
   async closeSession(tokenHash: string): Promise<boolean> {

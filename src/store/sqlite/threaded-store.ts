@@ -22,7 +22,7 @@ const METHODS: AsyncMethod[] = [
   'getAttempt', 'listAttempts',
   'queryMessages', 'queryAttempts', 'countSubscribers',
   'releaseLeases', 'nextDueAt', 'purgeSettledEvents',
-  'openSession', 'touchSession', 'closeSession',
+  'openSession', 'getSession', 'touchSession', 'closeSession',
   'createApiKey', 'getApiKey', 'findApiKeyByHash', 'listApiKeys', 'revokeApiKey', 'countApiKeys',
   'appendAudit', 'listAudit',
   'subscriptionStats',

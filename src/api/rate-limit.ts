@@ -25,29 +25,53 @@ interface Window {
   endsAt: number; // epoch ms
 }
 
-/** Fixed-window counters per key, each answer a snapshot taken at its own increment. */
-class WindowCounters implements FastifyRateLimitStore {
+/** Fixed-window counters per key, bounded: when `TRACKED_KEYS` are held, expired ones are dropped,
+ *  then all. Also the /auth login throttle's (jiwa/sessions.ts). */
+export class FixedWindows {
   private readonly windows = new Map<string, Window>();
 
-  incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number): void {
-    const now = Date.now();
-    let window = this.windows.get(key);
-    if (!window || window.endsAt <= now) {
-      if (!window && this.windows.size >= TRACKED_KEYS) this.prune(now);
-      window = { count: 0, endsAt: now + timeWindow };
+  constructor(private readonly windowMs: number) {}
+
+  /** Adds one to `key`'s current window (a new one if it ended) and returns it. */
+  increment(key: string, now: number): Readonly<Window> {
+    let window = this.live(key, now);
+    if (!window) {
+      if (!this.windows.has(key) && this.windows.size >= TRACKED_KEYS) this.prune(now);
+      window = { count: 0, endsAt: now + this.windowMs };
       this.windows.set(key, window);
     }
     window.count += 1;
-    callback(null, { current: window.count, ttl: window.endsAt - now });
+    return window;
   }
 
-  child(): FastifyRateLimitStore {
-    return new WindowCounters();
+  /** `key`'s window if it has not ended. */
+  current(key: string, now: number): Readonly<Window> | undefined {
+    return this.live(key, now);
+  }
+
+  private live(key: string, now: number): Window | undefined {
+    const window = this.windows.get(key);
+    return window && window.endsAt > now ? window : undefined;
   }
 
   private prune(now: number): void {
     for (const [key, window] of this.windows) if (window.endsAt <= now) this.windows.delete(key);
     if (this.windows.size >= TRACKED_KEYS) this.windows.clear();
+  }
+}
+
+/** The plugin's store over FixedWindows, each answer a snapshot taken at its own increment. */
+class WindowCounters implements FastifyRateLimitStore {
+  private readonly windows = new FixedWindows(WINDOW_MS);
+
+  incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void): void {
+    const now = Date.now();
+    const window = this.windows.increment(key, now);
+    callback(null, { current: window.count, ttl: window.endsAt - now });
+  }
+
+  child(): FastifyRateLimitStore {
+    return new WindowCounters();
   }
 }
 

@@ -19,11 +19,11 @@ import type { FastifyRequest } from 'fastify';
 import { hashApiKey, isActive } from '../../domain/api-keys.js';
 import { newId } from '../../domain/ids.js';
 import type { Store } from '../../store/store.js';
+import { FixedWindows } from '../rate-limit.js';
 
 export const SESSION_COOKIE = 'ss-id';
 export const LOGIN_FAILURES_ALLOWED = 10; // failed /auth logins per address and window, per process
 export const LOGIN_WINDOW_MS = 60_000;
-const TRACKED_ADDRESSES = 10_000;
 const MAX_SESSIONS = 10_000; // open at once
 const TOKEN_BYTES = 32; // of randomness in a session token
 const SESSION_WRITE_INTERVAL_MS = 1_000; // shortest interval between last-seen writes of a session
@@ -102,25 +102,15 @@ export class Sessions {
 
 /** Failed logins per client address, in fixed windows: the brute-force brake on /auth. */
 export class LoginThrottle {
-  private readonly windows = new Map<string, { failures: number; endsAt: number }>();
+  private readonly failures = new FixedWindows(LOGIN_WINDOW_MS);
 
   /** Milliseconds until `address` may try again; 0 when it may now. */
   retryAfter(address: string, now: number): number {
-    const w = this.windows.get(address);
-    if (!w || w.endsAt <= now) return 0;
-    return w.failures >= LOGIN_FAILURES_ALLOWED ? w.endsAt - now : 0;
+    const window = this.failures.current(address, now);
+    return window && window.count >= LOGIN_FAILURES_ALLOWED ? window.endsAt - now : 0;
   }
 
   failed(address: string, now: number): void {
-    let w = this.windows.get(address);
-    if (!w || w.endsAt <= now) {
-      if (!w && this.windows.size >= TRACKED_ADDRESSES) {
-        for (const [a, old] of this.windows) if (old.endsAt <= now) this.windows.delete(a);
-        if (this.windows.size >= TRACKED_ADDRESSES) this.windows.clear();
-      }
-      w = { failures: 0, endsAt: now + LOGIN_WINDOW_MS };
-      this.windows.set(address, w);
-    }
-    w.failures += 1;
+    this.failures.increment(address, now);
   }
 }

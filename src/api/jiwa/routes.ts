@@ -306,10 +306,11 @@ export async function jiwaRoutes(app: FastifyInstance, { store, config, auth }: 
         throw new HeraldError('rate_limited', `Too many failed logins from this address; retry in ${Math.ceil(wait / 1000)} s`);
       }
       const result = await sessions.open(userName, password, now);
-      if (!result) throttle.failed(request.ip, now);
       if (result) {
         opened = { token: result.token, userName: result.session.userName };
         reply.header('set-cookie', `${SESSION_COOKIE}=${result.token}; Path=/; HttpOnly; SameSite=Lax`);
+      } else {
+        throttle.failed(request.ip, now);
       }
     }
     if (!opened) throw new HeraldError('unauthorized', 'Invalid UserName or Password');

@@ -1149,7 +1149,7 @@ export class PostgresStore implements Store {
     });
   }
 
-  // ---- API keys ---------------------------------------------------------------------------------
+  // ---- Sessions (/auth) -------------------------------------------------------------------------
 
   openSession(session: StoredSession, expiredBefore: number, max: number): Promise<void> {
     return this.run(async () => {
@@ -1181,6 +1181,8 @@ export class PostgresStore implements Store {
   closeSession(tokenHash: string): Promise<boolean> {
     return this.run(async () => (await this.sql`DELETE FROM sessions WHERE token_hash = ${tokenHash}`).count > 0);
   }
+
+  // ---- API keys ---------------------------------------------------------------------------------
 
   createApiKey(key: ApiKey): Promise<ApiKey> {
     return this.run(async () => {

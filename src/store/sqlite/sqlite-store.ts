@@ -894,7 +894,7 @@ export class SqliteStore implements Store {
     return () => this.listeners.delete(listener);
   }
 
-  // API keys ------------------------------------------------------------------------------------
+  // Sessions (/auth) ----------------------------------------------------------------------------
 
   async openSession(session: StoredSession, expiredBefore: number, max: number): Promise<void> {
     this.db.transaction(() => {
@@ -925,6 +925,8 @@ export class SqliteStore implements Store {
   async closeSession(tokenHash: string): Promise<boolean> {
     return this.run('DELETE FROM sessions WHERE token_hash = ?', [tokenHash]).changes > 0;
   }
+
+  // API keys ------------------------------------------------------------------------------------
 
   async createApiKey(k: ApiKey): Promise<ApiKey> {
     this.run(

@@ -18,7 +18,7 @@ import { createAuthenticator } from './auth.js';
 import type { ApiContext } from './context.js';
 import { installErrorHandling } from './errors.js';
 import { jiwaRoutes } from './jiwa/routes.js';
-import { exceedsDepth, MAX_JSON_DEPTH } from './json-limits.js';
+import { exceedsDepth, findUnstorable, findUnstorableInJson, jsonCharset, MAX_JSON_DEPTH, unstorableError } from './json-limits.js';
 import { installRateLimit } from './rate-limit.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { attemptRoutes } from './routes/attempts.js';
@@ -43,6 +43,7 @@ export interface AppDeps {
 }
 
 const API_VERSION = '1.0.0'; // of the /v1 API document, not of the package
+const ROUTER_OPTIONS = { ignoreTrailingSlash: true };
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { store, config } = deps;
@@ -54,20 +55,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // The caller's address (per-key IP allow-lists, the audit log) is the socket's peer, unless the
     // operator names the reverse proxies whose X-Forwarded-For may be believed.
     trustProxy: config.trustProxy ?? false,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: ROUTER_OPTIONS,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
-  installErrorHandling(app);
+  installErrorHandling(app, ROUTER_OPTIONS);
   app.decorateRequest('principal', null);
 
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const charset = jsonCharset(request.headers['content-type']);
+    if (charset !== null && charset !== 'utf-8' && charset !== 'utf8') {
+      return done(new HeraldError('unsupported_media_type', `JSON bodies must be UTF-8, not ${charset.slice(0, 40)}`), undefined);
+    }
     const text = body as string; // parseAs: 'string'
     if (text.trim() === '') return done(null, undefined);
     if (exceedsDepth(text)) return done(new HeraldError('json_too_deep', `JSON bodies nest at most ${MAX_JSON_DEPTH} levels`), undefined);
-    parseJson(request, text, done);
+    parseJson(request, text, (err, parsed) => {
+      if (err) return done(err, undefined);
+      const bad = findUnstorableInJson(text, parsed);
+      done(bad ? unstorableError('body', bad) : null, bad ? undefined : parsed);
+    });
+  });
+  // Path parameters and query strings carry text too (%00, %ED%A0%80): refused like body values.
+  app.addHook('preValidation', async (request) => {
+    const inPath = findUnstorable(request.params);
+    if (inPath) throw unstorableError('path', inPath);
+    const inQuery = findUnstorable(request.query);
+    if (inQuery) throw unstorableError('query', inQuery);
   });
 
   if (role !== 'worker') {

@@ -30,8 +30,16 @@ export function assertId(prefix: IdPrefix, id: string): void {
   if (!isId(prefix, id)) throw new HeraldError('not_found');
 }
 
-export function page(query: { limit?: number; cursor?: string }): PageQuery {
-  return { limit: query.limit ?? DEFAULT_PAGE_LIMIT, cursor: query.cursor ?? null };
+/** The page a list query asks for. A cursor is the last id (`cursorOf`) or, for event types, the
+ *  last name of the previous page: anything else is 400 invalid_cursor, not a meaningless page. */
+export function page(query: { limit?: number; cursor?: string }, cursorOf: IdPrefix | 'eventType'): PageQuery {
+  const cursor = query.cursor ?? null;
+  if (cursor !== null && !(cursorOf === 'eventType' ? isEventTypeName(cursor) : isId(cursorOf, cursor))) {
+    throw new HeraldError('invalid_cursor', 'The cursor must be the nextCursor of the previous page of this list', {
+      cursor: cursor.slice(0, 64),
+    });
+  }
+  return { limit: query.limit ?? DEFAULT_PAGE_LIMIT, cursor };
 }
 
 /**

@@ -3,6 +3,7 @@
 // validation, body parsing, size limits) are translated by the table below; anything else is a bug
 // or an outage and answers 500 `internal_error` without a word about its cause, which is logged.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import { ERRORS, type ErrorCode, HeraldError } from '../domain/errors.js';
 
 export interface ErrorBody {
@@ -105,10 +106,31 @@ export function handleError(error: FastifyError | HeraldError | Error, request: 
   return send(reply, errorBody('internal_error'));
 }
 
-/** Installs the error handler and the 404 for unknown routes. */
-export function installErrorHandling(app: FastifyInstance): void {
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/** Installs the error handler, and for an unknown route a 404, or a 405 with `Allow` when the path
+ *  exists with other methods. Call it before any route is added: it learns them as they are. */
+export function installErrorHandling(app: FastifyInstance, routerOptions: { ignoreTrailingSlash: boolean }): void {
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) =>
-    send(reply, errorBody('route_not_found', `No route ${request.method} ${(request.url.split('?')[0] ?? '').slice(0, 200)}`)),
-  );
+  // The paths that exist, in a router of fastify's own kind, so "exists" means what routing does.
+  const paths = FindMyWay(routerOptions);
+  app.addHook('onRoute', (route) => {
+    for (const name of [route.method].flat()) {
+      const method = name.toUpperCase() as HTTPMethod;
+      if (paths.hasRoute(method, route.url)) continue; // the same path in another plugin (/docs and /swagger-ui share some)
+      paths.on(method, route.url, () => {});
+    }
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = METHODS.filter((m) => m !== request.method && paths.find(m, path) !== null);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return send(
+        reply,
+        errorBody('method_not_allowed', `${request.method} is not allowed on ${path.slice(0, 200)}; use ${allowed.join(', ')}`),
+      );
+    }
+    return send(reply, errorBody('route_not_found', `No route ${request.method} ${path.slice(0, 200)}`));
+  });
 }

@@ -197,17 +197,27 @@ export const StatsSchema = Type.Object({
 
 // ---- Events ----
 
+export const MAX_IDEMPOTENCY_KEY = 256; // characters, in the body or the Idempotency-Key header
 export const EventCreate = Type.Object(
   {
     type: Type.String({ minLength: 1, maxLength: EVENT_TYPE_NAME_MAX }),
     data: Type.Unknown({ description: 'Any JSON value' }),
-    idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    idempotencyKey: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_IDEMPOTENCY_KEY })),
     subscriberId: Type.Optional(Nullable(Type.String({ maxLength: 128 }))),
     channels: Type.Optional(Nullable(Channels)),
   },
   { additionalProperties: false },
 );
 export type EventCreateBody = Static<typeof EventCreate>;
+export const IdempotencyHeader = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: MAX_IDEMPOTENCY_KEY,
+      description: "The same as the body's idempotencyKey; both may be sent if they agree",
+    }),
+  ),
+});
 
 export const MAX_BATCH = 1_000; // events per batch request
 export const EventBatch = Type.Object(

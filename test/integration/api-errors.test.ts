@@ -84,11 +84,17 @@ describe('API error answers', () => {
     assert.equal((await api.call('POST', '/v1/events', fits)).status, 202);
   });
 
-  test('unknown routes and methods → 404 route_not_found', async () => {
+  test('unknown routes → 404 route_not_found; another method of a known route → 405 with Allow', async () => {
     assertError(await api.call('GET', '/v1/nothing-here'), 404, 'route_not_found');
     assertError(await api.call('GET', '/nothing'), 404, 'route_not_found');
-    assertError(await api.call('PUT', '/v1/subscribers', { name: 'x' }), 404, 'route_not_found');
     assertError(await api.call('GET', '/v2/subscribers'), 404, 'route_not_found');
+    const put = await api.call('PUT', '/v1/subscribers', { name: 'x' });
+    assertError(put, 405, 'method_not_allowed');
+    assert.equal(put.headers.allow, 'GET, HEAD, POST');
+    const patch = await api.call('PATCH', '/v1/events/evt_01ARZ3NDEKTSV4RRFFQ69G5FAV', {});
+    assertError(patch, 405, 'method_not_allowed');
+    assert.equal(patch.headers.allow, 'GET, HEAD');
+    assertError(await api.call('DELETE', '/Webhooks/Events'), 405, 'method_not_allowed');
     assert.equal((await api.call('GET', '/v1/subscribers/')).status, 200, 'a trailing slash is ignored');
   });
 

@@ -290,6 +290,12 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         assert.equal(await store.getSubscriber(newId('sbr')), null);
       });
 
+      it('rejects a duplicate id with conflict, changing nothing', async () => {
+        const s = await addSubscriber({ name: 'first' });
+        await assert.rejects(store.createSubscriber({ ...s, name: 'second' }), isCode('conflict'));
+        assert.equal((await store.getSubscriber(s.id))?.name, 'first');
+      });
+
       it('lists newest first and paginates with the last id as cursor', async () => {
         const created: string[] = [];
         for (let i = 0; i < 5; i++) created.push((await addSubscriber({ name: `s${i}` })).id);
@@ -346,6 +352,13 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     // ---- subscriptions ----------------------------------------------------------------------------
 
     describe('subscriptions', () => {
+      it('rejects a duplicate id with conflict, changing nothing', async () => {
+        const s = await addSubscriber();
+        const sub = await addSubscription(s.id, { name: 'first' });
+        await assert.rejects(store.createSubscription({ ...sub, name: 'second', eventTypes: ['other.*'] }), isCode('conflict'));
+        assert.deepEqual(await store.getSubscription(sub.id), sub);
+      });
+
       it('creates and reads back every field exactly; null for an unknown id', async () => {
         const s = await addSubscriber();
         const sub = subscriptionData(s.id, {
@@ -595,6 +608,23 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         }
       });
 
+      it('treats channels [] as none: on a subscription it takes every event, on an event it reaches only subscriptions without channels', async () => {
+        await addTypes('order.created');
+        const s = await addSubscriber();
+        const eu = await addSubscription(s.id, { channels: ['eu'] });
+        const empty = await addSubscription(s.id, { channels: [] });
+        const cases: [string[] | null, string[]][] = [
+          [['eu'], [eu.id, empty.id]],
+          [[], [empty.id]],
+          [null, [empty.id]],
+        ];
+        for (const [channels, subs] of cases) {
+          const { event } = await send('order.created', { channels });
+          const got = (await store.listMessages({ limit: 10, eventId: event.id })).data.map((m) => m.subscriptionId);
+          assert.deepEqual(got.sort(), [...subs].sort(), `channels ${JSON.stringify(channels)}`);
+        }
+      });
+
       it('creates an event with zero messages when nothing matches', async () => {
         await world({ eventTypes: ['invoice.paid'] });
         const event = eventData('order.created');
@@ -653,6 +683,17 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         assert.equal(await store.getEvent(again.id), null);
         assert.equal((await store.listEvents({ limit: 10 })).data.length, 1);
         assert.equal((await store.listMessages({ limit: 10 })).data.length, 1);
+      });
+
+      it('replays the original message count, not what is left after a message is deleted', async () => {
+        const { subscriber } = await world();
+        await addSubscription(subscriber.id, { eventTypes: ['order.created'] });
+        const first = eventData('order.created', { idempotencyKey: 'k-count' });
+        assert.deepEqual(await ingestOne(first, 'hash-a'), { status: 'created', event: first, messages: 2 });
+        const [message] = (await store.listMessages({ limit: 10, eventId: first.id })).data;
+        assert.ok(message && (await store.deleteMessage(message.id)));
+        const again = eventData('order.created', { idempotencyKey: 'k-count' });
+        assert.deepEqual(await ingestOne(again, 'hash-a'), { status: 'replayed', event: first, messages: 2 });
       });
 
       it('answers idempotency_conflict for the same key with another hash, writing nothing', async () => {
@@ -1491,6 +1532,14 @@ export function storeContract(name: string, makeStore: MakeStore): void {
           ...over,
         };
       };
+
+      it('rejects a duplicate id or hash with conflict', async () => {
+        const k = keyData();
+        await store.createApiKey(k);
+        await assert.rejects(store.createApiKey({ ...k, hash: 'e'.repeat(64) }), isCode('conflict'));
+        await assert.rejects(store.createApiKey({ ...keyData(), hash: k.hash }), isCode('conflict'));
+        assert.equal(await store.countApiKeys(), 1);
+      });
 
       it('creates, finds by hash, lists newest first, counts', async () => {
         assert.equal(await store.countApiKeys(), 0);

@@ -4,7 +4,8 @@
 // and how a parameter of its name filters. The parameters are ServiceStack's:
 //   Take, Skip                 page; Take is capped by AutoQueryMaxLimit, which is also the default
 //   OrderBy, OrderByDesc       comma lists of DTO fields; `-Field` reverses one
-//   Fields                     comma list of DTO fields to return (unknown names are ignored)
+//   Fields                     comma list of DTO fields to return (unknown names are ignored, but
+//                              not all of them: that is a 400)
 //   <Field>=<value>            equality filter on a filterable field
 // The seed's own example writes `Fields=MessageID,EventName,URL,Retries,Orderby=Retries` (a comma
 // where an & was meant); an entry of Fields with an `=` is read as the parameter it spells.
@@ -51,6 +52,7 @@ export function parseAutoQuery<Q extends object, F extends string>(
   let fields: string[] | null = null;
   if (params.has('Fields')) {
     const wanted = new Set<string>();
+    const unknown: string[] = [];
     for (const entry of list(params.string('Fields'))) {
       const eq = entry.indexOf('=');
       if (eq > 0) {
@@ -60,8 +62,15 @@ export function parseAutoQuery<Q extends object, F extends string>(
       }
       const known = byLower.get(entry.toLowerCase());
       if (known) wanted.add(known);
+      else unknown.push(entry);
     }
-    fields = Object.keys(table).filter((name) => wanted.has(name));
+    // Rows of {} would answer a typo with silence.
+    if (wanted.size === 0 && unknown.length > 0) {
+      throw invalid(
+        `Fields names no field of this list (${unknown.join(', ').slice(0, 200)}); the fields are ${Object.keys(table).join(', ')}`,
+      );
+    }
+    if (wanted.size > 0) fields = Object.keys(table).filter((name) => wanted.has(name));
   }
 
   const orderBy: SortKey<F>[] = [];

@@ -18,6 +18,7 @@ import { describeChange, installAudit } from '../audit.js';
 import type { Authenticator, Principal } from '../auth.js';
 import { assertId, checkEventTypePatterns, checkHeaders, checkTargetUrl, createSubscriptionUnder, orNotFound } from '../checks.js';
 import type { ApiContext } from '../context.js';
+import { findUnstorable, unstorableError } from '../json-limits.js';
 import { newSecret } from '../routes/subscriptions.js';
 import { ErrorSchema } from '../schemas.js';
 import { parseAutoQuery, type QueryField, selectFields } from './autoquery.js';
@@ -206,7 +207,9 @@ function asSubscriber(subscriberId: string): Principal {
 export async function jiwaRoutes(app: FastifyInstance, { store, config, auth }: JiwaOptions): Promise<void> {
   app.setValidatorCompiler(() => () => true);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    const form = Object.fromEntries(new URLSearchParams(body as string));
+    const bad = findUnstorable(form);
+    done(bad ? unstorableError('body', bad) : null, bad ? undefined : form);
   });
   installAudit(app, store);
   // Errors keep Herald's {code, message} and add ServiceStack's ResponseStatus, which its clients read.

@@ -73,7 +73,7 @@ export const apiKeyRoutes: FastifyPluginAsyncTypebox<ApiKeyRouteOptions> = async
       },
     },
     async (request) => {
-      const result = await store.listApiKeys(page(request.query));
+      const result = await store.listApiKeys(page(request.query, 'key'));
       const now = Date.now();
       return { data: result.data.map((k) => renderApiKey(k, now)), nextCursor: result.nextCursor };
     },

@@ -24,7 +24,7 @@ export const attemptRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
     async (request) => {
       const q = request.query;
       const result = await store.listAttempts({
-        ...page(q),
+        ...page(q, 'att'),
         messageId: q.messageId,
         subscriberId: confineTo(request, q.subscriberId),
         subscriptionId: q.subscriptionId,

@@ -23,7 +23,7 @@ export const auditLogRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app,
     async (request) => {
       const q = request.query;
       const result = await store.listAudit({
-        ...page(q),
+        ...page(q, 'aud'),
         actor: q.actor,
         action: q.action,
         resourceType: q.resourceType,

@@ -41,7 +41,7 @@ export const eventTypeRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app
       },
     },
     async (request) => {
-      const result = await store.listEventTypes(page(request.query));
+      const result = await store.listEventTypes(page(request.query, 'eventType'));
       return { data: result.data.map(renderEventType), nextCursor: result.nextCursor };
     },
   );

@@ -21,6 +21,7 @@ import {
   EventSchema,
   EventsQuery,
   errorResponses,
+  IdempotencyHeader,
   IdParams,
   type IngestJson,
   IngestResponse,
@@ -64,6 +65,20 @@ function toIngestRequest(body: EventCreateBody, now: number): IngestRequest {
   return { event, requestHash: idempotencyKey === null ? null : requestHash(body) };
 }
 
+/** The Idempotency-Key header, as the body's idempotencyKey (Stripe's spelling; both may be
+ *  sent if they agree). */
+function withHeaderKey(body: EventCreateBody, header: string | string[] | undefined): EventCreateBody {
+  if (header === undefined) return body;
+  const key = Array.isArray(header) ? header.join(', ') : header; // the schema checked its length
+  if (body.idempotencyKey !== undefined && body.idempotencyKey !== key) {
+    throw new HeraldError(
+      'validation_failed',
+      "The Idempotency-Key header and the body's idempotencyKey differ: send one, or both the same",
+    );
+  }
+  return { ...body, idempotencyKey: key };
+}
+
 function toResponse(result: IngestResult): IngestJson {
   switch (result.status) {
     case 'created':
@@ -95,11 +110,13 @@ export const eventRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { 
         tags,
         summary: 'Send an event; answered once it and its messages are committed',
         body: EventCreate,
+        headers: IdempotencyHeader,
         response: { 202: IngestResponse, ...errorResponses },
       },
     },
     async (request, reply) => {
-      const result = await groupCommit.submit(toIngestRequest(request.body, Date.now()));
+      const body = withHeaderKey(request.body, request.headers['idempotency-key']);
+      const result = await groupCommit.submit(toIngestRequest(body, Date.now()));
       if (result.status === 'replayed') reply.header('idempotent-replayed', 'true');
       return reply.code(202).send(toResponse(result));
     },
@@ -117,6 +134,9 @@ export const eventRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { 
       },
     },
     async (request, reply) => {
+      if (request.headers['idempotency-key'] !== undefined) {
+        throw new HeraldError('validation_failed', 'A batch has no Idempotency-Key header: give each event its idempotencyKey');
+      }
       const now = Date.now();
       const prepared = request.body.events.map((body) => {
         try {
@@ -160,7 +180,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { 
     async (request) => {
       const q = request.query;
       const result = await store.listEvents({
-        ...page(q),
+        ...page(q, 'evt'),
         type: q.type,
         subscriberId: q.subscriberId,
         since: parseTime(q.since),

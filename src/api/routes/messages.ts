@@ -36,7 +36,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
     async (request) => {
       const q = request.query;
       const result = await store.listMessages({
-        ...page(q),
+        ...page(q, 'msg'),
         subscriberId: confineTo(request, q.subscriberId),
         subscriptionId: q.subscriptionId,
         eventId: q.eventId,
@@ -103,7 +103,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
     },
     async (request) => {
       const message = await loadMessage(store, request, request.params.id);
-      const result = await store.listAttempts({ ...page(request.query), messageId: message.id });
+      const result = await store.listAttempts({ ...page(request.query, 'att'), messageId: message.id });
       return { data: result.data.map(renderAttempt), nextCursor: result.nextCursor };
     },
   );

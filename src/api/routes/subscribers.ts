@@ -60,7 +60,7 @@ export const subscriberRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (ap
         const subscriber = request.query.cursor ? null : await store.getSubscriber(own);
         return { data: subscriber ? [renderSubscriber(subscriber)] : [], nextCursor: null };
       }
-      const result = await store.listSubscribers(page(request.query));
+      const result = await store.listSubscribers(page(request.query, 'sbr'));
       return { data: result.data.map(renderSubscriber), nextCursor: result.nextCursor };
     },
   );

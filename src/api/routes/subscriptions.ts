@@ -117,7 +117,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       assertId('sbr', subscriberId);
       assertVisible(request, subscriberId);
       orNotFound(await store.getSubscriber(subscriberId));
-      const result = await store.listSubscriptions({ ...page(request.query), subscriberId });
+      const result = await store.listSubscriptions({ ...page(request.query, 'sub'), subscriberId });
       const reveal = revealHeaders(request);
       return { data: result.data.map((sub) => renderSubscription(sub, reveal)), nextCursor: result.nextCursor };
     },
@@ -139,7 +139,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
     },
     async (request) => {
       const subscriberId = confineTo(request, request.query.subscriberId);
-      const result = await store.listSubscriptions({ ...page(request.query), subscriberId });
+      const result = await store.listSubscriptions({ ...page(request.query, 'sub'), subscriberId });
       const reveal = revealHeaders(request);
       return { data: result.data.map((sub) => renderSubscription(sub, reveal)), nextCursor: result.nextCursor };
     },

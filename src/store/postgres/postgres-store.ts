@@ -33,6 +33,7 @@ import type {
 import { previousSecretValid, STATUS_NAME, STATUS_NUMBER } from '../../domain/glossary.js';
 import { idBefore, newId } from '../../domain/ids.js';
 import { leaseMs } from '../../domain/lease.js';
+import { channelsMatch, subscriberMatches } from '../../fanout/match.js';
 import { ATTEMPT_SORT_COLUMNS, messageSortColumns, orderBy } from '../sql-order.js';
 import type {
   AttemptFilter,
@@ -407,13 +408,6 @@ const byId = (r: { id: string }): string => r.id;
 
 // A message's `seq` is messages.seq (migration 0004).
 const MESSAGE_SORT = messageSortColumns('m.seq');
-
-/** Does a subscription with `subChannels` take an event sent on `eventChannels`? */
-function channelsMatch(subChannels: string[] | null, eventChannels: string[] | null): boolean {
-  if (!subChannels || subChannels.length === 0) return true;
-  if (!eventChannels) return false;
-  return eventChannels.some((c) => subChannels.includes(c));
-}
 
 // ---- the store ----------------------------------------------------------------------------------
 
@@ -1436,8 +1430,7 @@ async function ingestInTransaction(
     for (const p of patternsMatching(event.type)) {
       for (const m of byPattern.get(p) ?? []) {
         if (targets.has(m.id)) continue;
-        if (event.subscriberId !== null && m.subscriber_id !== event.subscriberId) continue;
-        if (!channelsMatch(m.channels, event.channels)) continue;
+        if (!subscriberMatches(m.subscriber_id, event.subscriberId) || !channelsMatch(m.channels, event.channels)) continue;
         targets.add(m.id);
         const leased = leaseable > 0;
         if (leased) leaseable--;

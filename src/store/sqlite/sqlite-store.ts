@@ -24,6 +24,7 @@ import type {
 import { MESSAGE_STATUSES, previousSecretValid, STATUS_NAME, STATUS_NUMBER } from '../../domain/glossary.js';
 import { idBefore, newId } from '../../domain/ids.js';
 import { leaseMs } from '../../domain/lease.js';
+import { channelsMatch, subscriberMatches } from '../../fanout/match.js';
 import { ATTEMPT_SORT_COLUMNS, messageSortColumns, orderBy } from '../sql-order.js';
 import type {
   AttemptFilter,
@@ -59,6 +60,17 @@ type Params = Record<string, unknown>;
 
 const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 const parse = <T>(text: unknown): T | null => (text === null || text === undefined ? null : (JSON.parse(text as string) as T));
+
+/** Runs an insert; a duplicate primary or unique key is HeraldError('conflict'), as on PostgreSQL. */
+function onConflict<T>(message: string, insert: () => T): T {
+  try {
+    return insert();
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') throw new HeraldError('conflict', message);
+    throw err;
+  }
+}
 
 function toEventType(r: Row): EventType {
   return {
@@ -336,9 +348,11 @@ export class SqliteStore implements Store {
   // Subscribers ---------------------------------------------------------------------------------
 
   async createSubscriber(s: Subscriber): Promise<Subscriber> {
-    this.run(
-      'INSERT INTO subscribers (id, name, enabled, metadata, created_at, updated_at) VALUES (@id, @name, @enabled, @metadata, @createdAt, @updatedAt)',
-      { ...s, enabled: s.enabled ? 1 : 0, metadata: json(s.metadata) },
+    onConflict(`Subscriber ${s.id} already exists`, () =>
+      this.run(
+        'INSERT INTO subscribers (id, name, enabled, metadata, created_at, updated_at) VALUES (@id, @name, @enabled, @metadata, @createdAt, @updatedAt)',
+        { ...s, enabled: s.enabled ? 1 : 0, metadata: json(s.metadata) },
+      ),
     );
     return s;
   }
@@ -395,7 +409,7 @@ export class SqliteStore implements Store {
   }
 
   async createSubscription(s: Subscription): Promise<Subscription> {
-    this.db.transaction(() => {
+    const create = this.db.transaction(() => {
       if (!this.get('SELECT 1 FROM subscribers WHERE id = ?', [s.subscriberId])) throw new HeraldError('unknown_subscriber');
       this.run(
         `INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers, payload_format,
@@ -405,7 +419,8 @@ export class SqliteStore implements Store {
         this.subscriptionParams(s),
       );
       this.writePatterns(s.id, s.eventTypes);
-    })();
+    });
+    onConflict(`Subscription ${s.id} already exists`, () => create());
     return s;
   }
 
@@ -479,8 +494,7 @@ export class SqliteStore implements Store {
           ]);
           if (prior) {
             if (prior.request_hash !== requestHash) return { status: 'idempotency_conflict' };
-            const count = this.get('SELECT count(*) AS n FROM messages WHERE event_id = ?', [prior.id])?.n as number;
-            return { status: 'replayed', event: toEvent(prior), messages: count };
+            return { status: 'replayed', event: toEvent(prior), messages: prior.message_count as number };
           }
         }
         let known = knownTypes.get(event.type);
@@ -506,9 +520,14 @@ export class SqliteStore implements Store {
           );
           targets.set(event.type, candidates);
         }
+        const reached = candidates.filter(
+          (target) =>
+            subscriberMatches(target.subscriber_id as string, event.subscriberId) &&
+            channelsMatch(parse<string[]>(target.channels), event.channels),
+        );
         this.stmt(
-          `INSERT INTO events (id, type, data, idempotency_key, request_hash, subscriber_id, channels, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO events (id, type, data, idempotency_key, request_hash, subscriber_id, channels, message_count, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           event.id,
           event.type,
@@ -517,14 +536,12 @@ export class SqliteStore implements Store {
           requestHash,
           event.subscriberId,
           json(event.channels),
+          reached.length,
           event.createdAt,
         );
         let messages = 0;
         const leased: JobValues[] = [];
-        for (const target of candidates) {
-          if (event.subscriberId !== null && target.subscriber_id !== event.subscriberId) continue;
-          const channels = parse<string[]>(target.channels);
-          if (channels && !(event.channels ?? []).some((c) => channels.includes(c))) continue;
+        for (const target of reached) {
           const id = newId('msg', event.createdAt);
           const timeoutSeconds = target.timeout_seconds as number;
           const take = leaseable > 0;
@@ -585,8 +602,8 @@ export class SqliteStore implements Store {
       const target = this.get('SELECT subscriber_id FROM subscriptions WHERE id = ?', [subscriptionId]);
       if (!target) return false;
       this.run(
-        `INSERT INTO events (id, type, data, idempotency_key, request_hash, subscriber_id, channels, created_at)
-         VALUES (@id, @type, @dataJson, @idempotencyKey, NULL, @subscriberId, @channels, @createdAt)`,
+        `INSERT INTO events (id, type, data, idempotency_key, request_hash, subscriber_id, channels, message_count, created_at)
+         VALUES (@id, @type, @dataJson, @idempotencyKey, NULL, @subscriberId, @channels, 1, @createdAt)`,
         { ...event, channels: json(event.channels) },
       );
       this.run(
@@ -929,10 +946,12 @@ export class SqliteStore implements Store {
   // API keys ------------------------------------------------------------------------------------
 
   async createApiKey(k: ApiKey): Promise<ApiKey> {
-    this.run(
-      `INSERT INTO api_keys (id, name, scope, subscriber_id, hash, created_at, expires_at, revoked_at, allowed_ips, rate_limit)
-       VALUES (@id, @name, @scope, @subscriberId, @hash, @createdAt, @expiresAt, @revokedAt, @allowedIps, @rateLimit)`,
-      { ...k, allowedIps: json(k.allowedIps) },
+    onConflict('The API key already exists', () =>
+      this.run(
+        `INSERT INTO api_keys (id, name, scope, subscriber_id, hash, created_at, expires_at, revoked_at, allowed_ips, rate_limit)
+         VALUES (@id, @name, @scope, @subscriberId, @hash, @createdAt, @expiresAt, @revokedAt, @allowedIps, @rateLimit)`,
+        { ...k, allowedIps: json(k.allowedIps) },
+      ),
     );
     return k;
   }

@@ -5,6 +5,7 @@
 // that process's dispatcher (the hand-off): they are committed already claimed and go out as soon
 // as the commit returns, without a claim query. How many is the dispatcher's call (Handoff).
 
+import { HeraldError } from '../domain/errors.js';
 import type { DeliveryJob, IngestLease, IngestRequest, IngestResult, Store } from '../store/store.js';
 import { Batcher } from '../util/batcher.js';
 
@@ -17,8 +18,11 @@ export interface Handoff {
   adopt(jobs: DeliveryJob[], lease: IngestLease): void;
 }
 
+/** A request's result, or why its transaction failed. */
+type Written = IngestResult | { failed: unknown };
+
 export class GroupCommit {
-  private readonly batcher: Batcher<IngestRequest, IngestResult>;
+  private readonly batcher: Batcher<IngestRequest, Written>;
   private readonly writers: number;
 
   constructor(
@@ -32,16 +36,36 @@ export class GroupCommit {
   }
 
   /** Resolves once the request's transaction has committed. */
-  submit(request: IngestRequest): Promise<IngestResult> {
-    return this.batcher.submit(request);
+  async submit(request: IngestRequest): Promise<IngestResult> {
+    const written = await this.batcher.submit(request);
+    if ('failed' in written) throw written.failed;
+    return written;
   }
 
   /** Submits several requests; resolves when all are committed, results in request order. */
   submitAll(requests: IngestRequest[]): Promise<IngestResult[]> {
-    return Promise.all(requests.map((r) => this.batcher.submit(r)));
+    return Promise.all(requests.map((r) => this.submit(r)));
   }
 
-  private async write(requests: IngestRequest[]): Promise<IngestResult[]> {
+  /**
+   * Writes a group. Requests are validated before they join one, but should a transaction still
+   * fail on one member's data, the group is split in halves and each written again, down to the
+   * culprit: the others commit and only it gets the error (about 2 log2(n) extra transactions for
+   * one culprit among n). An unreachable database fails everyone at once.
+   */
+  private async write(requests: IngestRequest[]): Promise<Written[]> {
+    try {
+      return await this.writeLeased(requests);
+    } catch (err) {
+      if (requests.length === 1 || (err instanceof HeraldError && err.code === 'store_unavailable')) {
+        return requests.map(() => ({ failed: err }));
+      }
+      const half = requests.length >> 1;
+      return [...(await this.write(requests.slice(0, half))), ...(await this.write(requests.slice(half)))];
+    }
+  }
+
+  private async writeLeased(requests: IngestRequest[]): Promise<IngestResult[]> {
     const lease = this.handoff?.reserve(this.writers);
     if (!lease) return this.store.ingest(requests);
     const jobs: DeliveryJob[] = [];

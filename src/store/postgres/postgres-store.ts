@@ -113,6 +113,9 @@ function sqlState(err: unknown): string | undefined {
 function mapError(err: unknown): unknown {
   if (err instanceof HeraldError) return err;
   if (isUnavailable(err)) return new HeraldError('store_unavailable');
+  // Class 22, data_exception (a NUL in text, a number out of range): the request's data, which
+  // validation should have refused. Its sender's fault, answered as such, never a 500.
+  if (sqlState(err)?.startsWith('22')) return new HeraldError('bad_request', 'A value in the request cannot be stored by the database');
   return err;
 }
 

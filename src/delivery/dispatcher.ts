@@ -17,8 +17,9 @@
 // that many already leased, and adopt() queues them when the commit returns; they start as slots
 // free up, without a claim query. The queue is bounded (HANDOFF_PER_SLOT × concurrency); beyond
 // it, messages are written due and claimed as usual. A queued job whose lease no longer covers its
-// attempt's deadline plus half the lease margin is dropped rather than started (the claim loop
-// takes it when the lease expires), so slow receivers cannot get a message sent twice. When the
+// attempt's deadline plus half the lease margin is not started, so slow receivers cannot get a
+// message sent twice; its lease is given back at once (returnLeases) and the claim loop takes it
+// with a fresh one, so delivery never pauses for a lease to run out while there is room. When the
 // loop wakes to claim and finds no room, the queue leaves it a quarter batch of slots, so due
 // retries and any backlog keep going out while events pour in.
 import type { Logger } from 'pino';
@@ -27,7 +28,7 @@ import { newId } from '../domain/ids.js';
 import { leaseMs } from '../domain/lease.js';
 import type { RetrySettings } from '../domain/retry-policy.js';
 import type { Handoff } from '../ingest/group-commit.js';
-import type { AttemptOutcome, DeliveryJob, IngestLease, Store } from '../store/store.js';
+import type { AttemptOutcome, DeliveryJob, IngestLease, ReturnedLease, Store } from '../store/store.js';
 import { Batcher } from '../util/batcher.js';
 import type { HttpClient, HttpResult } from './http-client.js';
 import { nextState } from './outcome.js';
@@ -184,15 +185,20 @@ export class Dispatcher implements Handoff {
     if (!this.running) return;
     let room = this.room() - this.loopReserve;
     const now = Date.now();
+    const expiring: ReturnedLease[] = [];
     while (room >= 1 && this.queueHead < this.queue.length) {
       const { job, leaseEnds } = this.queue[this.queueHead] as { job: DeliveryJob; leaseEnds: number };
       this.queue[this.queueHead++] = undefined as never;
-      // Not enough lease left for a whole attempt and half the margin to record it: the claim
-      // loop hands it out when the lease expires.
-      if (now + leaseMs(job.timeoutSeconds, this.options.leaseMarginMs / 2) > leaseEnds) continue;
+      // Not enough lease left for a whole attempt and half the margin to record it: the lease is
+      // given back, so the claim loop takes the message at once with a fresh one.
+      if (now + leaseMs(job.timeoutSeconds, this.options.leaseMarginMs / 2) > leaseEnds) {
+        expiring.push({ messageId: job.messageId, leaseEnds });
+        continue;
+      }
       this.launch(job);
       room--;
     }
+    if (expiring.length > 0) this.returnLeases(expiring);
     if (this.queueHead === this.queue.length) {
       this.queue.length = 0;
       this.queueHead = 0;
@@ -200,6 +206,14 @@ export class Dispatcher implements Handoff {
       this.queue.splice(0, this.queueHead);
       this.queueHead = 0;
     }
+  }
+
+  /** Gives back the leases of handed-off jobs not started; should that fail, they expire as usual. */
+  private returnLeases(leases: ReturnedLease[]): void {
+    this.store.returnLeases(leases, Date.now()).then(
+      () => this.poke(),
+      (err) => this.logger.warn({ err, messages: leases.length }, 'giving back handed-off leases failed; they will expire'),
+    );
   }
 
   /** Wakes the loop now (new messages may be due). */

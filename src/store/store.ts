@@ -194,6 +194,12 @@ export interface StoredSession {
   lastSeenAt: number;
 }
 
+/** A lease its holder gives back (returnLeases): the message and when the lease would end. */
+export interface ReturnedLease {
+  messageId: string;
+  leaseEnds: number;
+}
+
 /** What one retention batch deleted (purgeSettledEvents). */
 export interface PurgeResult {
   events: number;
@@ -359,6 +365,12 @@ export interface Store {
   recordAttempts(outcomes: AttemptOutcome[]): Promise<void>;
   /** Makes every leased message due now. Only for a single-process store at start-up (SQLite). */
   releaseLeases(now: number): Promise<number>;
+  /**
+   * Gives back leases the caller holds but will not use (handed-off jobs it will not start): each
+   * message becomes due now, if it still holds that lease (nextAttemptAt = leaseEnds; a message
+   * another claimer has leased since is left alone). Returns how many were given back.
+   */
+  returnLeases(leases: ReturnedLease[], now: number): Promise<number>;
   /** The earliest nextAttemptAt of a `pending` or `retrying` message, or null if none. */
   nextDueAt(): Promise<number | null>;
   /**

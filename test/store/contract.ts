@@ -1051,6 +1051,27 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         assert.ok([a.id, b.id, c.id].includes(due[0]?.subscriptionId ?? ''));
       });
 
+      it('gives back a lease its holder will not use: due at once, unless another claim holds it now', async () => {
+        await world();
+        const event = eventData('order.created');
+        const [result] = await store.ingest([{ event, requestHash: null }], { limit: 10, leaseMarginMs: MARGIN });
+        const job = result?.status === 'created' ? result.leased?.[0] : undefined;
+        assert.ok(job);
+        const leaseEnds = event.createdAt + 30_000 + MARGIN;
+        assert.equal(await store.returnLeases([{ messageId: job.messageId, leaseEnds: leaseEnds + 1 }], tick()), 0, 'not that lease');
+        assert.deepEqual(await store.claimDue(tick(), 10, MARGIN), [], 'still leased');
+        const now = tick();
+        assert.equal(await store.returnLeases([{ messageId: job.messageId, leaseEnds }], now), 1);
+        assert.equal((await store.getMessage(job.messageId))?.nextAttemptAt, now);
+        assert.equal(await store.nextDueAt(), now);
+        const [claimed] = await store.claimDue(tick(), 10, MARGIN);
+        assert.equal(claimed?.messageId, job.messageId, 'claimable at once');
+        // Now leased by that claim: the old lease given back again changes nothing.
+        assert.equal(await store.returnLeases([{ messageId: job.messageId, leaseEnds }], tick()), 0);
+        assert.deepEqual(await store.claimDue(tick(), 10, MARGIN), []);
+        assert.equal(await store.returnLeases([], tick()), 0);
+      });
+
       it('carries the previous secret while it is valid at the event time', async () => {
         const OLD = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
         const NEW = 'whsec_bmV3c2VjcmV0bmV3c2VjcmV0bmV3c2VjcmV0';

@@ -53,6 +53,7 @@ import type {
   Page,
   PageQuery,
   PurgeResult,
+  ReturnedLease,
   SequencedMessage,
   Store,
   StoreCapabilities,
@@ -1060,6 +1061,28 @@ export class PostgresStore implements Store {
           RETURNING id
         )
         UPDATE message_queue SET next_attempt_at = ${now} WHERE message_id = ANY(ARRAY(SELECT id FROM released))`;
+      return result.count;
+    });
+  }
+
+  returnLeases(leases: ReturnedLease[], now: number): Promise<number> {
+    if (leases.length === 0) return Promise.resolve(0);
+    return this.run(async () => {
+      const result = await this.sql.begin(async (tx) => {
+        const [returned] = await Promise.all([
+          tx`
+            WITH returned AS (
+              UPDATE messages m SET next_attempt_at = ${now}, leased = FALSE
+              FROM unnest(${leases.map((l) => l.messageId)}::text[], ${leases.map((l) => l.leaseEnds)}::bigint[]) AS l(id, ends)
+              WHERE m.id = l.id AND m.next_attempt_at = l.ends AND m.leased AND m.status IN (0, 2)
+              RETURNING m.id
+            )
+            INSERT INTO message_queue (message_id, next_attempt_at) SELECT id, ${now} FROM returned
+            ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at`,
+          tx`SELECT pg_notify(${NOTIFY_CHANNEL}, ${this.instanceId})`,
+        ]);
+        return returned;
+      });
       return result.count;
     });
   }

@@ -44,6 +44,7 @@ import type {
   Page,
   PageQuery,
   PurgeResult,
+  ReturnedLease,
   SequencedMessage,
   Store,
   StoreCapabilities,
@@ -874,6 +875,18 @@ export class SqliteStore implements Store {
 
   async releaseLeases(now: number): Promise<number> {
     return this.run('UPDATE messages SET next_attempt_at = ?, leased = 0 WHERE leased = 1 AND status IN (0, 2)', [now]).changes;
+  }
+
+  async returnLeases(leases: ReturnedLease[], now: number): Promise<number> {
+    return this.db.transaction(() => {
+      const give = this.stmt(
+        'UPDATE messages SET next_attempt_at = ?, leased = 0 WHERE id = ? AND next_attempt_at = ? AND leased = 1 AND status IN (0, 2)',
+      );
+      let returned = 0;
+      for (const l of leases) returned += give.run(now, l.messageId, l.leaseEnds).changes;
+      if (returned > 0) this.notify();
+      return returned;
+    })();
   }
 
   async nextDueAt(): Promise<number | null> {

@@ -21,7 +21,7 @@ const METHODS: AsyncMethod[] = [
   'getMessage', 'listMessages', 'deleteMessage', 'resendMessage', 'recoverMessages',
   'getAttempt', 'listAttempts',
   'queryMessages', 'queryAttempts', 'countSubscribers',
-  'releaseLeases', 'nextDueAt', 'purgeSettledEvents',
+  'releaseLeases', 'returnLeases', 'nextDueAt', 'purgeSettledEvents',
   'openSession', 'getSession', 'touchSession', 'closeSession',
   'createApiKey', 'getApiKey', 'findApiKeyByHash', 'listApiKeys', 'revokeApiKey', 'countApiKeys',
   'appendAudit', 'listAudit',

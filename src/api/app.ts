@@ -18,7 +18,15 @@ import { createAuthenticator } from './auth.js';
 import type { ApiContext } from './context.js';
 import { installErrorHandling } from './errors.js';
 import { jiwaRoutes } from './jiwa/routes.js';
-import { exceedsDepth, findUnstorable, findUnstorableInJson, jsonCharset, MAX_JSON_DEPTH, unstorableError } from './json-limits.js';
+import {
+  exceedsDepth,
+  explainInvalidJson,
+  findUnstorable,
+  findUnstorableInJson,
+  jsonCharset,
+  MAX_JSON_DEPTH,
+  unstorableError,
+} from './json-limits.js';
 import { installRateLimit } from './rate-limit.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { attemptRoutes } from './routes/attempts.js';
@@ -73,7 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (text.trim() === '') return done(null, undefined);
     if (exceedsDepth(text)) return done(new HeraldError('json_too_deep', `JSON bodies nest at most ${MAX_JSON_DEPTH} levels`), undefined);
     parseJson(request, text, (err, parsed) => {
-      if (err) return done(err, undefined);
+      if (err) return done(explainInvalidJson(text), undefined);
       const bad = findUnstorableInJson(text, parsed);
       done(bad ? unstorableError('body', bad) : null, bad ? undefined : parsed);
     });

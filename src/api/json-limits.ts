@@ -99,3 +99,14 @@ export function jsonCharset(contentType: string | undefined): string | null {
   const match = contentType ? /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType) : null;
   return match ? (match[1] as string).toLowerCase() : null;
 }
+
+/** Why fastify's parser refused `text`, which it does not say: where the syntax breaks, or the
+ *  prototype-poisoning keys (`__proto__`, `constructor.prototype`) it refuses in valid JSON. */
+export function explainInvalidJson(text: string): HeraldError {
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    return new HeraldError('invalid_json', `The request body is not valid JSON: ${(err as Error).message.slice(0, 200)}`);
+  }
+  return new HeraldError('invalid_json', 'JSON bodies may not have __proto__ or constructor.prototype properties (prototype poisoning)');
+}

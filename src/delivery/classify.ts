@@ -1,20 +1,34 @@
-// What an attempt's result means for its message. The rules are a table, not scattered ifs:
-// 2xx succeeds; 410 Gone fails the message for good and disables the subscription; 429 and 503
-// wait for the receiver's Retry-After (bounded); everything else, including 3xx (redirects are never
-// followed), other statuses, timeouts and network errors, is retried on the schedule.
+// What an attempt's result means for its message: one table, read top to bottom, the first rule
+// that matches decides. 2xx succeeds; 410 Gone fails the message for good and disables the
+// subscription; 429 and 503 wait for the receiver's Retry-After (bounded); everything else,
+// including 3xx (redirects are never followed), other statuses, timeouts and network errors, is
+// retried on the schedule. Attempts the pipeline stopped before sending have their own verdicts:
+// a disabled subscription fails the message at once, as does an event its format cannot render.
 import type { MessageStatus } from '../domain/glossary.js';
 import { parseRetryAfter, type RetrySettings, retryDelaySeconds, withJitter } from '../domain/retry-policy.js';
 import type { DeliveryJob } from '../store/store.js';
 import type { HttpResult } from './http-client.js';
 
-type Rule = 'succeed' | 'gone' | 'retry_after' | 'retry';
+/** Why an attempt was not sent (the pipeline's gate and format stages). */
+export type NotSentCode = 'disabled' | 'format_error';
 
-const STATUS_RULES: { test: (status: number) => boolean; rule: Rule }[] = [
-  { test: (s) => s >= 200 && s < 300, rule: 'succeed' },
-  { test: (s) => s === 410, rule: 'gone' }, // the receiver says this endpoint is gone for good
-  { test: (s) => s === 429 || s === 503, rule: 'retry_after' }, // honour the receiver's pacing
-  { test: () => true, rule: 'retry' },
+/** What the pipeline ends with: the receiver's answer, a transport error, or not sent at all. */
+export type AttemptResult = HttpResult | { kind: 'not_sent'; code: NotSentCode; message: string; durationMs: number };
+
+export type Verdict = 'succeed' | 'gone' | 'retry_after' | 'retry' | 'fail';
+
+const RULES: { test: (r: AttemptResult) => boolean; verdict: Verdict }[] = [
+  { test: (r) => r.kind === 'not_sent', verdict: 'fail' }, // disabled, or no body to send: retrying cannot help
+  { test: (r) => r.kind === 'error', verdict: 'retry' }, // timeouts, connection errors, SSRF blocks (DNS may change)
+  { test: (r) => r.kind === 'response' && r.statusCode >= 200 && r.statusCode < 300, verdict: 'succeed' },
+  { test: (r) => r.kind === 'response' && r.statusCode === 410, verdict: 'gone' }, // this endpoint is gone for good
+  { test: (r) => r.kind === 'response' && (r.statusCode === 429 || r.statusCode === 503), verdict: 'retry_after' }, // the receiver's pacing
+  { test: () => true, verdict: 'retry' },
 ];
+
+export function classify(result: AttemptResult): Verdict {
+  return (RULES.find((r) => r.test(result)) as { verdict: Verdict }).verdict;
+}
 
 export interface NextState {
   status: MessageStatus;
@@ -23,25 +37,21 @@ export interface NextState {
   disableSubscription: boolean;
 }
 
-export function ruleFor(result: HttpResult): Rule {
-  if (result.kind === 'error') return 'retry';
-  return (STATUS_RULES.find((r) => r.test(result.statusCode)) as { rule: Rule }).rule;
-}
-
 /** The message's state after `result`, for a job whose retries so far are `job.retries`. */
 export function nextState(
   job: Pick<DeliveryJob, 'retries' | 'retrySchedule'>,
-  result: HttpResult,
+  result: AttemptResult,
   settings: RetrySettings,
   now: number,
 ): NextState {
-  const rule = ruleFor(result);
-  if (rule === 'succeed') return { status: 'succeeded', retries: job.retries, nextAttemptAt: null, disableSubscription: false };
-  if (rule === 'gone') return { status: 'failed', retries: job.retries, nextAttemptAt: null, disableSubscription: true };
+  const verdict = classify(result);
+  if (verdict === 'succeed') return { status: 'succeeded', retries: job.retries, nextAttemptAt: null, disableSubscription: false };
+  if (verdict === 'gone') return { status: 'failed', retries: job.retries, nextAttemptAt: null, disableSubscription: true };
+  if (verdict === 'fail') return { status: 'failed', retries: job.retries, nextAttemptAt: null, disableSubscription: false };
   const scheduled = retryDelaySeconds(job.retries, job.retrySchedule, settings);
   if (scheduled === null) return { status: 'failed', retries: job.retries, nextAttemptAt: null, disableSubscription: false };
   let delayMs = withJitter(scheduled * 1000);
-  if (rule === 'retry_after' && result.kind === 'response') {
+  if (verdict === 'retry_after' && result.kind === 'response') {
     const retryAfter = parseRetryAfter(result.headers['retry-after'], now);
     if (retryAfter !== null) delayMs = retryAfter * 1000;
   }

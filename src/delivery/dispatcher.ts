@@ -23,17 +23,13 @@
 // loop wakes to claim and finds no room, the queue leaves it a quarter batch of slots, so due
 // retries and any backlog keep going out while events pour in.
 import type { Logger } from 'pino';
-import { type Attempt, previousSecretValid } from '../domain/glossary.js';
-import { newId } from '../domain/ids.js';
 import { leaseMs } from '../domain/lease.js';
 import type { RetrySettings } from '../domain/retry-policy.js';
 import type { Handoff } from '../ingest/group-commit.js';
 import type { AttemptOutcome, DeliveryJob, IngestLease, ReturnedLease, Store } from '../store/store.js';
 import { Batcher } from '../util/batcher.js';
-import type { HttpClient, HttpResult } from './http-client.js';
-import { nextState } from './outcome.js';
-import { buildBody } from './payload.js';
-import { sign } from './signing.js';
+import { type PipelineOptions, runAttempt } from './attempt.js';
+import type { HttpClient } from './http-client.js';
 
 export interface DispatcherOptions extends RetrySettings {
   concurrency: number; // attempts in flight
@@ -57,24 +53,6 @@ const TRICKLE_PAUSE_MS = 5; // wait after a claim that took everything due, befo
 const UNRECORDED_PER_SLOT = 2; // outcomes awaiting their commit, per unit of concurrency, before claims pause
 const HANDOFF_PER_SLOT = 8; // handed-off jobs queued (or promised to ingest) per unit of concurrency
 
-const REDACTED = '[redacted]'; // what attempts record for custom header values (often receivers' credentials)
-
-/** The secrets a request is signed with: the current one, then the previous one until it expires. */
-function signatures(job: DeliveryJob, now: number): string[] {
-  if (job.previousSecret !== null && previousSecretValid(job.previousSecretExpiresAt, now)) return [job.secret, job.previousSecret];
-  return [job.secret];
-}
-
-/** The request headers as an attempt records them: custom header values, sealed at rest in the
- *  subscription, are not copied into the attempt in the clear. */
-function recordedHeaders(sent: Record<string, string>, custom: Record<string, string>): Record<string, string> {
-  const names = Object.keys(custom);
-  if (names.length === 0) return sent;
-  const out = { ...sent };
-  for (const name of names) if (out[name] !== undefined) out[name] = REDACTED;
-  return out;
-}
-
 export class Dispatcher implements Handoff {
   private inflight = 0; // attempts waiting for their HTTP response
   private unrecorded = 0; // attempts finished (or in flight) whose outcome is not committed yet
@@ -89,6 +67,7 @@ export class Dispatcher implements Handoff {
   private readonly recorder: Batcher<AttemptOutcome, undefined>;
   private unsubscribe: () => void = () => {};
   private drained: (() => void) | null = null;
+  private readonly pipeline: PipelineOptions;
 
   constructor(
     private readonly store: Store,
@@ -97,6 +76,11 @@ export class Dispatcher implements Handoff {
     private readonly logger: Logger,
     private readonly hooks: DispatcherHooks = {},
   ) {
+    this.pipeline = {
+      retryInterval: options.retryInterval,
+      maxRetries: options.maxRetries,
+      userAgent: options.userAgent ?? 'Herald-Webhooks/0.1',
+    };
     this.recorder = new Batcher(
       async (outcomes) => {
         await this.recordWithRetry(outcomes);
@@ -323,53 +307,9 @@ export class Dispatcher implements Handoff {
     if (this.loopReserve > 0 && this.wake !== null && this.room() >= this.minClaim) this.poke();
   }
 
-  /** Makes one attempt of `job` and works out the message's next state. */
-  async attempt(job: DeliveryJob): Promise<AttemptOutcome> {
-    const createdAt = Date.now();
-    const timestamp = Math.floor(createdAt / 1000);
-    const body = job.method === 'GET' ? '' : buildBody(job.payloadFormat, job);
-    const headers: Record<string, string> = {
-      ...job.headers,
-      'user-agent': this.options.userAgent ?? 'Herald-Webhooks/0.1',
-      'webhook-id': job.messageId,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signatures(job, createdAt)
-        .map((secret) => sign(secret, job.messageId, timestamp, body))
-        .join(' '),
-    };
-    if (job.method !== 'GET') headers['content-type'] = 'application/json';
-    let result: HttpResult;
-    if (!job.subscriptionEnabled) {
-      result = { kind: 'error', code: 'blocked', message: 'not sent: the subscription or its subscriber is disabled', durationMs: 0 };
-    } else {
-      result = await this.client.send({
-        url: job.url,
-        method: job.method,
-        headers,
-        body: job.method === 'GET' ? null : body,
-        timeoutMs: Math.round(job.timeoutSeconds * 1000),
-      });
-    }
-    const now = Date.now();
-    const state = job.subscriptionEnabled
-      ? nextState(job, result, this.options, now)
-      : { status: 'failed' as const, retries: job.retries, nextAttemptAt: null, disableSubscription: false };
-    const attempt: Attempt = {
-      id: newId('att', createdAt),
-      messageId: job.messageId,
-      subscriptionId: job.subscriptionId,
-      subscriberId: job.subscriberId,
-      eventType: job.eventType,
-      statusCode: result.kind === 'response' ? result.statusCode : null,
-      durationMs: Math.round(result.durationMs * 100) / 100,
-      error: result.kind === 'error' ? `${result.code}: ${result.message}` : result.statusCode >= 300 ? `HTTP ${result.statusCode}` : null,
-      requestHeaders: recordedHeaders(headers, job.headers),
-      responseHeaders: result.kind === 'response' ? result.headers : {},
-      responseBody: result.kind === 'response' ? result.body : '',
-      trigger: job.manual ? 'manual' : 'scheduled',
-      createdAt,
-    };
-    return { attempt, attempts: job.attempts + 1, ...state };
+  /** Makes one attempt of `job` (the pipeline, attempt.ts) and works out the message's next state. */
+  attempt(job: DeliveryJob): Promise<AttemptOutcome> {
+    return runAttempt(job, this.client, this.pipeline);
   }
 
   /** Records outcomes; while the database is unreachable, keeps trying until stop() gives up. */

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import { sign } from '../../src/delivery/signing.js';
+import { sign } from '../../src/delivery/auth/standard-webhooks.js';
 import { removeDir, startTestHerald, type TestHerald } from '../helpers/herald.js';
 import { eventually, TestReceiver } from '../helpers/receiver.js';
 

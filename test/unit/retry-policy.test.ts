@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { nextState } from '../../src/delivery/outcome.js';
+import { nextState } from '../../src/delivery/classify.js';
 import { patternMatches, patternsMatching } from '../../src/domain/event-types.js';
 import { parseRetryAfter, RETRY_AFTER_MAX_SECONDS, retryDelaySeconds, withJitter } from '../../src/domain/retry-policy.js';
 

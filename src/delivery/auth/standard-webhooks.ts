@@ -1,16 +1,17 @@
 // Standard Webhooks signatures (https://www.standardwebhooks.com): the signed content is
 // "{webhook-id}.{webhook-timestamp}.{body}", HMAC-SHA256 keyed with the base64-decoded secret
 // (after its `whsec_` prefix), sent as `webhook-signature: v1,<base64>`.
-import { createHmac, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
+// As an authorizer it sets webhook-id (the message id, the same on every attempt), webhook-timestamp
+// and webhook-signature, signed with the current secret and, during a rotation, the previous one.
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { previousSecretValid } from '../../domain/glossary.js';
+import type { DeliveryJob } from '../../store/store.js';
+import type { Authorizer } from './authorizer.js';
 
 const SECRET_PREFIX = 'whsec_';
 // secret → its key, imported once (an HMAC keyed with a KeyObject skips re-importing raw bytes on
 // every request); secrets are few and long-lived.
 const keyCache = new Map<string, KeyObject>();
-
-export function generateSecret(): string {
-  return SECRET_PREFIX + randomBytes(24).toString('base64');
-}
 
 export function secretKey(secret: string): KeyObject {
   let key = keyCache.get(secret);
@@ -26,3 +27,20 @@ export function secretKey(secret: string): KeyObject {
 export function sign(secret: string, id: string, timestampSeconds: number | string, body: string): string {
   return `v1,${createHmac('sha256', secretKey(secret)).update(`${id}.${timestampSeconds}.`).update(body).digest('base64')}`;
 }
+
+/** The secrets a request is signed with: the current one, then the previous one until it expires. */
+function secretsAt(job: DeliveryJob, now: number): string[] {
+  if (job.previousSecret !== null && previousSecretValid(job.previousSecretExpiresAt, now)) return [job.secret, job.previousSecret];
+  return [job.secret];
+}
+
+export const standardWebhooks: Authorizer = {
+  authorize(job, request, now) {
+    const timestamp = Math.floor(now / 1000);
+    request.headers['webhook-id'] = job.messageId;
+    request.headers['webhook-timestamp'] = String(timestamp);
+    request.headers['webhook-signature'] = secretsAt(job, now)
+      .map((secret) => sign(secret, job.messageId, timestamp, request.body))
+      .join(' ');
+  },
+};

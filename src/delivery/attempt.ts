@@ -1,0 +1,88 @@
+// The attempt pipeline (DESIGN.md §3): one attempt of one message, stage by stage, each stage a
+// module of its own:
+//   gate      (gate.ts)        may it be sent at all: the subscription enabled
+//   format    (formats/)       the body and its Content-Type, by the subscription's payload format
+//   authorize (auth/)          Standard Webhooks signature, and auth methods towards the receiver
+//   send      (http-client.ts) one request through the SSRF guard, one deadline
+//   classify  (classify.ts)    what the result means for the message: one table
+// and the attempt as it is recorded, with credentials redacted. The dispatcher decides when
+// attempts run and records their outcomes; this decides what one attempt is.
+import type { Attempt } from '../domain/glossary.js';
+import { newId } from '../domain/ids.js';
+import type { RetrySettings } from '../domain/retry-policy.js';
+import type { AttemptOutcome, DeliveryJob } from '../store/store.js';
+import { authorize, type OutgoingRequest } from './auth/index.js';
+import { type AttemptResult, nextState } from './classify.js';
+import { FormatError, formatRequest } from './formats/index.js';
+import { gate } from './gate.js';
+import type { HttpClient } from './http-client.js';
+
+export interface PipelineOptions extends RetrySettings {
+  userAgent: string;
+}
+
+const REDACTED = '[redacted]'; // what attempts record for custom header values (often receivers' credentials)
+
+/** The request headers as an attempt records them: custom header values, sealed at rest in the
+ *  subscription, are not copied into the attempt in the clear. */
+function recordedHeaders(sent: Record<string, string>, custom: Record<string, string>): Record<string, string> {
+  const names = Object.keys(custom);
+  if (names.length === 0) return sent;
+  const out = { ...sent };
+  for (const name of names) if (out[name] !== undefined) out[name] = REDACTED;
+  return out;
+}
+
+/** The request for `job` (format, then authorize), or the reason it cannot be sent. */
+async function prepare(job: DeliveryJob, options: PipelineOptions, now: number): Promise<OutgoingRequest | AttemptResult> {
+  let formatted: ReturnType<typeof formatRequest>;
+  try {
+    formatted = formatRequest(job);
+  } catch (err) {
+    if (!(err instanceof FormatError)) throw err;
+    return { kind: 'not_sent', code: 'format_error', message: err.message, durationMs: 0 };
+  }
+  const request: OutgoingRequest = { headers: { ...job.headers, 'user-agent': options.userAgent }, body: formatted.body ?? '' };
+  await authorize(job, request, now);
+  if (formatted.contentType !== null) request.headers['content-type'] = formatted.contentType;
+  return request;
+}
+
+/** Makes one attempt of `job` and works out the message's next state. */
+export async function runAttempt(job: DeliveryJob, client: HttpClient, options: PipelineOptions): Promise<AttemptOutcome> {
+  const createdAt = Date.now();
+  let result = gate(job);
+  let headers: Record<string, string> = {};
+  if (result === null) {
+    const prepared = await prepare(job, options, createdAt);
+    if ('kind' in prepared) {
+      result = prepared;
+    } else {
+      headers = prepared.headers;
+      result = await client.send({
+        url: job.url,
+        method: job.method,
+        headers,
+        body: job.method === 'GET' ? null : prepared.body,
+        timeoutMs: Math.round(job.timeoutSeconds * 1000),
+      });
+    }
+  }
+  const state = nextState(job, result, options, Date.now());
+  const attempt: Attempt = {
+    id: newId('att', createdAt),
+    messageId: job.messageId,
+    subscriptionId: job.subscriptionId,
+    subscriberId: job.subscriberId,
+    eventType: job.eventType,
+    statusCode: result.kind === 'response' ? result.statusCode : null,
+    durationMs: Math.round(result.durationMs * 100) / 100,
+    error: result.kind !== 'response' ? `${result.code}: ${result.message}` : result.statusCode >= 300 ? `HTTP ${result.statusCode}` : null,
+    requestHeaders: recordedHeaders(headers, job.headers),
+    responseHeaders: result.kind === 'response' ? result.headers : {},
+    responseBody: result.kind === 'response' ? result.body : '',
+    trigger: job.manual ? 'manual' : 'scheduled',
+    createdAt,
+  };
+  return { attempt, attempts: job.attempts + 1, ...state };
+}

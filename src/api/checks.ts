@@ -1,12 +1,14 @@
 // Checks a JSON Schema cannot express, each failing with its own error code: URLs, header names and
 // values, event type names and patterns. Also the small helpers every resource uses.
 
+import type { FastifyRequest } from 'fastify';
 import { checkUrlTarget, type NetworkPolicy, type Resolve } from '../delivery/ssrf.js';
 import { HeraldError } from '../domain/errors.js';
 import { isEventTypeName, isEventTypePattern } from '../domain/event-types.js';
 import type { Subscription } from '../domain/glossary.js';
 import { type IdPrefix, isId } from '../domain/ids.js';
 import type { PageQuery, Store } from '../store/store.js';
+import { assertVisible } from './auth.js';
 import { DEFAULT_PAGE_LIMIT, MAX_URL_LENGTH } from './schemas.js';
 
 export function orNotFound<T>(value: T | null): T {
@@ -24,6 +26,14 @@ export async function createSubscriptionUnder(store: Store, subscription: Subscr
     if (err instanceof HeraldError && err.code === 'unknown_subscriber') throw new HeraldError('not_found');
     throw err;
   }
+}
+
+/** The subscription, or not_found when it does not exist or the caller may not see it. */
+export async function loadSubscription(store: Store, request: FastifyRequest, id: string): Promise<Subscription> {
+  assertId('sub', id);
+  const subscription = orNotFound(await store.getSubscription(id));
+  assertVisible(request, subscription.subscriberId);
+  return subscription;
 }
 
 export function assertId(prefix: IdPrefix, id: string): void {

@@ -47,7 +47,3 @@ export class HeraldError extends Error {
     this.details = details;
   }
 }
-
-export function heraldError(code: ErrorCode, message?: string, details?: unknown): HeraldError {
-  return new HeraldError(code, message, details);
-}

@@ -25,8 +25,3 @@ export function patternsMatching(type: string): string[] {
   }
   return out;
 }
-
-export function patternMatches(pattern: string, type: string): boolean {
-  if (pattern === '*' || pattern === type) return true;
-  return pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1));
-}

@@ -7,15 +7,12 @@
 //   subscription through the normal durable path — an event scoped to the subscription, with one
 //   message that is retried and recorded like any other — and answers 202 with that message.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { HeraldError } from '../../domain/errors.js';
 import { EVENT_TYPE_NAME_MAX, isEventTypeName } from '../../domain/event-types.js';
-import type { HeraldEvent, Subscription } from '../../domain/glossary.js';
+import type { HeraldEvent } from '../../domain/glossary.js';
 import { newId } from '../../domain/ids.js';
-import type { Store } from '../../store/store.js';
-import { assertVisible } from '../auth.js';
-import { assertId, orNotFound } from '../checks.js';
+import { loadSubscription, orNotFound } from '../checks.js';
 import type { ApiContext } from '../context.js';
 import { iso, isoOrNull, renderMessage } from '../render.js';
 import { errorResponses, IdParams, IsoTime, MessageSchema } from '../schemas.js';
@@ -66,13 +63,6 @@ export function checkSecret(secret: string): string {
   const bytes = Buffer.from(secret.slice('whsec_'.length), 'base64').length;
   if (bytes < SECRET_MIN_BYTES || bytes > SECRET_MAX_BYTES) throw new HeraldError('invalid_secret');
   return secret;
-}
-
-async function loadSubscription(store: Store, request: FastifyRequest, id: string): Promise<Subscription> {
-  assertId('sub', id);
-  const subscription = orNotFound(await store.getSubscription(id));
-  assertVisible(request, subscription.subscriberId);
-  return subscription;
 }
 
 export const subscriptionActionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { store }) => {

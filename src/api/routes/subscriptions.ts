@@ -9,9 +9,18 @@ import { networkPolicy } from '../../delivery/ssrf.js';
 import { HeraldError } from '../../domain/errors.js';
 import type { Subscription } from '../../domain/glossary.js';
 import { newId } from '../../domain/ids.js';
-import type { Store, SubscriptionPatch } from '../../store/store.js';
+import type { SubscriptionPatch } from '../../store/store.js';
 import { assertVisible, confineTo, SCOPE_ACTIONS } from '../auth.js';
-import { assertId, checkEventTypePatterns, checkHeaders, checkTargetUrl, createSubscriptionUnder, orNotFound, page } from '../checks.js';
+import {
+  assertId,
+  checkEventTypePatterns,
+  checkHeaders,
+  checkTargetUrl,
+  createSubscriptionUnder,
+  loadSubscription,
+  orNotFound,
+  page,
+} from '../checks.js';
 import type { ApiContext } from '../context.js';
 import { parseTime, renderStats, renderSubscription } from '../render.js';
 import {
@@ -43,14 +52,6 @@ const DEFAULT_STATS_WINDOW_MS = 24 * 60 * 60 * 1_000; // stats cover the last 24
 
 export function newSecret(): string {
   return `whsec_${randomBytes(SECRET_BYTES).toString('base64')}`;
-}
-
-/** The subscription, or not_found when it does not exist or the caller may not see it. */
-async function loadSubscription(store: Store, request: FastifyRequest, id: string): Promise<Subscription> {
-  assertId('sub', id);
-  const subscription = orNotFound(await store.getSubscription(id));
-  assertVisible(request, subscription.subscriberId);
-  return subscription;
 }
 
 export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { store, config }) => {

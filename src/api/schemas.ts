@@ -1,9 +1,10 @@
 // The API's JSON shapes (issue 2 is the contract: camelCase, times as ISO 8601 strings). Route
 // schemas validate requests, serialize responses and generate the OpenAPI document, so a field
 // named here is a field users see.
-import { type Static, type TSchema, Type } from 'typebox';
+import { type Static, type TLiteral, type TSchema, type TUnion, Type } from 'typebox';
 import type { HeraldConfig } from '../config/config.js';
 import { EVENT_TYPE_NAME_MAX } from '../domain/event-types.js';
+import { API_KEY_SCOPES, ATTEMPT_TRIGGERS, HTTP_METHODS, MESSAGE_STATUSES, PAYLOAD_FORMATS } from '../domain/glossary.js';
 
 // ---- Building blocks ----
 
@@ -12,15 +13,17 @@ export const NullableIsoTime = Type.Union([IsoTime, Type.Null()]);
 export const StringMap = Type.Record(Type.String(), Type.String());
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
-export const MethodSchema = Type.Union([Type.Literal('POST'), Type.Literal('GET')]);
-export const PayloadFormatSchema = Type.Union([Type.Literal('standard'), Type.Literal('raw')]);
-export const MessageStatusSchema = Type.Union([
-  Type.Literal('pending'),
-  Type.Literal('succeeded'),
-  Type.Literal('retrying'),
-  Type.Literal('failed'),
-]);
-export const TriggerSchema = Type.Union([Type.Literal('scheduled'), Type.Literal('manual')]);
+/** A union of the literals of one of the glossary's lists: the schema follows the vocabulary. */
+type Literals<T extends readonly string[]> = T extends readonly [infer H extends string, ...infer R extends readonly string[]]
+  ? [TLiteral<H>, ...Literals<R>]
+  : [];
+const OneOf = <const T extends readonly string[]>(values: T): TUnion<Literals<T>> =>
+  Type.Union(values.map((v) => Type.Literal(v))) as TUnion<Literals<T>>;
+
+export const MethodSchema = OneOf(HTTP_METHODS);
+export const PayloadFormatSchema = OneOf(PAYLOAD_FORMATS);
+export const MessageStatusSchema = OneOf(MESSAGE_STATUSES);
+export const TriggerSchema = OneOf(ATTEMPT_TRIGGERS);
 
 export const CHANNEL_PATTERN = '^[A-Za-z0-9_.:-]+$';
 const Channel = Type.String({ minLength: 1, maxLength: 128, pattern: CHANNEL_PATTERN });
@@ -320,12 +323,7 @@ export const AttemptsQuery = Type.Object(
 
 // ---- API keys ----
 
-export const ApiKeyScopeSchema = Type.Union([
-  Type.Literal('admin'),
-  Type.Literal('ingest'),
-  Type.Literal('read'),
-  Type.Literal('subscriber'),
-]);
+export const ApiKeyScopeSchema = OneOf(API_KEY_SCOPES);
 
 const apiKeyProperties = {
   id: Type.String(),

@@ -98,7 +98,8 @@ export interface Message {
   updatedAt: number;
 }
 
-export type AttemptTrigger = 'scheduled' | 'manual';
+export const ATTEMPT_TRIGGERS = ['scheduled', 'manual'] as const;
+export type AttemptTrigger = (typeof ATTEMPT_TRIGGERS)[number];
 
 /** One HTTP request of a message and its outcome (Jiwa's "message response"). */
 export interface Attempt {

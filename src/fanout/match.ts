@@ -18,3 +18,12 @@ export function channelsMatch(subscriptionChannels: readonly string[] | null, ev
 export function subscriberMatches(subscriberId: string, eventSubscriberId: string | null): boolean {
   return eventSubscriberId === null || subscriberId === eventSubscriberId;
 }
+
+/** Does a subscription with these patterns (exact names, `prefix.*`, `*`) want events of `type`? */
+export function typeMatches(patterns: readonly string[], type: string): boolean {
+  for (const p of patterns) {
+    if (p === '*' || p === type) return true;
+    if (p.endsWith('.*') && type.startsWith(p.slice(0, -1))) return true;
+  }
+  return false;
+}

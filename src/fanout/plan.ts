@@ -1,0 +1,123 @@
+// The ingest decision (DESIGN.md §3), as a pure function both stores call: given a batch of
+// requests and what the store looked up for it, which results to answer, which events and messages
+// to write, and which messages to lease to the caller. A store finds the facts (prior events under
+// the batch's idempotency keys, known event types and subscribers, candidate subscriptions); this
+// decides; the store writes what it is told. Neither store decides anything of its own.
+import type { HeraldEvent, Subscription } from '../domain/glossary.js';
+import { newId } from '../domain/ids.js';
+import { leaseMs } from '../domain/lease.js';
+import type { IngestLease, IngestRequest, IngestResult } from '../store/store.js';
+import { channelsMatch, subscriberMatches, typeMatches } from './match.js';
+
+/** An event stored earlier under an idempotency key of the batch. */
+export interface PriorEvent {
+  event: HeraldEvent;
+  requestHash: string | null;
+  /** Messages its ingest created: a replay answers the original result. */
+  messages: number;
+}
+
+/** What a store looked up for a batch. */
+export interface IngestFacts {
+  /** Events already stored under the batch's keys, by idempotencyScope(subscriberId, key). */
+  prior: ReadonlyMap<string, PriorEvent>;
+  /** Which of the batch's event types are in the catalogue. */
+  knownTypes: ReadonlySet<string>;
+  /** Which of the batch's subscriber ids exist. */
+  knownSubscribers: ReadonlySet<string>;
+  /** Every enabled subscription of an enabled subscriber whose patterns may match a type of the
+   *  batch (a superset is fine: the patterns are matched here). */
+  candidates: readonly Subscription[];
+}
+
+/** One message to write. */
+export interface PlannedMessage {
+  id: string;
+  event: HeraldEvent;
+  subscription: Subscription;
+  /** When it is due: the event's time, or, leased, when the lease ends. */
+  nextAttemptAt: number;
+  /** Leased to the caller (IngestLease): written claimed, returned as a job. */
+  leased: boolean;
+}
+
+/** One event to write, with the number of messages its ingest creates. */
+export interface PlannedEvent {
+  event: HeraldEvent;
+  requestHash: string | null;
+  messages: number;
+}
+
+export interface IngestPlan {
+  /** In request order; `created` ones without their leased jobs (the store builds those). */
+  results: IngestResult[];
+  events: PlannedEvent[];
+  messages: PlannedMessage[];
+}
+
+/** The key idempotency is scoped by: the same key may be used once per subscriber, and once unscoped. */
+export function idempotencyScope(subscriberId: string | null, key: string): string {
+  return `${subscriberId ?? ''}\u0000${key}`;
+}
+
+/** What a request with `requestHash` answers when its key was used before: the original result
+ *  for the same request, a conflict for another. */
+export function replayOf(prior: PriorEvent, requestHash: string | null): IngestResult {
+  return prior.requestHash === requestHash
+    ? { status: 'replayed', event: prior.event, messages: prior.messages }
+    : { status: 'idempotency_conflict' };
+}
+
+/**
+ * Decides a batch. Results are in request order. An event whose idempotency key was used before,
+ * in the store or earlier in the batch, is replayed or conflicts; one of an unknown type or for an
+ * unknown subscriber is refused; the rest are created with a message per target, the first
+ * `lease.limit` of them (in request order, then subscription id order) leased to the caller.
+ */
+export function planIngest(requests: readonly IngestRequest[], facts: IngestFacts, lease?: IngestLease): IngestPlan {
+  const candidates = [...facts.candidates].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const byType = new Map<string, Subscription[]>(); // targets before the event's own scope, per type
+  const inBatch = new Map<string, PriorEvent>();
+  let leaseable = lease?.limit ?? 0;
+  const plan: IngestPlan = { results: [], events: [], messages: [] };
+  for (const { event, requestHash } of requests) {
+    const scope = event.idempotencyKey === null ? null : idempotencyScope(event.subscriberId, event.idempotencyKey);
+    const prior = scope === null ? undefined : (facts.prior.get(scope) ?? inBatch.get(scope));
+    if (prior) {
+      plan.results.push(replayOf(prior, requestHash));
+      continue;
+    }
+    if (!facts.knownTypes.has(event.type)) {
+      plan.results.push({ status: 'unknown_event_type' });
+      continue;
+    }
+    if (event.subscriberId !== null && !facts.knownSubscribers.has(event.subscriberId)) {
+      plan.results.push({ status: 'unknown_subscriber' });
+      continue;
+    }
+    let ofType = byType.get(event.type);
+    if (!ofType) {
+      ofType = candidates.filter((s) => typeMatches(s.eventTypes, event.type));
+      byType.set(event.type, ofType);
+    }
+    let messages = 0;
+    for (const subscription of ofType) {
+      if (!subscriberMatches(subscription.subscriberId, event.subscriberId) || !channelsMatch(subscription.channels, event.channels))
+        continue;
+      const leased = leaseable > 0;
+      if (leased) leaseable--;
+      plan.messages.push({
+        id: newId('msg', event.createdAt),
+        event,
+        subscription,
+        nextAttemptAt: leased ? event.createdAt + leaseMs(subscription.timeoutSeconds, lease?.leaseMarginMs ?? 0) : event.createdAt,
+        leased,
+      });
+      messages++;
+    }
+    plan.events.push({ event, requestHash, messages });
+    if (scope !== null) inBatch.set(scope, { event, requestHash, messages });
+    plan.results.push({ status: 'created', event, messages });
+  }
+  return plan;
+}

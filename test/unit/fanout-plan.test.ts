@@ -1,0 +1,146 @@
+// The ingest decision as a pure function (src/fanout/plan.ts): both stores call it, so its rules are
+// tested once here and, through the stores, in the contract suite.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { HeraldEvent, Subscription } from '../../src/domain/glossary.js';
+import { newId } from '../../src/domain/ids.js';
+import { type IngestFacts, idempotencyScope, planIngest } from '../../src/fanout/plan.js';
+
+const T0 = 1_700_000_000_000;
+
+const subscription = (over: Partial<Subscription> = {}): Subscription => ({
+  id: newId('sub', T0),
+  subscriberId: 'sbr_A',
+  name: null,
+  description: null,
+  url: 'https://example.com/hook',
+  method: 'POST',
+  eventTypes: ['*'],
+  channels: null,
+  headers: {},
+  payloadFormat: 'standard',
+  retrySchedule: null,
+  timeoutSeconds: 30,
+  enabled: true,
+  secret: 'whsec_x',
+  previousSecret: null,
+  previousSecretExpiresAt: null,
+  createdAt: T0,
+  updatedAt: T0,
+  ...over,
+});
+
+const event = (over: Partial<HeraldEvent> = {}): HeraldEvent => ({
+  id: newId('evt', T0),
+  type: 'order.created',
+  dataJson: '{}',
+  idempotencyKey: null,
+  subscriberId: null,
+  channels: null,
+  createdAt: T0,
+  ...over,
+});
+
+const facts = (over: Partial<IngestFacts> = {}): IngestFacts => ({
+  prior: new Map(),
+  knownTypes: new Set(['order.created', 'invoice.paid']),
+  knownSubscribers: new Set(['sbr_A', 'sbr_B']),
+  candidates: [],
+  ...over,
+});
+
+describe('fan-out plan', () => {
+  it('matches patterns, subscriber scope and channels; messages in subscription id order', () => {
+    const orders = subscription({ id: 'sub_2', eventTypes: ['order.*'] });
+    const everything = subscription({ id: 'sub_1' });
+    const invoices = subscription({ id: 'sub_3', eventTypes: ['invoice.paid'] });
+    const otherSubscriber = subscription({ id: 'sub_4', subscriberId: 'sbr_B' });
+    const eu = subscription({ id: 'sub_5', channels: ['eu'] });
+    const candidates = [orders, everything, invoices, otherSubscriber, eu];
+    const broadcast = event();
+    const scoped = event({ subscriberId: 'sbr_A', channels: ['eu'] });
+    const plan = planIngest(
+      [
+        { event: broadcast, requestHash: null },
+        { event: scoped, requestHash: null },
+      ],
+      facts({ candidates }),
+    );
+    assert.deepEqual(
+      plan.messages.filter((m) => m.event === broadcast).map((m) => m.subscription.id),
+      ['sub_1', 'sub_2', 'sub_4'],
+    );
+    assert.deepEqual(
+      plan.messages.filter((m) => m.event === scoped).map((m) => m.subscription.id),
+      ['sub_1', 'sub_2', 'sub_5'],
+    );
+    assert.deepEqual(plan.results, [
+      { status: 'created', event: broadcast, messages: 3 },
+      { status: 'created', event: scoped, messages: 3 },
+    ]);
+    assert.deepEqual(
+      plan.events.map((e) => e.messages),
+      [3, 3],
+    );
+  });
+
+  it('refuses unknown types and subscribers, writing nothing for them', () => {
+    const plan = planIngest(
+      [
+        { event: event({ type: 'nope.x' }), requestHash: null },
+        { event: event({ subscriberId: 'sbr_Z' }), requestHash: null },
+      ],
+      facts({ candidates: [subscription()] }),
+    );
+    assert.deepEqual(
+      plan.results.map((r) => r.status),
+      ['unknown_event_type', 'unknown_subscriber'],
+    );
+    assert.deepEqual([plan.events.length, plan.messages.length], [0, 0]);
+  });
+
+  it('replays a stored key with its original count, conflicts on another hash, and applies within the batch', () => {
+    const stored = event({ idempotencyKey: 'k1' });
+    const prior = new Map([[idempotencyScope(null, 'k1'), { event: stored, requestHash: 'h', messages: 4 }]]);
+    const first = event({ idempotencyKey: 'k2' });
+    const plan = planIngest(
+      [
+        { event: event({ idempotencyKey: 'k1' }), requestHash: 'h' },
+        { event: event({ idempotencyKey: 'k1' }), requestHash: 'other' },
+        { event: first, requestHash: 'h2' },
+        { event: event({ idempotencyKey: 'k2' }), requestHash: 'h2' },
+        { event: event({ idempotencyKey: 'k2', subscriberId: 'sbr_A' }), requestHash: 'h2' },
+      ],
+      facts({ prior, candidates: [subscription()] }),
+    );
+    assert.deepEqual(plan.results.slice(0, 4), [
+      { status: 'replayed', event: stored, messages: 4 },
+      { status: 'idempotency_conflict' },
+      { status: 'created', event: first, messages: 1 },
+      { status: 'replayed', event: first, messages: 1 },
+    ]);
+    assert.equal(plan.results[4]?.status, 'created', 'keys are scoped by subscriber');
+    assert.equal(plan.events.length, 2);
+  });
+
+  it('leases the first lease.limit messages, due when the lease ends; the rest due at the event time', () => {
+    const subs = [subscription({ id: 'sub_1', timeoutSeconds: 7 }), subscription({ id: 'sub_2' })];
+    const plan = planIngest(
+      [
+        { event: event(), requestHash: null },
+        { event: event(), requestHash: null },
+      ],
+      facts({ candidates: subs }),
+      { limit: 3, leaseMarginMs: 1_000 },
+    );
+    assert.deepEqual(
+      plan.messages.map((m) => [m.subscription.id, m.leased, m.nextAttemptAt - T0]),
+      [
+        ['sub_1', true, 8_000],
+        ['sub_2', true, 31_000],
+        ['sub_1', true, 8_000],
+        ['sub_2', false, 0],
+      ],
+    );
+  });
+});

@@ -17,7 +17,7 @@ import { installAudit } from './audit.js';
 import { createAuthenticator } from './auth.js';
 import type { ApiContext } from './context.js';
 import { installErrorHandling } from './errors.js';
-import { jiwaRoutes } from './jiwa/routes.js';
+import { jiwaRoutes } from './jiwa/index.js';
 import {
   exceedsDepth,
   explainInvalidJson,

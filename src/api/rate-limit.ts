@@ -26,7 +26,7 @@ interface Window {
 }
 
 /** Fixed-window counters per key, bounded: when `TRACKED_KEYS` are held, expired ones are dropped,
- *  then all. Also the /auth login throttle's (jiwa/sessions.ts). */
+ *  then all. Also the /auth login throttle's (api/sessions.ts). */
 export class FixedWindows {
   private readonly windows = new Map<string, Window>();
 

@@ -1,28 +1,32 @@
-// Operator sessions for the Jiwa routes, as ServiceStack's `/auth` gives them (seed 001, "Step 2 -
-// Authenticate"). GET or POST /auth with UserName and Password opens a session; its token works as
-// `Authorization: Bearer <token>`, as the `ss-id` cookie set by the answer, or as an `X-ss-id`
-// header, and it expires after SessionExpiryInMinutes without use. /auth/logout ends it.
+// Operator sessions: what a person logged in with a user name and password holds instead of an API
+// key. Opened by the Jiwa routes' `/auth` (seed 001, "Step 2 - Authenticate", as ServiceStack gives
+// them) and meant to be shared by the dashboard. A session's token works as
+// `Authorization: Bearer <token>`, as the `ss-id` cookie (ServiceStack's name, kept as the session
+// cookie), or as an `X-ss-id` header, and it expires after SessionExpiryInMinutes without use.
 //
 // Credentials: UserName must be HERALD_JIWA_USERNAME (default `admin`, compared ignoring case); the
 // Password is HERALD_JIWA_PASSWORD when set, or any admin API key (HERALD_ADMIN_KEY or an active
 // stored key of scope admin), so no password has to exist for an operator to log in.
 //
 // Guessing: an address with LOGIN_FAILURES_ALLOWED failed logins in a minute is refused (429,
-// Retry-After) until the minute ends, whatever it sends; counted per process.
+// Retry-After) until the minute ends, whatever it sends; counted per process (LoginThrottle).
 //
 // Sessions are kept in the database by the hash of their token (store.openSession), so every API
 // process of a PostgreSQL deployment knows them, without sticky sessions, and they survive a
 // restart. At most MAX_SESSIONS are kept; opening one beyond that drops the least recently used,
 // and opening one drops the expired.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
-import { hashApiKey, isActive } from '../../domain/api-keys.js';
-import { newId } from '../../domain/ids.js';
-import type { Store } from '../../store/store.js';
-import { FixedWindows } from '../rate-limit.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { HeraldConfig } from '../config/config.js';
+import { hashApiKey, isActive } from '../domain/api-keys.js';
+import { newId } from '../domain/ids.js';
+import type { Store } from '../store/store.js';
+import type { Authenticator, Principal } from './auth.js';
+import { FixedWindows } from './rate-limit.js';
 
+/** The session cookie: ServiceStack's `ss-id`, which seed 001's clients send. */
 export const SESSION_COOKIE = 'ss-id';
-export const LOGIN_FAILURES_ALLOWED = 10; // failed /auth logins per address and window, per process
+export const LOGIN_FAILURES_ALLOWED = 10; // failed logins per address and window, per process
 export const LOGIN_WINDOW_MS = 60_000;
 const MAX_SESSIONS = 10_000; // open at once
 const TOKEN_BYTES = 32; // of randomness in a session token
@@ -33,6 +37,14 @@ export interface Session {
   id: string;
   userName: string;
   lastSeenAt: number;
+}
+
+export interface SessionSettings {
+  /** Idle time after which a session expires. */
+  idleMs: number;
+  userName: string;
+  password: string | null;
+  adminKey: string | null;
 }
 
 function sameText(a: string, b: string): boolean {
@@ -54,11 +66,36 @@ export function sessionToken(request: FastifyRequest): string | null {
   return null;
 }
 
+/** The Set-Cookie value that hands a new session's token to the browser. */
+export function sessionCookie(token: string): string {
+  return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax`;
+}
+
+/** The Set-Cookie value that removes the session cookie. */
+export function clearedSessionCookie(): string {
+  return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
+}
+
+/** Who a request with a live session acts as: an operator, named in the audit log by the session id. */
+export function sessionPrincipal(session: Session): Principal {
+  return { keyId: null, scope: 'admin', subscriberId: null, rateLimit: null, actor: session.id };
+}
+
 export class Sessions {
   constructor(
     private readonly store: Store,
-    private readonly settings: { idleMs: number; userName: string; password: string | null; adminKey: string | null },
+    private readonly settings: SessionSettings,
   ) {}
+
+  /** Sessions with the configured operator credentials and idle expiry. */
+  static fromConfig(store: Store, config: HeraldConfig): Sessions {
+    return new Sessions(store, {
+      idleMs: config.sessionExpiryMinutes * 60_000,
+      userName: config.jiwaUserName,
+      password: config.jiwaPassword,
+      adminKey: config.adminKey,
+    });
+  }
 
   /** Checks the credentials; a new session's token, or null when they are wrong. */
   async open(userName: string, password: string, now: number): Promise<{ token: string; session: Session } | null> {
@@ -100,7 +137,21 @@ export class Sessions {
   }
 }
 
-/** Failed logins per client address, in fixed windows: the brute-force brake on /auth. */
+/** A hook that lets in an operator: a live session, else whatever `auth` lets in (an API key
+ *  allowed the route's config.action). */
+export function operatorOnly(sessions: Sessions, auth: Authenticator): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  return async function operator(request, reply) {
+    const token = sessionToken(request);
+    const session = token === null ? null : await sessions.touch(token, Date.now());
+    if (session) {
+      request.principal = sessionPrincipal(session);
+      return;
+    }
+    await auth.onRequest(request, reply);
+  };
+}
+
+/** Failed logins per client address, in fixed windows: the brute-force brake on logins. */
 export class LoginThrottle {
   private readonly failures = new FixedWindows(LOGIN_WINDOW_MS);
 

@@ -4,7 +4,10 @@
 // with no redirect interceptor): a 3xx is just a failed attempt. The response body is read up to a
 // cap and the rest discarded, so memory stays flat whatever the receiver sends. Every connection
 // goes through the SSRF guard (ssrf.ts); without a `connect` option, its default policy applies.
+// Whatever the receiver sends back becomes storable text here (response-text.ts): body, header
+// values and error messages, so no response can fail the batch its attempt is recorded with.
 import { Agent, type Dispatcher } from 'undici';
+import { storableHeaderValue, storableText } from './response-text.js';
 import { DEFAULT_POLICY, guardedConnector } from './ssrf.js';
 
 export interface HttpRequest {
@@ -54,6 +57,15 @@ const NETWORK_ERRORS: Record<string, DeliveryErrorCode> = {
   HERALD_BLOCKED: 'blocked',
 };
 
+/** Response header bytes (names and values) undici parses before failing the attempt, fixed here
+ *  rather than taken from node's --max-http-header-size. */
+export const MAX_RESPONSE_HEADER_BYTES = 16_384;
+
+/** Messages for errors whose own text says little. */
+const ERROR_MESSAGES: Record<string, string> = {
+  UND_ERR_HEADERS_OVERFLOW: `the response headers are too large (over ${MAX_RESPONSE_HEADER_BYTES} bytes)`,
+};
+
 export class DeadlineError extends Error {
   readonly code = 'timeout';
 }
@@ -70,6 +82,7 @@ export class HttpClient {
       // from firing first on slow-but-allowed requests.
       headersTimeout: 0,
       bodyTimeout: 0,
+      maxHeaderSize: MAX_RESPONSE_HEADER_BYTES, // larger headers: a network_error, see ERROR_MESSAGES
       connect: options.connect ?? guardedConnector({ policy: DEFAULT_POLICY }),
     });
   }
@@ -101,7 +114,7 @@ export class HttpClient {
         kind: 'response',
         statusCode,
         headers,
-        body: size === 0 ? '' : Buffer.concat(chunks, size).toString('utf8'),
+        body: size === 0 ? '' : storableText(Buffer.concat(chunks, size)), // a UTF-8 sequence cut at the cap becomes U+FFFD
         durationMs: performance.now() - started,
       });
       const timer = setTimeout(() => {
@@ -166,11 +179,12 @@ function splitUrl(raw: string): { origin: string; path: string } {
   return parts;
 }
 
+/** undici's header object (latin1 strings) as storable text, repeated headers joined. */
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k in headers) {
     const v = headers[k];
-    if (v !== undefined) out[k] = typeof v === 'string' ? v : v.join(', ');
+    if (v !== undefined) out[storableHeaderValue(k)] = storableHeaderValue(typeof v === 'string' ? v : v.join(', '));
   }
   return out;
 }
@@ -179,7 +193,10 @@ function classify(err: unknown): { code: DeliveryErrorCode; message: string } {
   const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = e.code ?? e.cause?.code ?? '';
   const mapped = NETWORK_ERRORS[code] ?? (e.cause?.code ? NETWORK_ERRORS[e.cause.code] : undefined);
-  if (mapped === 'blocked') return { code: mapped, message: e.message ?? String(err) }; // "127.0.0.1 is loopback"
-  const message = e.cause?.message && e.cause.message !== e.message ? `${e.message}: ${e.cause.message}` : (e.message ?? String(err));
-  return { code: mapped ?? 'network_error', message: code ? `${code}: ${message}` : message };
+  if (mapped === 'blocked') return { code: mapped, message: storableText(e.message ?? String(err)) }; // "127.0.0.1 is loopback"
+  const message =
+    ERROR_MESSAGES[code] ??
+    (e.cause?.message && e.cause.message !== e.message ? `${e.message}: ${e.cause.message}` : (e.message ?? String(err)));
+  // Error texts come from libraries and the OS, not from us: storable whatever they hold.
+  return { code: mapped ?? 'network_error', message: storableText(code ? `${code}: ${message}` : message) };
 }

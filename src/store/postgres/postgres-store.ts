@@ -14,6 +14,7 @@
 // next query, and the LISTEN connection re-subscribes by itself (see `listen`).
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
+import { storableText } from '../../delivery/response-text.js';
 import { HeraldError } from '../../domain/errors.js';
 import { patternsMatching } from '../../domain/event-types.js';
 import type {
@@ -984,71 +985,112 @@ export class PostgresStore implements Store {
     return this.run(async () => {
       if (outcomes.length === 0) return;
       // Sorted so concurrent batches touching the same rows lock them in the same order.
-      const rows = [...outcomes]
-        .sort((a, b) => (a.attempt.messageId < b.attempt.messageId ? -1 : a.attempt.messageId > b.attempt.messageId ? 1 : 0))
-        .map((o) => ({
-          id: o.attempt.id,
-          message_id: o.attempt.messageId,
-          subscription_id: o.attempt.subscriptionId,
-          subscriber_id: o.attempt.subscriberId,
-          event_type: o.attempt.eventType,
-          status_code: o.attempt.statusCode,
-          duration_ms: Math.round(o.attempt.durationMs),
-          error: o.attempt.error,
-          request_headers_json: JSON.stringify(o.attempt.requestHeaders),
-          response_headers_json: JSON.stringify(o.attempt.responseHeaders),
-          response_body: o.attempt.responseBody,
-          trigger: o.attempt.trigger,
-          created_at: o.attempt.createdAt,
-          status: STATUS_NUMBER[o.status],
-          attempts: o.attempts,
-          retries: o.retries,
-          next_attempt_at: o.nextAttemptAt,
-        }));
-      const disable = outcomes.filter((o) => o.disableSubscription).map((o) => o.attempt.subscriptionId);
-      await this.sql.begin(async (tx) => {
-        // No wait for the WAL flush: see claimDue. Pipelined with the statement below.
-        // Update first: it locks the messages, so a concurrent delete cannot slip in between and
-        // the attempts are inserted only for messages that still exist.
-        const noFlushWait = tx`SET LOCAL synchronous_commit = off`;
-        await tx`
-          WITH o AS (
-            SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::text::json) AS o(
-              id TEXT, message_id TEXT, subscription_id TEXT, subscriber_id TEXT, event_type TEXT, status_code INTEGER,
-              duration_ms INTEGER, error TEXT, request_headers_json TEXT, response_headers_json TEXT, response_body TEXT,
-              trigger TEXT, created_at BIGINT, status SMALLINT, attempts INTEGER, retries INTEGER, next_attempt_at BIGINT)
-          ), updated AS (
-            UPDATE messages m
-            SET status = o.status, attempts = o.attempts, retries = o.retries, next_attempt_at = o.next_attempt_at,
-                last_status_code = o.status_code, last_error = o.error, leased = FALSE, manual = FALSE, updated_at = o.created_at
-            FROM o WHERE m.id = o.message_id
-              -- Idempotent: a retry after a connection lost during COMMIT finds the batch written.
-              -- (An index lookup of the batch's ids, not an anti-join the planner may run as a scan
-              -- of every attempt.)
-              AND o.id <> ALL(ARRAY(SELECT a.id FROM attempts a WHERE a.id = ANY(ARRAY(SELECT id FROM o))))
-            RETURNING m.id
-          ), requeued AS (
-            INSERT INTO message_queue (message_id, next_attempt_at)
-            SELECT o.message_id, o.next_attempt_at FROM o
-            WHERE o.status IN (0, 2) AND o.next_attempt_at IS NOT NULL AND o.message_id = ANY(ARRAY(SELECT id FROM updated))
-            ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at
-          ), finished AS (
-            DELETE FROM message_queue
-            WHERE message_id = ANY(ARRAY(
-              SELECT o.message_id FROM o JOIN updated u ON u.id = o.message_id
-              WHERE o.status NOT IN (0, 2) OR o.next_attempt_at IS NULL))
-          )
-          INSERT INTO attempts (id, message_id, subscription_id, subscriber_id, event_type, status_code, duration_ms, error,
-            request_headers_json, response_headers_json, response_body, trigger, created_at)
-          SELECT o.id, o.message_id, o.subscription_id, o.subscriber_id, o.event_type, o.status_code, o.duration_ms, o.error,
-            o.request_headers_json, o.response_headers_json, o.response_body, o.trigger, o.created_at
-          FROM o WHERE o.message_id IN (SELECT id FROM updated)`;
-        await noFlushWait;
-        if (disable.length > 0) {
-          const now = Math.max(...outcomes.map((o) => o.attempt.createdAt));
-          await tx`UPDATE subscriptions SET enabled = FALSE, updated_at = ${now} WHERE id = ANY(${disable}::text[]) AND enabled`;
+      const sorted = [...outcomes].sort((a, b) =>
+        a.attempt.messageId < b.attempt.messageId ? -1 : a.attempt.messageId > b.attempt.messageId ? 1 : 0,
+      );
+      // One outcome's data must never cost another message a redelivery. Receivers' answers are
+      // storable text before they get here (src/delivery/response-text.ts); should a batch still
+      // fail on some value (any error but the database being unreachable, which the caller retries),
+      // it is split in halves down to the outcome that fails alone, and that one, if its data is to
+      // blame, is recorded with placeholders instead of its response, so its message advances too.
+      // Rows recorded before a failure stay recorded: the statement skips attempts already written.
+      const record = async (part: AttemptOutcome[]): Promise<void> => {
+        try {
+          await this.writeAttempts(part);
+        } catch (err) {
+          if (isUnavailable(err)) throw err;
+          if (part.length === 1) {
+            // The data is to blame for a data exception (class 22), a limit (class 54) or an error
+            // raised before the statement was sent (no SQLSTATE); any other (a deadlock, a
+            // cancelled statement) is thrown for the caller to retry the batch.
+            const code = sqlState(err);
+            if (code !== undefined && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('22') && !code.startsWith('54')) throw err;
+            return this.writeAttempts(part, err);
+          }
+          const half = Math.ceil(part.length / 2);
+          await record(part.slice(0, half));
+          await record(part.slice(half));
         }
-      });
+      };
+      await record(sorted);
+    });
+  }
+
+  /** One transaction recording `outcomes` (sorted by message id). With `unstorable`, the error a
+   *  lone outcome failed with, its response is replaced by a placeholder naming that error. */
+  private async writeAttempts(outcomes: AttemptOutcome[], unstorable?: unknown): Promise<void> {
+    let placeholder: string | null = null;
+    if (unstorable !== undefined) {
+      const e = unstorable as { code?: unknown; message?: unknown };
+      const reason = `${typeof e.code === 'string' ? `${e.code} ` : ''}${typeof e.message === 'string' ? e.message : String(unstorable)}`;
+      placeholder = `[not storable: ${storableText(reason.slice(0, 200))}]`;
+    }
+    const rows = outcomes.map((o) => ({
+      id: o.attempt.id,
+      message_id: o.attempt.messageId,
+      subscription_id: o.attempt.subscriptionId,
+      subscriber_id: o.attempt.subscriberId,
+      event_type: o.attempt.eventType,
+      status_code: o.attempt.statusCode,
+      duration_ms: Math.round(o.attempt.durationMs),
+      error: placeholder !== null && o.attempt.error !== null ? storableText(o.attempt.error) : o.attempt.error,
+      request_headers_json: JSON.stringify(
+        placeholder === null
+          ? o.attempt.requestHeaders
+          : Object.fromEntries(Object.entries(o.attempt.requestHeaders).map(([k, v]) => [storableText(k), storableText(v)])),
+      ),
+      response_headers_json: placeholder === null ? JSON.stringify(o.attempt.responseHeaders) : '{}',
+      response_body: placeholder ?? o.attempt.responseBody,
+      trigger: o.attempt.trigger,
+      created_at: o.attempt.createdAt,
+      status: STATUS_NUMBER[o.status],
+      attempts: o.attempts,
+      retries: o.retries,
+      next_attempt_at: o.nextAttemptAt,
+    }));
+    const disable = outcomes.filter((o) => o.disableSubscription).map((o) => o.attempt.subscriptionId);
+    await this.sql.begin(async (tx) => {
+      // No wait for the WAL flush: see claimDue. Pipelined with the statement below.
+      // Update first: it locks the messages, so a concurrent delete cannot slip in between and
+      // the attempts are inserted only for messages that still exist.
+      const noFlushWait = tx`SET LOCAL synchronous_commit = off`;
+      await tx`
+        WITH o AS (
+          SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::text::json) AS o(
+            id TEXT, message_id TEXT, subscription_id TEXT, subscriber_id TEXT, event_type TEXT, status_code INTEGER,
+            duration_ms INTEGER, error TEXT, request_headers_json TEXT, response_headers_json TEXT, response_body TEXT,
+            trigger TEXT, created_at BIGINT, status SMALLINT, attempts INTEGER, retries INTEGER, next_attempt_at BIGINT)
+        ), updated AS (
+          UPDATE messages m
+          SET status = o.status, attempts = o.attempts, retries = o.retries, next_attempt_at = o.next_attempt_at,
+              last_status_code = o.status_code, last_error = o.error, leased = FALSE, manual = FALSE, updated_at = o.created_at
+          FROM o WHERE m.id = o.message_id
+            -- Idempotent: a retry after a connection lost during COMMIT finds the batch written.
+            -- (An index lookup of the batch's ids, not an anti-join the planner may run as a scan
+            -- of every attempt.)
+            AND o.id <> ALL(ARRAY(SELECT a.id FROM attempts a WHERE a.id = ANY(ARRAY(SELECT id FROM o))))
+          RETURNING m.id
+        ), requeued AS (
+          INSERT INTO message_queue (message_id, next_attempt_at)
+          SELECT o.message_id, o.next_attempt_at FROM o
+          WHERE o.status IN (0, 2) AND o.next_attempt_at IS NOT NULL AND o.message_id = ANY(ARRAY(SELECT id FROM updated))
+          ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at
+        ), finished AS (
+          DELETE FROM message_queue
+          WHERE message_id = ANY(ARRAY(
+            SELECT o.message_id FROM o JOIN updated u ON u.id = o.message_id
+            WHERE o.status NOT IN (0, 2) OR o.next_attempt_at IS NULL))
+        )
+        INSERT INTO attempts (id, message_id, subscription_id, subscriber_id, event_type, status_code, duration_ms, error,
+          request_headers_json, response_headers_json, response_body, trigger, created_at)
+        SELECT o.id, o.message_id, o.subscription_id, o.subscriber_id, o.event_type, o.status_code, o.duration_ms, o.error,
+          o.request_headers_json, o.response_headers_json, o.response_body, o.trigger, o.created_at
+        FROM o WHERE o.message_id IN (SELECT id FROM updated)`;
+      await noFlushWait;
+      if (disable.length > 0) {
+        const now = Math.max(...outcomes.map((o) => o.attempt.createdAt));
+        await tx`UPDATE subscriptions SET enabled = FALSE, updated_at = ${now} WHERE id = ANY(${disable}::text[]) AND enabled`;
+      }
     });
   }
 

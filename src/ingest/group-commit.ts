@@ -8,6 +8,7 @@
 import { HeraldError } from '../domain/errors.js';
 import type { DeliveryJob, IngestLease, IngestRequest, IngestResult, Store } from '../store/store.js';
 import { Batcher } from '../util/batcher.js';
+import { writeIsolating } from '../util/split-on-failure.js';
 
 /** The delivering side of the hand-off (the Dispatcher). */
 export interface Handoff {
@@ -49,20 +50,16 @@ export class GroupCommit {
 
   /**
    * Writes a group. Requests are validated before they join one, but should a transaction still
-   * fail on one member's data, the group is split in halves and each written again, down to the
-   * culprit: the others commit and only it gets the error (about 2 log2(n) extra transactions for
-   * one culprit among n). An unreachable database fails everyone at once.
+   * fail on one member's data, the group is split down to the culprit (writeIsolating): the others
+   * commit and only it gets the error. An unreachable database fails the part being written.
    */
-  private async write(requests: IngestRequest[]): Promise<Written[]> {
-    try {
-      return await this.writeLeased(requests);
-    } catch (err) {
-      if (requests.length === 1 || (err instanceof HeraldError && err.code === 'store_unavailable')) {
-        return requests.map(() => ({ failed: err }));
-      }
-      const half = requests.length >> 1;
-      return [...(await this.write(requests.slice(0, half))), ...(await this.write(requests.slice(half)))];
-    }
+  private write(requests: IngestRequest[]): Promise<Written[]> {
+    return writeIsolating<IngestRequest, Written>(
+      requests,
+      (part) => this.writeLeased(part),
+      (part, err) => part.map(() => ({ failed: err })),
+      (err) => !(err instanceof HeraldError && err.code === 'store_unavailable'),
+    );
   }
 
   private async writeLeased(requests: IngestRequest[]): Promise<IngestResult[]> {

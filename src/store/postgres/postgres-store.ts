@@ -35,6 +35,7 @@ import { previousSecretValid, STATUS_NAME, STATUS_NUMBER } from '../../domain/gl
 import { idBefore, newId } from '../../domain/ids.js';
 import { leaseMs } from '../../domain/lease.js';
 import { channelsMatch, subscriberMatches } from '../../fanout/match.js';
+import { writeIsolating } from '../../util/split-on-failure.js';
 import { ATTEMPT_SORT_COLUMNS, messageSortColumns, orderBy } from '../sql-order.js';
 import type {
   AttemptFilter,
@@ -994,25 +995,24 @@ export class PostgresStore implements Store {
       // it is split in halves down to the outcome that fails alone, and that one, if its data is to
       // blame, is recorded with placeholders instead of its response, so its message advances too.
       // Rows recorded before a failure stay recorded: the statement skips attempts already written.
-      const record = async (part: AttemptOutcome[]): Promise<void> => {
-        try {
+      await writeIsolating(
+        sorted,
+        async (part) => {
           await this.writeAttempts(part);
-        } catch (err) {
-          if (isUnavailable(err)) throw err;
-          if (part.length === 1) {
-            // The data is to blame for a data exception (class 22), a limit (class 54) or an error
-            // raised before the statement was sent (no SQLSTATE); any other (a deadlock, a
-            // cancelled statement) is thrown for the caller to retry the batch.
-            const code = sqlState(err);
-            if (code !== undefined && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('22') && !code.startsWith('54')) throw err;
-            return this.writeAttempts(part, err);
-          }
-          const half = Math.ceil(part.length / 2);
-          await record(part.slice(0, half));
-          await record(part.slice(half));
-        }
-      };
-      await record(sorted);
+          return [];
+        },
+        async (part, err) => {
+          // The data is to blame for a data exception (class 22), a limit (class 54) or an error
+          // raised before the statement was sent (no SQLSTATE); any other (a deadlock, a cancelled
+          // statement, the database unreachable) is thrown for the caller to retry the batch.
+          const code = sqlState(err);
+          const dataError = code === undefined || !/^[0-9A-Z]{5}$/.test(code) || code.startsWith('22') || code.startsWith('54');
+          if (part.length > 1 || isUnavailable(err) || !dataError) throw err;
+          await this.writeAttempts(part, err);
+          return [];
+        },
+        (err) => !isUnavailable(err),
+      );
     });
   }
 

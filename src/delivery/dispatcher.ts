@@ -26,7 +26,7 @@ import type { Logger } from 'pino';
 import { leaseMs } from '../domain/lease.js';
 import type { RetrySettings } from '../domain/retry-policy.js';
 import type { Handoff } from '../ingest/group-commit.js';
-import type { AttemptOutcome, DeliveryJob, IngestLease, ReturnedLease, Store } from '../store/store.js';
+import type { AttemptOutcome, DeliveryJob, IngestLease, QueueStore, ReturnedLease } from '../store/store.js';
 import { Batcher } from '../util/batcher.js';
 import { type PipelineOptions, runAttempt } from './attempt.js';
 import type { HttpClient } from './http-client.js';
@@ -70,7 +70,7 @@ export class Dispatcher implements Handoff {
   private readonly pipeline: PipelineOptions;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: QueueStore,
     private readonly client: HttpClient,
     private readonly options: DispatcherOptions,
     private readonly logger: Logger,

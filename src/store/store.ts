@@ -1,5 +1,5 @@
-// The storage contract. Two implementations (sqlite/, postgres/) satisfy it and one contract suite
-// (test/store/contract.ts) checks both. Nothing outside src/store/ imports a database driver, and
+// The storage contract, made of one part per resource. Two implementations (sqlite/, postgres/)
+// satisfy it and one contract suite (test/store/contract/) checks both. Nothing outside src/store/ imports a database driver, and
 // nothing here exposes a connection or a transaction: each method is one unit of work.
 //
 // Conventions: times are epoch milliseconds; lists are newest first (descending id) and paginate
@@ -276,17 +276,19 @@ export interface StoreCapabilities {
   crossProcessNotify: boolean;
 }
 
-export interface Store {
+/** The database itself. */
+export interface StoreLifecycle {
   readonly kind: 'sqlite' | 'postgres';
   readonly capabilities: StoreCapabilities;
-
   /** Applies pending numbered migrations, in a transaction, under a lock. Idempotent. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
 
-  // Event types. createEventType throws HeraldError('conflict') when the name exists.
+/** The event catalogue. createEventType throws HeraldError('conflict') when the name exists. */
+export interface EventTypeStore {
   createEventType(eventType: EventType): Promise<EventType>;
   /** Inserts those that do not exist; returns how many were added. */
   importEventTypes(eventTypes: EventType[]): Promise<number>;
@@ -294,30 +296,38 @@ export interface Store {
   listEventTypes(query: PageQuery): Promise<Page<EventType>>; // ordered by name ascending; cursor = last name
   updateEventType(name: string, patch: EventTypePatch, now: number): Promise<EventType | null>;
   deleteEventType(name: string): Promise<boolean>;
+}
 
-  // Subscribers. Deleting one deletes its subscriptions, their messages and attempts.
+/** Subscribers. Deleting one deletes its subscriptions, their messages and attempts, and its API keys. */
+export interface SubscriberStore {
+  /** Throws HeraldError('conflict') for an id that exists. */
   createSubscriber(subscriber: Subscriber): Promise<Subscriber>;
   getSubscriber(id: string): Promise<Subscriber | null>;
   listSubscribers(query: PageQuery): Promise<Page<Subscriber>>;
   updateSubscriber(id: string, patch: SubscriberPatch, now: number): Promise<Subscriber | null>;
   deleteSubscriber(id: string): Promise<boolean>;
+  /** How many subscribers exist, or with `upToId`, how many have an id <= it (its 1-based rank by creation). */
+  countSubscribers(upToId?: string): Promise<number>;
+}
 
-  // Subscriptions. createSubscription throws HeraldError('unknown_subscriber') for a missing subscriber.
+/** Subscriptions. createSubscription throws HeraldError('unknown_subscriber') for a missing
+ *  subscriber, HeraldError('conflict') for an id that exists. */
+export interface SubscriptionStore {
   createSubscription(subscription: Subscription): Promise<Subscription>;
   getSubscription(id: string): Promise<Subscription | null>;
   listSubscriptions(query: PageQuery & { subscriberId?: string }): Promise<Page<Subscription>>;
   updateSubscription(id: string, patch: SubscriptionPatch, now: number): Promise<Subscription | null>;
   deleteSubscription(id: string): Promise<boolean>;
+}
 
+/** Events in: ingest (the fan-out plan of src/fanout/, written) and the event log. */
+export interface IngestStore {
   /**
    * Commits each event with one message per matching subscription, all requests in one
-   * transaction (group commit); results are in request order. A subscription matches when it and
-   * its subscriber are enabled, one of its patterns matches the type (see domain/event-types),
-   * the event's subscriberId (if any) is its subscriber, and its channels (if any) intersect the
-   * event's. Messages are created `pending`, due at the event's createdAt.
-   * Idempotency: a known (subscriberId, idempotencyKey) with the same requestHash → `replayed`
-   * with the original event; with another hash → `idempotency_conflict`. Nothing is written for a
-   * request whose result is not `created`.
+   * transaction (group commit); results are in request order. Which subscriptions an event
+   * reaches, and what a repeated idempotency key answers, is decided by src/fanout/plan.ts over
+   * what the store looks up. Messages are created `pending`, due at the event's createdAt. Nothing
+   * is written for a request whose result is not `created`.
    * With `lease`, up to lease.limit of the new messages are leased to the caller (IngestLease);
    * subscribers of onMessagesCommitted are told only of the others.
    */
@@ -331,9 +341,14 @@ export interface Store {
   ingestForSubscription(event: HeraldEvent, subscriptionId: string): Promise<Message | null>;
   getEvent(id: string): Promise<HeraldEvent | null>;
   listEvents(filter: EventFilter): Promise<Page<HeraldEvent>>;
+}
 
+/** Messages, as the API and operators see them. */
+export interface MessageStore {
   getMessage(id: string): Promise<Message | null>;
   listMessages(filter: MessageFilter): Promise<Page<Message>>;
+  /** Offset-paged, ordered messages (ties by id ascending) with the total count. */
+  queryMessages(query: MessageQuery): Promise<CountedPage<SequencedMessage>>;
   /** Deletes the message and its attempts. */
   deleteMessage(id: string): Promise<boolean>;
   /** Queues the message for an immediate manual attempt with a fresh retry budget: status
@@ -341,16 +356,19 @@ export interface Store {
   resendMessage(id: string, now: number): Promise<Message | null>;
   /** resendMessage for every `failed` message of the subscription created at or after `since`; returns the count. */
   recoverMessages(subscriptionId: string, since: number, now: number): Promise<number>;
+}
 
+/** Attempts, as the API and operators see them. */
+export interface AttemptStore {
   getAttempt(id: string): Promise<Attempt | null>;
   listAttempts(filter: AttemptFilter): Promise<Page<Attempt>>;
-  /** Offset-paged, ordered messages (ties by id ascending) with the total count. */
-  queryMessages(query: MessageQuery): Promise<CountedPage<SequencedMessage>>;
   /** Offset-paged, ordered attempts (ties by id ascending) with the total count. */
   queryAttempts(query: AttemptQuery): Promise<CountedPage<NumberedAttempt>>;
-  /** How many subscribers exist, or with `upToId`, how many have an id <= it (its 1-based rank by creation). */
-  countSubscribers(upToId?: string): Promise<number>;
+}
 
+/** The delivery queue: all the dispatcher needs. */
+export interface QueueStore {
+  readonly capabilities: StoreCapabilities;
   /**
    * Claims up to `limit` messages that are `pending` or `retrying` and due (nextAttemptAt <= now),
    * oldest due first, by moving their nextAttemptAt to the lease expiry: now + the subscription's
@@ -373,18 +391,24 @@ export interface Store {
   returnLeases(leases: ReturnedLease[], now: number): Promise<number>;
   /** The earliest nextAttemptAt of a `pending` or `retrying` message, or null if none. */
   nextDueAt(): Promise<number | null>;
-  /**
-   * Retention: deletes up to `limit` events created before `before`, oldest first, whose messages
-   * are all settled (`succeeded` or `failed`; an event with none counts), with their messages and
-   * those messages' attempts. An event with a `pending` or `retrying` message is kept whole, and a
-   * message resent while the batch runs is not deleted. Safe to run from several processes.
-   */
-  purgeSettledEvents(before: number, limit: number): Promise<PurgeResult>;
   /** Calls `listener` (debounced is fine) when messages became due through this or, with
    *  crossProcessNotify, another process. Returns an unsubscribe function. */
   onMessagesCommitted(listener: () => void): () => void;
+}
 
-  // Operator sessions (the Jiwa /auth), shared by every process of the database.
+/** Retention (HERALD_RETENTION_DAYS). */
+export interface RetentionStore {
+  /**
+   * Deletes up to `limit` events created before `before`, oldest first, whose messages are all
+   * settled (`succeeded` or `failed`; an event with none counts), with their messages and those
+   * messages' attempts. An event with a `pending` or `retrying` message is kept whole, and a
+   * message resent while the batch runs is not deleted. Safe to run from several processes.
+   */
+  purgeSettledEvents(before: number, limit: number): Promise<PurgeResult>;
+}
+
+/** Operator sessions (src/api/sessions.ts), shared by every process of the database. */
+export interface SessionStore {
   /** Stores a new session, then deletes those last seen before `expiredBefore` and, beyond the
    *  `max` most recently seen, the rest. */
   openSession(session: StoredSession, expiredBefore: number, max: number): Promise<void>;
@@ -392,22 +416,46 @@ export interface Store {
   /** Sets lastSeenAt (never backwards). */
   touchSession(tokenHash: string, lastSeenAt: number): Promise<void>;
   closeSession(tokenHash: string): Promise<boolean>;
+}
 
-  // API keys. findApiKeyByHash returns revoked and expired keys too: the caller decides.
+/** API keys. findApiKeyByHash returns revoked and expired keys too: the caller decides. */
+export interface ApiKeyStore {
+  /** Throws HeraldError('conflict') for an id or hash that exists. */
   createApiKey(key: ApiKey): Promise<ApiKey>;
   getApiKey(id: string): Promise<ApiKey | null>;
   findApiKeyByHash(hash: string): Promise<ApiKey | null>;
   listApiKeys(query: PageQuery): Promise<Page<ApiKey>>;
   revokeApiKey(id: string, now: number): Promise<ApiKey | null>;
   countApiKeys(): Promise<number>;
+}
 
-  // Audit log: append-only, listed newest first.
+/** The audit log: append-only, listed newest first. */
+export interface AuditStore {
   appendAudit(entry: AuditEntry): Promise<AuditEntry>;
   listAudit(filter: AuditFilter): Promise<Page<AuditEntry>>;
+}
 
+/** Statistics. */
+export interface StatsStore {
   /** Subscription counters for the stats panel. */
   subscriptionStats(subscriptionId: string, since: number): Promise<SubscriptionStats>;
 }
+
+/** The whole store: its parts, each a resource (one file per part in each implementation). */
+export interface Store
+  extends StoreLifecycle,
+    EventTypeStore,
+    SubscriberStore,
+    SubscriptionStore,
+    IngestStore,
+    MessageStore,
+    AttemptStore,
+    QueueStore,
+    RetentionStore,
+    SessionStore,
+    ApiKeyStore,
+    AuditStore,
+    StatsStore {}
 
 export interface SubscriptionStats {
   messages: Record<MessageStatus, number>;

@@ -36,6 +36,18 @@ import { idBefore, newId } from '../../domain/ids.js';
 import { leaseMs } from '../../domain/lease.js';
 import { channelsMatch, subscriberMatches } from '../../fanout/match.js';
 import { writeIsolating } from '../../util/split-on-failure.js';
+import {
+  apiKeyConditions,
+  attemptConditions,
+  attemptQueryConditions,
+  auditConditions,
+  type Condition,
+  eventConditions,
+  messageConditions,
+  messageQueryConditions,
+  subscriberConditions,
+  subscriptionConditions,
+} from '../filters.js';
 import { ATTEMPT_SORT_COLUMNS, messageSortColumns, orderBy } from '../sql-order.js';
 import type {
   AttemptFilter,
@@ -412,6 +424,18 @@ function page<R, T>(rows: readonly R[], limit: number, map: (r: R) => T, key: (r
 
 const byId = (r: { id: string }): string => r.id;
 
+/** The shared list conditions (../filters.ts) as a WHERE clause of this dialect. */
+function where(sql: postgres.Sql | postgres.TransactionSql, conditions: Condition[]): postgres.PendingQuery<postgres.Row[]> {
+  let clause = sql`WHERE TRUE`;
+  for (const c of conditions) {
+    clause =
+      c.op === 'in'
+        ? sql`${clause} AND ${sql.unsafe(c.column)} = ANY(${c.value as string[]}::text[])`
+        : sql`${clause} AND ${sql.unsafe(c.column)} ${sql.unsafe(c.op)} ${c.value as string | number}`;
+  }
+  return clause;
+}
+
 // A message's `seq` is messages.seq (migration 0004).
 const MESSAGE_SORT = messageSortColumns('m.seq');
 
@@ -604,8 +628,7 @@ export class PostgresStore implements Store {
   listSubscribers(query: PageQuery): Promise<Page<Subscriber>> {
     return this.run(async () => {
       const rows = await this.sql<SubscriberRow[]>`
-        SELECT * FROM subscribers
-        ${query.cursor ? this.sql`WHERE id < ${query.cursor}` : this.sql``}
+        SELECT * FROM subscribers ${where(this.sql, subscriberConditions(query))}
         ORDER BY id DESC LIMIT ${query.limit + 1}`;
       return page(rows, query.limit, toSubscriber, byId);
     });
@@ -664,9 +687,7 @@ export class PostgresStore implements Store {
   listSubscriptions(query: PageQuery & { subscriberId?: string }): Promise<Page<Subscription>> {
     return this.run(async () => {
       const rows = await this.sql<SubscriptionRow[]>`
-        SELECT * FROM subscriptions WHERE TRUE
-        ${query.subscriberId !== undefined ? this.sql`AND subscriber_id = ${query.subscriberId}` : this.sql``}
-        ${query.cursor ? this.sql`AND id < ${query.cursor}` : this.sql``}
+        SELECT * FROM subscriptions ${where(this.sql, subscriptionConditions(query))}
         ORDER BY id DESC LIMIT ${query.limit + 1}`;
       return page(rows, query.limit, toSubscription, byId);
     });
@@ -756,12 +777,7 @@ export class PostgresStore implements Store {
     return this.run(async () => {
       const sql = this.sql;
       const rows = await sql<EventRow[]>`
-        SELECT * FROM events WHERE TRUE
-        ${f.type !== undefined ? sql`AND type = ${f.type}` : sql``}
-        ${f.subscriberId !== undefined ? sql`AND subscriber_id = ${f.subscriberId}` : sql``}
-        ${f.since !== undefined ? sql`AND created_at >= ${f.since}` : sql``}
-        ${f.until !== undefined ? sql`AND created_at < ${f.until}` : sql``}
-        ${f.cursor ? sql`AND id < ${f.cursor}` : sql``}
+        SELECT * FROM events ${where(sql, eventConditions(f))}
         ORDER BY id DESC LIMIT ${f.limit + 1}`;
       return page(rows, f.limit, toEvent, byId);
     });
@@ -781,15 +797,7 @@ export class PostgresStore implements Store {
     return this.run(async () => {
       const sql = this.sql;
       const rows = await sql<MessageRow[]>`
-        SELECT m.*, s.url FROM messages m JOIN subscriptions s ON s.id = m.subscription_id WHERE TRUE
-        ${f.subscriberId !== undefined ? sql`AND m.subscriber_id = ${f.subscriberId}` : sql``}
-        ${f.subscriptionId !== undefined ? sql`AND m.subscription_id = ${f.subscriptionId}` : sql``}
-        ${f.eventId !== undefined ? sql`AND m.event_id = ${f.eventId}` : sql``}
-        ${f.eventType !== undefined ? sql`AND m.event_type = ${f.eventType}` : sql``}
-        ${f.status !== undefined ? sql`AND m.status = ${STATUS_NUMBER[f.status]}` : sql``}
-        ${f.since !== undefined ? sql`AND m.created_at >= ${f.since}` : sql``}
-        ${f.until !== undefined ? sql`AND m.created_at < ${f.until}` : sql``}
-        ${f.cursor ? sql`AND m.id < ${f.cursor}` : sql``}
+        SELECT m.*, s.url FROM messages m JOIN subscriptions s ON s.id = m.subscription_id ${where(sql, messageConditions(f))}
         ORDER BY m.id DESC LIMIT ${f.limit + 1}`;
       return page(rows, f.limit, toMessage, byId);
     });
@@ -853,16 +861,8 @@ export class PostgresStore implements Store {
       const sql = this.sql;
       const rows = await sql<AttemptRow[]>`
         SELECT a.* FROM attempts a
-        ${f.status !== undefined ? sql`JOIN messages m ON m.id = a.message_id AND m.status = ${STATUS_NUMBER[f.status]}` : sql``}
-        WHERE TRUE
-        ${f.messageId !== undefined ? sql`AND a.message_id = ${f.messageId}` : sql``}
-        ${f.subscriberId !== undefined ? sql`AND a.subscriber_id = ${f.subscriberId}` : sql``}
-        ${f.subscriptionId !== undefined ? sql`AND a.subscription_id = ${f.subscriptionId}` : sql``}
-        ${f.eventType !== undefined ? sql`AND a.event_type = ${f.eventType}` : sql``}
-        ${f.statusCode !== undefined ? sql`AND a.status_code = ${f.statusCode}` : sql``}
-        ${f.since !== undefined ? sql`AND a.created_at >= ${f.since}` : sql``}
-        ${f.until !== undefined ? sql`AND a.created_at < ${f.until}` : sql``}
-        ${f.cursor ? sql`AND a.id < ${f.cursor}` : sql``}
+        ${f.status !== undefined ? sql`JOIN messages m ON m.id = a.message_id` : sql``}
+        ${where(sql, attemptConditions(f))}
         ORDER BY a.id DESC LIMIT ${f.limit + 1}`;
       return page(rows, f.limit, toAttempt, byId);
     });
@@ -874,19 +874,11 @@ export class PostgresStore implements Store {
     return this.run(() =>
       // One snapshot for the count and the page.
       this.sql.begin('ISOLATION LEVEL REPEATABLE READ READ ONLY', async (sql) => {
-        const filters = sql`
-          ${q.ids !== undefined ? sql`AND m.id = ANY(${q.ids}::text[])` : sql``}
-          ${q.subscriberId !== undefined ? sql`AND m.subscriber_id = ${q.subscriberId}` : sql``}
-          ${q.subscriptionId !== undefined ? sql`AND m.subscription_id = ${q.subscriptionId}` : sql``}
-          ${q.eventType !== undefined ? sql`AND m.event_type = ${q.eventType}` : sql``}
-          ${q.status !== undefined ? sql`AND m.status = ${STATUS_NUMBER[q.status]}` : sql``}
-          ${q.retries !== undefined ? sql`AND m.retries = ${q.retries}` : sql``}
-          ${q.lastStatusCode !== undefined ? sql`AND m.last_status_code = ${q.lastStatusCode}` : sql``}
-          ${q.url !== undefined ? sql`AND s.url = ${q.url}` : sql``}`;
+        const filters = where(sql, messageQueryConditions(q));
         const [count] = await sql<{ n: number }[]>`
-          SELECT count(*) AS n FROM messages m JOIN subscriptions s ON s.id = m.subscription_id WHERE TRUE ${filters}`;
+          SELECT count(*) AS n FROM messages m JOIN subscriptions s ON s.id = m.subscription_id ${filters}`;
         const rows = await sql<(MessageRow & { seq: number })[]>`
-          SELECT m.*, s.url FROM messages m JOIN subscriptions s ON s.id = m.subscription_id WHERE TRUE ${filters}
+          SELECT m.*, s.url FROM messages m JOIN subscriptions s ON s.id = m.subscription_id ${filters}
           ORDER BY ${sql.unsafe(orderBy(q.orderBy, MESSAGE_SORT, 'm.id'))} LIMIT ${q.limit} OFFSET ${q.offset}`;
         return { data: rows.map((r) => ({ ...toMessage(r), seq: Number(r.seq) })), total: count?.n ?? 0 };
       }),
@@ -896,21 +888,13 @@ export class PostgresStore implements Store {
   queryAttempts(q: AttemptQuery): Promise<CountedPage<NumberedAttempt>> {
     return this.run(() =>
       this.sql.begin('ISOLATION LEVEL REPEATABLE READ READ ONLY', async (sql) => {
-        const filters = sql`
-          ${q.id !== undefined ? sql`AND a.id = ${q.id}` : sql``}
-          ${q.messageId !== undefined ? sql`AND a.message_id = ${q.messageId}` : sql``}
-          ${q.subscriberId !== undefined ? sql`AND a.subscriber_id = ${q.subscriberId}` : sql``}
-          ${q.subscriptionId !== undefined ? sql`AND a.subscription_id = ${q.subscriptionId}` : sql``}
-          ${q.eventType !== undefined ? sql`AND a.event_type = ${q.eventType}` : sql``}
-          ${q.statusCode !== undefined ? sql`AND a.status_code = ${q.statusCode}` : sql``}
-          ${q.messageStatus !== undefined ? sql`AND m.status = ${STATUS_NUMBER[q.messageStatus]}` : sql``}
-          ${q.messageRetries !== undefined ? sql`AND m.retries = ${q.messageRetries}` : sql``}`;
+        const filters = where(sql, attemptQueryConditions(q));
         const [count] = await sql<{ n: number }[]>`
-          SELECT count(*) AS n FROM attempts a JOIN messages m ON m.id = a.message_id WHERE TRUE ${filters}`;
+          SELECT count(*) AS n FROM attempts a JOIN messages m ON m.id = a.message_id ${filters}`;
         // The attempt number counts the message's attempts up to this one: a few rows on the message index.
         const rows = await sql<(AttemptRow & { attempt_number: number })[]>`
           SELECT a.*, (SELECT count(*) FROM attempts x WHERE x.message_id = a.message_id AND x.id <= a.id) AS attempt_number
-          FROM attempts a JOIN messages m ON m.id = a.message_id WHERE TRUE ${filters}
+          FROM attempts a JOIN messages m ON m.id = a.message_id ${filters}
           ORDER BY ${sql.unsafe(orderBy(q.orderBy, ATTEMPT_SORT_COLUMNS, 'a.id'))} LIMIT ${q.limit} OFFSET ${q.offset}`;
         return { data: rows.map((r) => ({ ...toAttempt(r), attemptNumber: Number(r.attempt_number) })), total: count?.n ?? 0 };
       }),
@@ -1279,8 +1263,7 @@ export class PostgresStore implements Store {
   listApiKeys(query: PageQuery): Promise<Page<ApiKey>> {
     return this.run(async () => {
       const rows = await this.sql<ApiKeyRow[]>`
-        SELECT * FROM api_keys
-        ${query.cursor ? this.sql`WHERE id < ${query.cursor}` : this.sql``}
+        SELECT * FROM api_keys ${where(this.sql, apiKeyConditions(query))}
         ORDER BY id DESC LIMIT ${query.limit + 1}`;
       return page(rows, query.limit, toApiKey, byId);
     });
@@ -1316,15 +1299,7 @@ export class PostgresStore implements Store {
     return this.run(async () => {
       const sql = this.sql;
       const rows = await sql<AuditRow[]>`
-        SELECT * FROM audit_log
-        WHERE TRUE
-        ${f.actor !== undefined ? sql`AND actor = ${f.actor}` : sql``}
-        ${f.action !== undefined ? sql`AND action = ${f.action}` : sql``}
-        ${f.resourceType !== undefined ? sql`AND resource_type = ${f.resourceType}` : sql``}
-        ${f.resourceId !== undefined ? sql`AND resource_id = ${f.resourceId}` : sql``}
-        ${f.since !== undefined ? sql`AND created_at >= ${f.since}` : sql``}
-        ${f.until !== undefined ? sql`AND created_at < ${f.until}` : sql``}
-        ${f.cursor ? sql`AND id < ${f.cursor}` : sql``}
+        SELECT * FROM audit_log ${where(sql, auditConditions(f))}
         ORDER BY id DESC LIMIT ${f.limit + 1}`;
       return page(rows, f.limit, toAuditEntry, byId);
     });

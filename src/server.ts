@@ -140,6 +140,9 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
           retentionPurged.labels('messages').inc(purged.messages);
         });
   retention?.start();
+  // Beyond this many connections at once, node closes new ones as they arrive (slow clients:
+  // app.ts sets the deadlines that free them).
+  app.server.maxConnections = config.maxConnections;
   const url = await app.listen({ port: config.port, host: config.host });
   logger.info({ url, role: config.role, store: store.kind }, 'herald is running');
 

@@ -64,6 +64,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // operator names the reverse proxies whose X-Forwarded-For may be believed.
     trustProxy: config.trustProxy ?? false,
     routerOptions: ROUTER_OPTIONS,
+    // Slow clients: deadlines for a request's headers and for all of it (408, then closed), checked
+    // every quarter of the headers deadline (at most every second; node's default is 30 s); an idle
+    // keep-alive connection closes after keepAliveTimeout. The connection cap is set on the
+    // listening server (server.ts).
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, Math.max(25, Math.floor(config.headersTimeoutMs / 4))),
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(TypeBoxValidatorCompiler);

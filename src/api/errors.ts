@@ -82,28 +82,34 @@ function validationDetails(error: FastifyError): { in: string; path: string; mes
   return out;
 }
 
-function send(reply: FastifyReply, body: ErrorBody): FastifyReply {
+/** Seconds a client is asked to wait (Retry-After) before trying again when the database is
+ *  unavailable: unreachable, its disk full, read-only or failing. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
+/** Sends an error answer: its status, the JSON body, and for store_unavailable a Retry-After. */
+export function sendError(reply: FastifyReply, body: ErrorBody): FastifyReply {
+  if (body.code === 'store_unavailable') reply.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
   return reply.code(ERRORS[body.code].status).type('application/json; charset=utf-8').send(body);
 }
 
 export function handleError(error: FastifyError | HeraldError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof HeraldError) {
     if (error.status >= 500) request.log.error({ err: error }, 'request failed');
-    return send(reply, errorBody(error.code, error.message, error.details));
+    return sendError(reply, errorBody(error.code, error.message, error.details));
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const details = validationDetails(fastifyError);
     const first = details[0];
     const message = first ? `${first.in}${first.path.replaceAll('/', '.')} ${first.message}` : ERRORS.validation_failed.message;
-    return send(reply, errorBody('validation_failed', message, details));
+    return sendError(reply, errorBody('validation_failed', message, details));
   }
   const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
-  if (mapped) return send(reply, errorBody(mapped));
+  if (mapped) return sendError(reply, errorBody(mapped));
   const status = fastifyError.statusCode ?? 500;
-  if (status >= 400 && status < 500) return send(reply, errorBody(STATUS_CODES[status] ?? 'bad_request'));
+  if (status >= 400 && status < 500) return sendError(reply, errorBody(STATUS_CODES[status] ?? 'bad_request'));
   request.log.error({ err: error }, 'request failed');
-  return send(reply, errorBody('internal_error'));
+  return sendError(reply, errorBody('internal_error'));
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -126,11 +132,11 @@ export function installErrorHandling(app: FastifyInstance, routerOptions: { igno
     const allowed = METHODS.filter((m) => m !== request.method && paths.find(m, path) !== null);
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));
-      return send(
+      return sendError(
         reply,
         errorBody('method_not_allowed', `${request.method} is not allowed on ${path.slice(0, 200)}; use ${allowed.join(', ')}`),
       );
     }
-    return send(reply, errorBody('route_not_found', `No route ${request.method} ${path.slice(0, 200)}`));
+    return sendError(reply, errorBody('route_not_found', `No route ${request.method} ${path.slice(0, 200)}`));
   });
 }

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { ConfigError, type HeraldConfig, loadConfig } from '../config/config.js';
 import { settingsTable } from '../config/settings-doc.js';
+import { HeraldError } from '../domain/errors.js';
 import { CATALOGUES, importCatalogue, isCatalogue } from '../presets/index.js';
 import { startHerald } from '../server.js';
 import { openStore } from '../store/open.js';
@@ -150,6 +151,11 @@ main(process.argv.slice(2)).then(
     if (err instanceof ConfigError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       console.error(`herald: ${(err as Error).message}`);
       process.exit(2);
+    }
+    if (err instanceof HeraldError && err.code === 'store_unavailable') {
+      // The database cannot be used (read-only, disk full, unreachable): the reason, not a stack trace.
+      console.error(`herald: ${err.message}`);
+      process.exit(1);
     }
     console.error(err);
     process.exit(1);

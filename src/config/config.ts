@@ -140,6 +140,40 @@ export const ConfigSchema = Type.Object({
     env: 'HERALD_RATE_LIMIT',
     description: 'requests per second per API key, counted per process; 0 = unlimited; a key may set its own',
   }),
+  // Slow clients (a slowloris holds connections by sending a request slowly): each phase has a
+  // deadline, after which the server answers 408 and closes the connection, and the connections
+  // open at once are capped.
+  headersTimeoutMs: Type.Integer({
+    default: 10_000,
+    minimum: 100,
+    maximum: 600_000,
+    env: 'HERALD_HEADERS_TIMEOUT_MS',
+    description: 'a client must send the headers of a request within this of starting it (408 and closed after); at most requestTimeoutMs',
+  }),
+  requestTimeoutMs: Type.Integer({
+    default: 60_000,
+    minimum: 100,
+    maximum: 3_600_000,
+    env: 'HERALD_REQUEST_TIMEOUT_MS',
+    description:
+      'a client must send a whole request, headers and body, within this (408 and closed after); 60 s carries a 10 MB body (HERALD_PAYLOAD_LIMIT_BYTES) at 1.4 Mbit/s',
+  }),
+  keepAliveTimeoutMs: Type.Integer({
+    default: 72_000,
+    minimum: 100,
+    maximum: 3_600_000,
+    env: 'HERALD_KEEP_ALIVE_TIMEOUT_MS',
+    description:
+      'an idle keep-alive connection is closed after this; longer than the 60 s idle timeout of common load balancers, so they do not reuse a connection as Herald closes it',
+  }),
+  maxConnections: Type.Integer({
+    default: 1_024,
+    minimum: 1,
+    maximum: 1_000_000,
+    env: 'HERALD_MAX_CONNECTIONS',
+    description:
+      'HTTP connections open at once, per process; more are closed as they arrive, keeping file descriptors for deliveries and the database',
+  }),
   trustProxy: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
     default: null,
     env: 'HERALD_TRUST_PROXY',
@@ -250,6 +284,11 @@ export function resolveConfig(...layers: Layer[]): HeraldConfig {
   }
   const config = withDefaults as HeraldConfig;
   if (config.timeoutSeconds > config.maxTimeoutSeconds) throw new ConfigError('timeoutSeconds must not exceed maxTimeoutSeconds');
+  if (config.headersTimeoutMs > config.requestTimeoutMs) {
+    throw new ConfigError(
+      `invalid setting headersTimeoutMs (HERALD_HEADERS_TIMEOUT_MS): ${config.headersTimeoutMs} ms exceeds requestTimeoutMs (HERALD_REQUEST_TIMEOUT_MS, ${config.requestTimeoutMs} ms), which includes the headers`,
+    );
+  }
   checkLease(config);
   try {
     parseNetworks(config.allowedNetworks);

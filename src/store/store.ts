@@ -282,7 +282,8 @@ export interface StoreLifecycle {
   readonly capabilities: StoreCapabilities;
   /** Applies pending numbered migrations, in a transaction, under a lock. Idempotent. */
   migrate(): Promise<void>;
-  /** Resolves when the database answers a trivial query. */
+  /** Resolves when the database answers a trivial query; on SQLite, after a call failed for want
+   *  of a usable database (disk full, read-only, I/O error), only once a write succeeds again. */
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,10 +1,12 @@
-// Operations routes, served without an API key: liveness, readiness (the store answers) and
-// Prometheus metrics. Every role serves them.
+// Operations routes, served without an API key: liveness, readiness (the store answers and, after a
+// write failed for want of a usable database — disk full, I/O error, read-only — a write succeeds
+// again) and Prometheus metrics. Every role serves them.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { HeraldError } from '../../domain/errors.js';
 import { registry } from '../../observability/metrics.js';
 import type { ApiContext } from '../context.js';
-import { errorBody } from '../errors.js';
+import { errorBody, sendError } from '../errors.js';
 import { ErrorSchema } from '../schemas.js';
 
 const tags = ['operations'];
@@ -24,8 +26,9 @@ export const healthRoutes: FastifyPluginAsyncTypebox<Pick<ApiContext, 'store'>> 
       try {
         await store.ping();
       } catch (err) {
-        request.log.warn({ err }, 'readiness check failed: the store does not answer');
-        return reply.code(503).send(errorBody('store_unavailable'));
+        request.log.warn({ err }, 'readiness check failed: the store is unavailable');
+        const reason = err instanceof HeraldError && err.code === 'store_unavailable' ? err.message : undefined;
+        return sendError(reply, errorBody('store_unavailable', reason));
       }
       return { status: 'ready' };
     },

@@ -2,7 +2,7 @@
 // synchronous, so each method runs its statements in one transaction without yielding; the async
 // signatures only honour the Store contract. Callers get throughput by batching (group commit for
 // ingest, many outcomes per recordAttempts), not by concurrency: one process owns the file.
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { HeraldError } from '../../domain/errors.js';
@@ -70,6 +70,107 @@ function onConflict<T>(message: string, insert: () => T): T {
     const code = (err as { code?: unknown }).code;
     if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE') throw new HeraldError('conflict', message);
     throw err;
+  }
+}
+
+// SQLite errors that say the database cannot be used right now (not that the request is wrong),
+// by result code; an extended code (SQLITE_IOERR_WRITE, SQLITE_READONLY_DBMOVED, ...) counts as
+// its primary one. They answer 503 store_unavailable, like an unreachable PostgreSQL.
+const UNAVAILABLE: Record<string, string> = {
+  SQLITE_FULL: 'the database disk is full',
+  SQLITE_IOERR: 'the database file could not be read or written (I/O error)',
+  SQLITE_READONLY: 'the database is read-only',
+  SQLITE_CANTOPEN: 'the database file cannot be opened',
+  SQLITE_PERM: 'the database file may not be accessed',
+  SQLITE_BUSY: 'the database is locked by another process',
+  SQLITE_LOCKED: 'the database is locked',
+  SQLITE_NOMEM: 'SQLite ran out of memory',
+};
+
+/** The primary SQLite result code of an error (SQLITE_IOERR for SQLITE_IOERR_FSYNC), if it has one. */
+function primaryCode(err: unknown): string | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
+  return code.split('_', 2).join('_');
+}
+
+/** A SQLite error meaning the database cannot be used now as HeraldError('store_unavailable'), the
+ *  reason in its message ("the database disk is full (SQLITE_FULL)"); anything else as it is. */
+export function mapSqliteError(err: unknown): unknown {
+  if (err instanceof HeraldError) return err;
+  const primary = primaryCode(err);
+  const reason = primary ? UNAVAILABLE[primary] : undefined;
+  if (!reason) return err;
+  return new HeraldError('store_unavailable', `${reason} (${(err as { code: string }).code})`);
+}
+
+/** Why `path` cannot be written, from the file system ("read-only file system", "permission
+ *  denied"), asking of the nearest existing one of it and its directories; null when it can be. */
+function notWritableBecause(path: string): string | null {
+  let target = path;
+  for (;;) {
+    try {
+      accessSync(target, constants.W_OK);
+      return null;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const parent = dirname(target);
+      if (code === 'ENOENT' && parent !== target) {
+        target = parent;
+        continue;
+      }
+      const where = target === path ? '' : `${target}: `;
+      if (code === 'EROFS') return `${where}read-only file system`;
+      if (code === 'EACCES' || code === 'EPERM') return `${where}permission denied`;
+      return null;
+    }
+  }
+}
+
+/** Why the database at `path` cannot be opened or written, for the start-up message:
+ *  "cannot open the database at ./x.db: read-only file system (SQLITE_CANTOPEN)". `any`: every
+ *  SQLite or file-system error counts (opening), not only those that mean "unavailable now". */
+function openError(path: string, verb: 'open' | 'write', err: unknown, any: boolean): unknown {
+  if (err instanceof HeraldError) return err;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return err;
+  const primary = primaryCode(err);
+  const known = primary ? UNAVAILABLE[primary] : undefined;
+  if (!known && !(any && (primary || /^E[A-Z]+$/.test(code)))) return err;
+  const fromFileSystem = !primary || primary === 'SQLITE_CANTOPEN' || primary === 'SQLITE_READONLY' || primary === 'SQLITE_PERM';
+  const fileSystem = fromFileSystem && path !== ':memory:' ? notWritableBecause(path) : null;
+  const message = (err as Error).message;
+  const reason = primary ? `${fileSystem ?? known ?? message} (${code})` : (fileSystem ?? message);
+  return new HeraldError('store_unavailable', `cannot ${verb} the database at ${path}: ${reason}`);
+}
+
+/** Internal helpers the guard leaves alone: they run inside guarded methods (and per statement). */
+const UNGUARDED = new Set(['constructor', 'stmt', 'all', 'get', 'run', 'notify', 'durably', 'guard', 'checkWritable', 'probeWrite']);
+
+/** Rows changed by this connection's statements so far; 0 once it is closed (or cannot say). */
+function totalChanges(db: Database.Database): number {
+  try {
+    return db.open ? (db.prepare('SELECT total_changes()').pluck().get() as number) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** After SQLITE_FULL, the store counts as writable again only with this much room on the
+ *  database's file system: a small write may fit in WAL space the failed one left allocated, and
+ *  the next one fail again. */
+const MIN_FREE_BYTES = 1_048_576;
+
+/** The bytes this process may still write on the file system of `path` when they are fewer than
+ *  MIN_FREE_BYTES; null when there are more (or it cannot tell). */
+function shortOfRoom(path: string): number | null {
+  if (path === ':memory:') return null;
+  try {
+    const s = statfsSync(dirname(path));
+    const free = (process.getuid?.() === 0 ? s.bfree : s.bavail) * s.bsize; // root may use the reserved blocks
+    return free < MIN_FREE_BYTES ? free : null;
+  } catch {
+    return null;
   }
 }
 
@@ -229,18 +330,112 @@ export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly listeners = new Set<() => void>();
 
+  private readonly path: string;
+  /** Set when a call failed for want of a usable database (disk full, I/O error, read-only,
+   *  locked), until a write succeeds again — a call that changed rows, or the write ping() tries
+   *  while this is set — and, after a full disk, there is room again; readiness fails meanwhile.
+   *  `code`: the SQLite result code; `changes`: total_changes() when it failed. */
+  private unwritable: { code: string; changes: number } | null = null;
+
   constructor(options: { path: string }) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-    this.db = new Database(options.path);
-    this.db.pragma('journal_mode = WAL');
-    // Durability is chosen per transaction: ingest commits with synchronous=FULL (on disk before
-    // 202, even across a power cut, and the fsync also covers every earlier WAL frame); delivery
-    // bookkeeping commits with NORMAL (safe against a process crash; a power cut can at worst lose
-    // the latest attempt records, and those messages are delivered again: at-least-once).
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000'); // ms, when `herald migrate` or a backup holds the lock
-    this.db.pragma('cache_size = -65536'); // KiB: 64 MB page cache
+    const { path } = options;
+    this.path = path;
+    let db: Database.Database | undefined;
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      // Durability is chosen per transaction: ingest commits with synchronous=FULL (on disk before
+      // 202, even across a power cut, and the fsync also covers every earlier WAL frame); delivery
+      // bookkeeping commits with NORMAL (safe against a process crash; a power cut can at worst lose
+      // the latest attempt records, and those messages are delivered again: at-least-once).
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000'); // ms, when `herald migrate` or a backup holds the lock
+      db.pragma('cache_size = -65536'); // KiB: 64 MB page cache
+    } catch (err) {
+      db?.close();
+      throw openError(path, 'open', err, true);
+    }
+    this.db = db;
+    this.guard();
+    // A database that opens may still refuse writes (a read-only file or mount): find out now, not
+    // at the first event. A full disk or a lock held too long is no reason to refuse to start: the
+    // store answers store_unavailable, and readiness fails, until a write succeeds.
+    try {
+      this.probeWrite();
+    } catch (err) {
+      const primary = primaryCode(err);
+      if (primary !== 'SQLITE_FULL' && primary !== 'SQLITE_BUSY') {
+        db.close();
+        throw openError(path, 'write', err, true);
+      }
+      this.unwritable = { code: primary, changes: totalChanges(db) };
+    }
+  }
+
+  /**
+   * The one place every store method goes through (in this process, or in the SQLite thread,
+   * which calls these same methods): a SQLite error that means the database cannot be used now
+   * becomes HeraldError('store_unavailable') with its reason, and is remembered for readiness
+   * (ping) until a call that changed rows succeeds. Installed on the instance over each method of
+   * the class, so methods added later are covered too; the helpers in UNGUARDED run inside them.
+   */
+  private guard(): void {
+    const self = this as unknown as Record<string, unknown>;
+    for (const name of Object.getOwnPropertyNames(SqliteStore.prototype)) {
+      const method = Object.getOwnPropertyDescriptor(SqliteStore.prototype, name)?.value as unknown;
+      if (typeof method !== 'function' || UNGUARDED.has(name)) continue;
+      const failed = (err: unknown): unknown => {
+        const mapped = name === 'migrate' ? openError(this.path, 'write', err, false) : mapSqliteError(err);
+        if (mapped !== err && mapped instanceof HeraldError) {
+          this.unwritable = { code: primaryCode(err) ?? '', changes: totalChanges(this.db) };
+        }
+        return mapped;
+      };
+      const succeeded = <T>(value: T): T => {
+        const failure = this.unwritable;
+        if (failure !== null && totalChanges(this.db) > failure.changes) {
+          if (failure.code !== 'SQLITE_FULL' || shortOfRoom(this.path) === null) this.unwritable = null;
+        }
+        return value;
+      };
+      self[name] = (...args: unknown[]): unknown => {
+        let result: unknown;
+        try {
+          result = method.apply(this, args);
+        } catch (err) {
+          throw failed(err);
+        }
+        if (!(result instanceof Promise)) return succeeded(result);
+        return result.then(succeeded, (err: unknown) => {
+          throw failed(err);
+        });
+      };
+    }
+  }
+
+  /** Readiness after a call failed for want of a usable database: room on the disk again (after
+   *  SQLITE_FULL), then a write that succeeds. Throws why not. */
+  private checkWritable(): void {
+    if (this.unwritable?.code === 'SQLITE_FULL') {
+      const free = shortOfRoom(this.path);
+      if (free !== null) {
+        throw new HeraldError('store_unavailable', `the database disk is full (SQLITE_FULL; ${Math.floor(free / 1024)} KiB free)`);
+      }
+    }
+    this.probeWrite();
+  }
+
+  /** A write that changes nothing: user_version (unused by Herald) set to itself. It still appends
+   *  the database header page to the WAL, so a read-only or failing file fails it (an UPDATE to
+   *  the same value would not: SQLite skips rewriting an unchanged row). It may fit in WAL space
+   *  already allocated, so on its own it does not prove a full disk has room: checkWritable asks
+   *  the file system too. */
+  private probeWrite(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    this.db.pragma(`user_version = ${Math.trunc(version)}`);
+    this.unwritable = null;
   }
 
   /** A prepared statement, cached by its text. */
@@ -287,6 +482,7 @@ export class SqliteStore implements Store {
 
   async ping(): Promise<void> {
     this.db.prepare('SELECT 1').get();
+    if (this.unwritable) this.checkWritable(); // not ready until a write succeeds again
   }
 
   async close(): Promise<void> {

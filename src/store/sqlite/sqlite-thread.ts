@@ -3,7 +3,7 @@
 // serving HTTP and deliveries.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { IngestLease } from '../store.js';
-import { SqliteStore } from './sqlite-store.js';
+import { mapSqliteError, SqliteStore } from './sqlite-store.js';
 import { packIngestResult, type RequestValues, requestFromValues } from './wire.js';
 
 interface Call {
@@ -14,10 +14,27 @@ interface Call {
 
 const port = parentPort;
 if (!port) throw new Error('sqlite-thread must run in a worker thread');
-const store = new SqliteStore({ path: (workerData as { path: string }).path });
+
+/** An error as it crosses to the main thread; threaded-store.ts revives a HeraldError with its code. */
+function serialize(err: unknown): { name: string; code?: string; message: string; details?: unknown } {
+  const e = mapSqliteError(err) as Error & { code?: string; details?: unknown };
+  return { name: e.name, code: e.code, message: e.message, details: e.details };
+}
+
+// A database that cannot be opened (a read-only mount, say) does not stop the thread: every call is
+// answered with why, so the caller reports it (`herald serve` prints it and exits) and can close.
+let openFailure: ReturnType<typeof serialize> | null = null;
+const store = (() => {
+  try {
+    return new SqliteStore({ path: (workerData as { path: string }).path });
+  } catch (err) {
+    openFailure = serialize(err);
+    return null;
+  }
+})();
 
 let notifyQueued = false;
-store.onMessagesCommitted(() => {
+store?.onMessagesCommitted(() => {
   if (notifyQueued) return;
   notifyQueued = true;
   queueMicrotask(() => {
@@ -31,10 +48,14 @@ store.onMessagesCommitted(() => {
 // results go back as counts, without the event the caller has.
 const packed: Record<string, (...args: never[]) => unknown> = {
   ingestValues: (requests: RequestValues[], lease: IngestLease | undefined) =>
-    store.ingestValues(requests.map(requestFromValues), lease).map(packIngestResult),
+    (store as SqliteStore).ingestValues(requests.map(requestFromValues), lease).map(packIngestResult),
 };
 
 port.on('message', async ({ id, method, args }: Call) => {
+  if (!store) {
+    port.postMessage(method === 'close' ? { id, result: undefined } : { id, error: openFailure });
+    return;
+  }
   try {
     const fn = (packed[method] ?? (store as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[method]) as
       | ((...a: unknown[]) => unknown)
@@ -42,7 +63,6 @@ port.on('message', async ({ id, method, args }: Call) => {
     if (typeof fn !== 'function') throw new Error(`unknown store method ${method}`);
     port.postMessage({ id, result: await fn.apply(store, args) });
   } catch (err) {
-    const e = err as Error & { code?: string; details?: unknown };
-    port.postMessage({ id, error: { name: e.name, code: e.code, message: e.message, details: e.details } });
+    port.postMessage({ id, error: serialize(err) });
   }
 });

@@ -44,6 +44,8 @@ export class ThreadedSqliteStore implements Store {
   private readonly listeners = new Set<() => void>();
   private nextId = 1;
   private closed = false;
+  /** Set once the thread has stopped: a call posted to it then would never be answered. */
+  private stopped: HeraldError | null = null;
 
   constructor(options: { path: string }) {
     const here = import.meta.url;
@@ -71,8 +73,11 @@ export class ThreadedSqliteStore implements Store {
       if (msg.error) call.reject(revive(msg.error));
       else call.resolve(msg.result);
     });
-    this.worker.on('error', (err) => this.failAll(err));
-    this.worker.on('exit', () => this.failAll(new HeraldError('store_unavailable', 'the SQLite thread stopped')));
+    this.worker.on('error', (err) => this.failAll(new HeraldError('store_unavailable', `the SQLite thread failed: ${err.message}`)));
+    this.worker.on('exit', () => {
+      this.stopped = new HeraldError('store_unavailable', 'the SQLite thread stopped');
+      this.failAll(this.stopped);
+    });
     for (const method of METHODS) {
       if (method === 'close') continue;
       (this as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => this.call(method, args);
@@ -96,6 +101,7 @@ export class ThreadedSqliteStore implements Store {
 
   private call(method: string, args: unknown[]): Promise<unknown> {
     if (this.closed) return Promise.reject(new HeraldError('store_unavailable', 'the store is closed'));
+    if (this.stopped) return Promise.reject(this.stopped);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -118,7 +124,7 @@ export class ThreadedSqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.call('close', []);
+    if (!this.stopped) await this.call('close', []);
     this.closed = true;
     await this.worker.terminate();
   }

@@ -16,7 +16,7 @@ import type { Store } from '../store/store.js';
 import { installAudit } from './audit.js';
 import { createAuthenticator } from './auth.js';
 import type { ApiContext } from './context.js';
-import { installErrorHandling } from './errors.js';
+import { handleError, installErrorHandling } from './errors.js';
 import { jiwaRoutes } from './jiwa/index.js';
 import {
   exceedsDepth,
@@ -64,6 +64,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // operator names the reverse proxies whose X-Forwarded-For may be believed.
     trustProxy: config.trustProxy ?? false,
     routerOptions: ROUTER_OPTIONS,
+    // Router errors (a path parameter that is not UTF-8, or too long) answer like every other error.
+    frameworkErrors: handleError,
     // Slow clients: deadlines for a request's headers and for all of it (408, then closed), checked
     // every quarter of the headers deadline (at most every second; node's default is 30 s); an idle
     // keep-alive connection closes after keepAliveTimeout. The connection cap is set on the

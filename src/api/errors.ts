@@ -20,6 +20,13 @@ export const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
   FST_ERR_NOT_FOUND: 'route_not_found',
+  FST_ERR_BAD_URL: 'bad_request',
+  FST_ERR_MAX_PARAM_LENGTH: 'uri_too_long',
+};
+
+/** Messages for mapped fastify errors whose own text says less than it should. */
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_BAD_URL: 'A path segment is not valid percent-encoded UTF-8',
 };
 
 /** Other 4xx statuses fastify (or a plugin) may raise, by status. */
@@ -105,7 +112,7 @@ export function handleError(error: FastifyError | HeraldError | Error, request: 
     return sendError(reply, errorBody('validation_failed', message, details));
   }
   const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
-  if (mapped) return sendError(reply, errorBody(mapped));
+  if (mapped) return sendError(reply, errorBody(mapped, FASTIFY_MESSAGES[fastifyError.code]));
   const status = fastifyError.statusCode ?? 500;
   if (status >= 400 && status < 500) return sendError(reply, errorBody(STATUS_CODES[status] ?? 'bad_request'));
   request.log.error({ err: error }, 'request failed');

@@ -1,5 +1,6 @@
 // Domain records → API JSON: epoch milliseconds become ISO 8601 strings, secrets stay behind.
 import { isActive } from '../domain/api-keys.js';
+import { HeraldError } from '../domain/errors.js';
 import type { ApiKey, Attempt, AuditEntry, EventType, HeraldEvent, Message, Subscriber, Subscription } from '../domain/glossary.js';
 import type { SubscriptionStats } from '../store/store.js';
 import type {
@@ -26,7 +27,11 @@ export function isoOrNull(ms: number | null): string | null {
 export function parseTime(value: string): number;
 export function parseTime(value: string | undefined): number | undefined;
 export function parseTime(value: string | undefined): number | undefined {
-  return value === undefined ? undefined : Date.parse(value);
+  if (value === undefined) return undefined;
+  // The schema's date-time format lets through what Date cannot read (a leap second, 23:59:60).
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new HeraldError('validation_failed', `${value.slice(0, 40)} is not a time Herald can read; use ISO 8601 like 2026-12-01T10:00:00Z`);
+  return ms;
 }
 
 export function renderEventType(e: EventType): EventTypeJson {

@@ -54,6 +54,15 @@ function sameText(a: string, b: string): boolean {
 }
 
 /** The session token a request carries, if any: bearer token, then X-ss-id, then the ss-id cookie. */
+/** A cookie value as sent (percent-decoded when it can be: a malformed one is simply no session). */
+function decodeCookie(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 export function sessionToken(request: FastifyRequest): string | null {
   const bearer = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(request.headers.authorization ?? '')?.[1];
   if (bearer) return bearer;
@@ -61,7 +70,7 @@ export function sessionToken(request: FastifyRequest): string | null {
   if (typeof header === 'string' && header !== '') return header;
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return decodeCookie(part.slice(eq + 1).trim());
   }
   return null;
 }

@@ -18,6 +18,7 @@ export const ERRORS = {
   conflict: { status: 409, message: 'The resource already exists' },
   idempotency_conflict: { status: 409, message: 'The idempotency key was used with a different request' },
   payload_too_large: { status: 413, message: 'The request body is too large' },
+  uri_too_long: { status: 414, message: 'A path parameter is longer than 100 characters' },
   unsupported_media_type: { status: 415, message: 'Content-Type must be application/json (in UTF-8)' },
   unknown_event_type: { status: 422, message: 'The event type is not in the catalogue' },
   unknown_subscriber: { status: 422, message: 'No such subscriber' },

@@ -7,7 +7,7 @@ import type { AttemptFilter, AttemptQuery, AuditFilter, EventFilter, MessageFilt
 /** `column op value`; `in` takes a list. */
 export interface Condition {
   column: string;
-  op: '=' | '<' | '>=' | 'in';
+  op: '=' | '<' | '>' | '>=' | 'in';
   value: unknown;
 }
 
@@ -25,6 +25,9 @@ const status = (s: keyof typeof STATUS_NUMBER | undefined) => (s === undefined ?
 
 /** Lists newest first page with `id < cursor`. */
 const cursor = (q: PageQuery, column: string): Spec => [q.cursor, column, '<'];
+
+/** The catalogue lists by name ascending: the cursor is the last name. */
+export const eventTypeConditions = (q: PageQuery): Condition[] => conditions([[q.cursor, 'name', '>']]);
 
 export const subscriberConditions = (q: PageQuery): Condition[] => conditions([cursor(q, 'id')]);
 

@@ -52,7 +52,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<Pick<ApiContext, 'store'>> 
       const { name } = request.query;
       let body: string;
       if (name === undefined) body = await registry.metrics();
-      else body = registry.getSingleMetric(name) ? `${await registry.getSingleMetricAsString(name)}\n` : '';
+      // Looked up by its own name: prom-client keeps metrics in a plain object, where __proto__ is found too.
+      else body = registry.getMetricsAsArray().some((m) => m.name === name) ? `${await registry.getSingleMetricAsString(name)}\n` : '';
       return reply.type(registry.contentType).send(body);
     },
   );

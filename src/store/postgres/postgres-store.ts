@@ -43,6 +43,7 @@ import {
   auditConditions,
   type Condition,
   eventConditions,
+  eventTypeConditions,
   messageConditions,
   messageQueryConditions,
   subscriberConditions,
@@ -579,8 +580,7 @@ export class PostgresStore implements Store {
   listEventTypes(query: PageQuery): Promise<Page<EventType>> {
     return this.run(async () => {
       const rows = await this.sql<EventTypeRow[]>`
-        SELECT * FROM event_types
-        ${query.cursor ? this.sql`WHERE name > ${query.cursor}` : this.sql``}
+        SELECT * FROM event_types ${where(this.sql, eventTypeConditions(query))}
         ORDER BY name LIMIT ${query.limit + 1}`;
       return page(rows, query.limit, toEventType, (r) => r.name);
     });

@@ -21,10 +21,23 @@ import type {
   Subscriber,
   Subscription,
 } from '../../domain/glossary.js';
-import { MESSAGE_STATUSES, previousSecretValid, STATUS_NAME, STATUS_NUMBER } from '../../domain/glossary.js';
+import { MESSAGE_STATUSES, previousSecretValid, STATUS_NAME } from '../../domain/glossary.js';
 import { idBefore, newId } from '../../domain/ids.js';
 import { leaseMs } from '../../domain/lease.js';
 import { channelsMatch, subscriberMatches } from '../../fanout/match.js';
+import {
+  apiKeyConditions,
+  attemptConditions,
+  attemptQueryConditions,
+  auditConditions,
+  type Condition,
+  eventConditions,
+  eventTypeConditions,
+  messageConditions,
+  messageQueryConditions,
+  subscriberConditions,
+  subscriptionConditions,
+} from '../filters.js';
 import { ATTEMPT_SORT_COLUMNS, messageSortColumns, orderBy } from '../sql-order.js';
 import type {
   AttemptFilter,
@@ -311,10 +324,11 @@ function page<T extends { id: string }>(rows: Row[], limit: number, map: (r: Row
   return { data, nextCursor: rows.length > limit && data.length > 0 ? (data[data.length - 1] as T).id : null };
 }
 
-/** A WHERE clause built from optional conditions; each condition names its own parameters. */
-function where(conditions: (string | false | undefined)[]): string {
-  const present = conditions.filter((c): c is string => typeof c === 'string');
-  return present.length ? `WHERE ${present.join(' AND ')}` : '';
+/** The shared list conditions (../filters.ts) as a WHERE clause of this dialect, with its parameters. */
+function where(conditions: Condition[]): { sql: string; params: unknown[] } {
+  if (conditions.length === 0) return { sql: '', params: [] };
+  const sql = conditions.map((c) => (c.op === 'in' ? `${c.column} IN (SELECT value FROM json_each(?))` : `${c.column} ${c.op} ?`));
+  return { sql: `WHERE ${sql.join(' AND ')}`, params: conditions.map((c) => (c.op === 'in' ? JSON.stringify(c.value) : c.value)) };
 }
 
 const MESSAGE_COLUMNS = `m.*, s.url AS url`;
@@ -519,10 +533,8 @@ export class SqliteStore implements Store {
   }
 
   async listEventTypes(q: PageQuery): Promise<Page<EventType>> {
-    const rows = this.all(`SELECT * FROM event_types ${where([q.cursor ? 'name > @cursor' : false])} ORDER BY name LIMIT @limit`, {
-      cursor: q.cursor ?? null,
-      limit: q.limit + 1,
-    });
+    const w = where(eventTypeConditions(q));
+    const rows = this.all(`SELECT * FROM event_types ${w.sql} ORDER BY name LIMIT ?`, [...w.params, q.limit + 1]);
     const data = rows.slice(0, q.limit).map(toEventType);
     return { data, nextCursor: rows.length > q.limit && data.length ? (data[data.length - 1] as EventType).name : null };
   }
@@ -560,11 +572,8 @@ export class SqliteStore implements Store {
   }
 
   async listSubscribers(q: PageQuery): Promise<Page<Subscriber>> {
-    const rows = this.all(`SELECT * FROM subscribers ${where([q.cursor ? 'id < @cursor' : false])} ORDER BY id DESC LIMIT @limit`, {
-      cursor: q.cursor ?? null,
-      limit: q.limit + 1,
-    });
-    return page(rows, q.limit, toSubscriber);
+    const w = where(subscriberConditions(q));
+    return page(this.all(`SELECT * FROM subscribers ${w.sql} ORDER BY id DESC LIMIT ?`, [...w.params, q.limit + 1]), q.limit, toSubscriber);
   }
 
   async updateSubscriber(id: string, patch: SubscriberPatch, now: number): Promise<Subscriber | null> {
@@ -627,12 +636,12 @@ export class SqliteStore implements Store {
   }
 
   async listSubscriptions(q: PageQuery & { subscriberId?: string }): Promise<Page<Subscription>> {
-    const rows = this.all(
-      `SELECT * FROM subscriptions ${where([q.cursor ? 'id < @cursor' : false, q.subscriberId ? 'subscriber_id = @subscriberId' : false])}
-       ORDER BY id DESC LIMIT @limit`,
-      { cursor: q.cursor ?? null, subscriberId: q.subscriberId ?? null, limit: q.limit + 1 },
+    const w = where(subscriptionConditions(q));
+    return page(
+      this.all(`SELECT * FROM subscriptions ${w.sql} ORDER BY id DESC LIMIT ?`, [...w.params, q.limit + 1]),
+      q.limit,
+      toSubscription,
     );
-    return page(rows, q.limit, toSubscription);
   }
 
   async updateSubscription(id: string, patch: SubscriptionPatch, now: number): Promise<Subscription | null> {
@@ -821,24 +830,8 @@ export class SqliteStore implements Store {
   }
 
   async listEvents(f: EventFilter): Promise<Page<HeraldEvent>> {
-    const rows = this.all(
-      `SELECT * FROM events ${where([
-        f.cursor ? 'id < @cursor' : false,
-        f.type !== undefined && 'type = @type',
-        f.subscriberId !== undefined && 'subscriber_id = @subscriberId',
-        f.since !== undefined && 'created_at >= @since',
-        f.until !== undefined && 'created_at < @until',
-      ])} ORDER BY id DESC LIMIT @limit`,
-      {
-        cursor: f.cursor ?? null,
-        type: f.type ?? null,
-        subscriberId: f.subscriberId ?? null,
-        since: f.since ?? null,
-        until: f.until ?? null,
-        limit: f.limit + 1,
-      },
-    );
-    return page(rows, f.limit, toEvent);
+    const w = where(eventConditions(f));
+    return page(this.all(`SELECT * FROM events ${w.sql} ORDER BY id DESC LIMIT ?`, [...w.params, f.limit + 1]), f.limit, toEvent);
   }
 
   // Messages ------------------------------------------------------------------------------------
@@ -849,28 +842,10 @@ export class SqliteStore implements Store {
   }
 
   async listMessages(f: MessageFilter): Promise<Page<Message>> {
+    const w = where(messageConditions(f));
     const rows = this.all(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN subscriptions s ON s.id = m.subscription_id ${where([
-        f.cursor ? 'm.id < @cursor' : false,
-        f.subscriberId !== undefined && 'm.subscriber_id = @subscriberId',
-        f.subscriptionId !== undefined && 'm.subscription_id = @subscriptionId',
-        f.eventId !== undefined && 'm.event_id = @eventId',
-        f.eventType !== undefined && 'm.event_type = @eventType',
-        f.status !== undefined && 'm.status = @status',
-        f.since !== undefined && 'm.created_at >= @since',
-        f.until !== undefined && 'm.created_at < @until',
-      ])} ORDER BY m.id DESC LIMIT @limit`,
-      {
-        cursor: f.cursor ?? null,
-        subscriberId: f.subscriberId ?? null,
-        subscriptionId: f.subscriptionId ?? null,
-        eventId: f.eventId ?? null,
-        eventType: f.eventType ?? null,
-        status: f.status !== undefined ? STATUS_NUMBER[f.status] : null,
-        since: f.since ?? null,
-        until: f.until ?? null,
-        limit: f.limit + 1,
-      },
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN subscriptions s ON s.id = m.subscription_id ${w.sql} ORDER BY m.id DESC LIMIT ?`,
+      [...w.params, f.limit + 1],
     );
     return page(rows, f.limit, toMessage);
   }
@@ -907,99 +882,42 @@ export class SqliteStore implements Store {
   }
 
   async listAttempts(f: AttemptFilter): Promise<Page<Attempt>> {
-    const rows = this.all(
-      `SELECT a.* FROM attempts a ${f.status !== undefined ? 'JOIN messages m ON m.id = a.message_id' : ''} ${where([
-        f.cursor ? 'a.id < @cursor' : false,
-        f.messageId !== undefined && 'a.message_id = @messageId',
-        f.subscriberId !== undefined && 'a.subscriber_id = @subscriberId',
-        f.subscriptionId !== undefined && 'a.subscription_id = @subscriptionId',
-        f.eventType !== undefined && 'a.event_type = @eventType',
-        f.status !== undefined && 'm.status = @status',
-        f.statusCode !== undefined && 'a.status_code = @statusCode',
-        f.since !== undefined && 'a.created_at >= @since',
-        f.until !== undefined && 'a.created_at < @until',
-      ])} ORDER BY a.id DESC LIMIT @limit`,
-      {
-        cursor: f.cursor ?? null,
-        messageId: f.messageId ?? null,
-        subscriberId: f.subscriberId ?? null,
-        subscriptionId: f.subscriptionId ?? null,
-        eventType: f.eventType ?? null,
-        status: f.status !== undefined ? STATUS_NUMBER[f.status] : null,
-        statusCode: f.statusCode ?? null,
-        since: f.since ?? null,
-        until: f.until ?? null,
-        limit: f.limit + 1,
-      },
+    const w = where(attemptConditions(f));
+    const join = f.status !== undefined ? 'JOIN messages m ON m.id = a.message_id' : '';
+    return page(
+      this.all(`SELECT a.* FROM attempts a ${join} ${w.sql} ORDER BY a.id DESC LIMIT ?`, [...w.params, f.limit + 1]),
+      f.limit,
+      toAttempt,
     );
-    return page(rows, f.limit, toAttempt);
   }
 
   // Offset-paged queries (AutoQuery) ------------------------------------------------------------
   // Prepared without the statement cache: filters and orders combine into too many texts to keep.
 
   async queryMessages(q: MessageQuery): Promise<CountedPage<SequencedMessage>> {
-    const from = `FROM messages m JOIN subscriptions s ON s.id = m.subscription_id ${where([
-      q.ids !== undefined && 'm.id IN (SELECT value FROM json_each(@ids))',
-      q.subscriberId !== undefined && 'm.subscriber_id = @subscriberId',
-      q.subscriptionId !== undefined && 'm.subscription_id = @subscriptionId',
-      q.eventType !== undefined && 'm.event_type = @eventType',
-      q.status !== undefined && 'm.status = @status',
-      q.retries !== undefined && 'm.retries = @retries',
-      q.lastStatusCode !== undefined && 'm.last_status_code = @lastStatusCode',
-      q.url !== undefined && 's.url = @url',
-    ])}`;
-    const params = {
-      ids: JSON.stringify(q.ids ?? []),
-      subscriberId: q.subscriberId ?? null,
-      subscriptionId: q.subscriptionId ?? null,
-      eventType: q.eventType ?? null,
-      status: q.status !== undefined ? STATUS_NUMBER[q.status] : null,
-      retries: q.retries ?? null,
-      lastStatusCode: q.lastStatusCode ?? null,
-      url: q.url ?? null,
-      limit: q.limit,
-      offset: q.offset,
-    };
+    const w = where(messageQueryConditions(q));
+    const from = `FROM messages m JOIN subscriptions s ON s.id = m.subscription_id ${w.sql}`;
     const order = orderBy(q.orderBy, MESSAGE_SORT, 'm.id');
     return this.db.transaction(() => {
-      const total = (this.db.prepare(`SELECT count(*) AS n ${from}`).get(params) as Row).n as number;
+      const total = (this.db.prepare(`SELECT count(*) AS n ${from}`).get(w.params) as Row).n as number;
       const rows = this.db
-        .prepare(`SELECT ${MESSAGE_COLUMNS}, m.rowid AS seq ${from} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
-        .all(params) as Row[];
+        .prepare(`SELECT ${MESSAGE_COLUMNS}, m.rowid AS seq ${from} ORDER BY ${order} LIMIT ? OFFSET ?`)
+        .all(...w.params, q.limit, q.offset) as Row[];
       return { data: rows.map((r) => ({ ...toMessage(r), seq: r.seq as number })), total };
     })();
   }
 
   async queryAttempts(q: AttemptQuery): Promise<CountedPage<NumberedAttempt>> {
-    const from = `FROM attempts a JOIN messages m ON m.id = a.message_id ${where([
-      q.id !== undefined && 'a.id = @id',
-      q.messageId !== undefined && 'a.message_id = @messageId',
-      q.subscriberId !== undefined && 'a.subscriber_id = @subscriberId',
-      q.subscriptionId !== undefined && 'a.subscription_id = @subscriptionId',
-      q.eventType !== undefined && 'a.event_type = @eventType',
-      q.statusCode !== undefined && 'a.status_code = @statusCode',
-      q.messageStatus !== undefined && 'm.status = @messageStatus',
-      q.messageRetries !== undefined && 'm.retries = @messageRetries',
-    ])}`;
-    const params = {
-      id: q.id ?? null,
-      messageId: q.messageId ?? null,
-      subscriberId: q.subscriberId ?? null,
-      subscriptionId: q.subscriptionId ?? null,
-      eventType: q.eventType ?? null,
-      statusCode: q.statusCode ?? null,
-      messageStatus: q.messageStatus !== undefined ? STATUS_NUMBER[q.messageStatus] : null,
-      messageRetries: q.messageRetries ?? null,
-      limit: q.limit,
-      offset: q.offset,
-    };
+    const w = where(attemptQueryConditions(q));
+    const from = `FROM attempts a JOIN messages m ON m.id = a.message_id ${w.sql}`;
     const order = orderBy(q.orderBy, ATTEMPT_SORT_COLUMNS, 'a.id');
     // The attempt number counts the message's attempts up to this one: a few rows on the message index.
     const numbered = '(SELECT count(*) FROM attempts x WHERE x.message_id = a.message_id AND x.id <= a.id) AS attempt_number';
     return this.db.transaction(() => {
-      const total = (this.db.prepare(`SELECT count(*) AS n ${from}`).get(params) as Row).n as number;
-      const rows = this.db.prepare(`SELECT a.*, ${numbered} ${from} ORDER BY ${order} LIMIT @limit OFFSET @offset`).all(params) as Row[];
+      const total = (this.db.prepare(`SELECT count(*) AS n ${from}`).get(w.params) as Row).n as number;
+      const rows = this.db
+        .prepare(`SELECT a.*, ${numbered} ${from} ORDER BY ${order} LIMIT ? OFFSET ?`)
+        .all(...w.params, q.limit, q.offset) as Row[];
       return { data: rows.map((r) => ({ ...toAttempt(r), attemptNumber: r.attempt_number as number })), total };
     })();
   }
@@ -1176,11 +1094,8 @@ export class SqliteStore implements Store {
   }
 
   async listApiKeys(q: PageQuery): Promise<Page<ApiKey>> {
-    const rows = this.all(`SELECT * FROM api_keys ${where([q.cursor ? 'id < @cursor' : false])} ORDER BY id DESC LIMIT @limit`, {
-      cursor: q.cursor ?? null,
-      limit: q.limit + 1,
-    });
-    return page(rows, q.limit, toApiKey);
+    const w = where(apiKeyConditions(q));
+    return page(this.all(`SELECT * FROM api_keys ${w.sql} ORDER BY id DESC LIMIT ?`, [...w.params, q.limit + 1]), q.limit, toApiKey);
   }
 
   async revokeApiKey(id: string, now: number): Promise<ApiKey | null> {
@@ -1205,26 +1120,8 @@ export class SqliteStore implements Store {
   }
 
   async listAudit(f: AuditFilter): Promise<Page<AuditEntry>> {
-    const conditions = where([
-      f.actor !== undefined && 'actor = @actor',
-      f.action !== undefined && 'action = @action',
-      f.resourceType !== undefined && 'resource_type = @resourceType',
-      f.resourceId !== undefined && 'resource_id = @resourceId',
-      f.since !== undefined && 'created_at >= @since',
-      f.until !== undefined && 'created_at < @until',
-      !!f.cursor && 'id < @cursor',
-    ]);
-    const rows = this.all(`SELECT * FROM audit_log ${conditions} ORDER BY id DESC LIMIT @limit`, {
-      actor: f.actor ?? null,
-      action: f.action ?? null,
-      resourceType: f.resourceType ?? null,
-      resourceId: f.resourceId ?? null,
-      since: f.since ?? null,
-      until: f.until ?? null,
-      cursor: f.cursor ?? null,
-      limit: f.limit + 1,
-    });
-    return page(rows, f.limit, toAuditEntry);
+    const w = where(auditConditions(f));
+    return page(this.all(`SELECT * FROM audit_log ${w.sql} ORDER BY id DESC LIMIT ?`, [...w.params, f.limit + 1]), f.limit, toAuditEntry);
   }
 
   // Statistics ----------------------------------------------------------------------------------

@@ -30,7 +30,11 @@ export function parseTime(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   // The schema's date-time format lets through what Date cannot read (a leap second, 23:59:60).
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new HeraldError('validation_failed', `${value.slice(0, 40)} is not a time Herald can read; use ISO 8601 like 2026-12-01T10:00:00Z`);
+  if (Number.isNaN(ms))
+    throw new HeraldError(
+      'validation_failed',
+      `${value.slice(0, 40)} is not a time Herald can read; use ISO 8601 like 2026-12-01T10:00:00Z`,
+    );
   return ms;
 }
 

@@ -42,7 +42,10 @@ async function prepare(job: DeliveryJob, options: PipelineOptions, now: number):
     if (!(err instanceof FormatError)) throw err;
     return { kind: 'not_sent', code: 'format_error', message: err.message, durationMs: 0 };
   }
-  const request: OutgoingRequest = { headers: { ...job.headers, 'user-agent': options.userAgent }, body: formatted.body ?? '' };
+  const request: OutgoingRequest = {
+    headers: { ...job.subscription.headers, 'user-agent': options.userAgent },
+    body: formatted.body ?? '',
+  };
   await authorize(job, request, now);
   if (formatted.contentType !== null) request.headers['content-type'] = formatted.contentType;
   return request;
@@ -51,6 +54,7 @@ async function prepare(job: DeliveryJob, options: PipelineOptions, now: number):
 /** Makes one attempt of `job` and works out the message's next state. */
 export async function runAttempt(job: DeliveryJob, client: HttpClient, options: PipelineOptions): Promise<AttemptOutcome> {
   const createdAt = Date.now();
+  const { subscription } = job;
   let result = gate(job);
   let headers: Record<string, string> = {};
   if (result === null) {
@@ -60,25 +64,25 @@ export async function runAttempt(job: DeliveryJob, client: HttpClient, options: 
     } else {
       headers = prepared.headers;
       result = await client.send({
-        url: job.url,
-        method: job.method,
+        url: subscription.url,
+        method: subscription.method,
         headers,
-        body: job.method === 'GET' ? null : prepared.body,
-        timeoutMs: Math.round(job.timeoutSeconds * 1000),
+        body: subscription.method === 'GET' ? null : prepared.body,
+        timeoutMs: Math.round(subscription.timeoutSeconds * 1000),
       });
     }
   }
-  const state = nextState(job, result, options, Date.now());
+  const state = nextState(job.retries, subscription.retrySchedule, result, options, Date.now());
   const attempt: Attempt = {
     id: newId('att', createdAt),
     messageId: job.messageId,
-    subscriptionId: job.subscriptionId,
-    subscriberId: job.subscriberId,
+    subscriptionId: subscription.id,
+    subscriberId: subscription.subscriberId,
     eventType: job.eventType,
     statusCode: result.kind === 'response' ? result.statusCode : null,
     durationMs: Math.round(result.durationMs * 100) / 100,
     error: result.kind !== 'response' ? `${result.code}: ${result.message}` : result.statusCode >= 300 ? `HTTP ${result.statusCode}` : null,
-    requestHeaders: recordedHeaders(headers, job.headers),
+    requestHeaders: recordedHeaders(headers, subscription.headers),
     responseHeaders: result.kind === 'response' ? result.headers : {},
     responseBody: result.kind === 'response' ? result.body : '',
     trigger: job.manual ? 'manual' : 'scheduled',

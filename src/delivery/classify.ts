@@ -6,7 +6,6 @@
 // a disabled subscription fails the message at once, as does an event its format cannot render.
 import type { MessageStatus } from '../domain/glossary.js';
 import { parseRetryAfter, type RetrySettings, retryDelaySeconds, withJitter } from '../domain/retry-policy.js';
-import type { DeliveryJob } from '../store/store.js';
 import type { HttpResult } from './http-client.js';
 
 /** Why an attempt was not sent (the pipeline's gate and format stages). */
@@ -37,23 +36,24 @@ export interface NextState {
   disableSubscription: boolean;
 }
 
-/** The message's state after `result`, for a job whose retries so far are `job.retries`. */
+/** The message's state after `result`, for a message that used `retries` retries of `schedule` (null: the default). */
 export function nextState(
-  job: Pick<DeliveryJob, 'retries' | 'retrySchedule'>,
+  retries: number,
+  schedule: number[] | null,
   result: AttemptResult,
   settings: RetrySettings,
   now: number,
 ): NextState {
   const verdict = classify(result);
-  if (verdict === 'succeed') return { status: 'succeeded', retries: job.retries, nextAttemptAt: null, disableSubscription: false };
-  if (verdict === 'gone') return { status: 'failed', retries: job.retries, nextAttemptAt: null, disableSubscription: true };
-  if (verdict === 'fail') return { status: 'failed', retries: job.retries, nextAttemptAt: null, disableSubscription: false };
-  const scheduled = retryDelaySeconds(job.retries, job.retrySchedule, settings);
-  if (scheduled === null) return { status: 'failed', retries: job.retries, nextAttemptAt: null, disableSubscription: false };
+  if (verdict === 'succeed') return { status: 'succeeded', retries: retries, nextAttemptAt: null, disableSubscription: false };
+  if (verdict === 'gone') return { status: 'failed', retries: retries, nextAttemptAt: null, disableSubscription: true };
+  if (verdict === 'fail') return { status: 'failed', retries: retries, nextAttemptAt: null, disableSubscription: false };
+  const scheduled = retryDelaySeconds(retries, schedule, settings);
+  if (scheduled === null) return { status: 'failed', retries: retries, nextAttemptAt: null, disableSubscription: false };
   let delayMs = withJitter(scheduled * 1000);
   if (verdict === 'retry_after' && result.kind === 'response') {
     const retryAfter = parseRetryAfter(result.headers['retry-after'], now);
     if (retryAfter !== null) delayMs = retryAfter * 1000;
   }
-  return { status: 'retrying', retries: job.retries + 1, nextAttemptAt: now + delayMs, disableSubscription: false };
+  return { status: 'retrying', retries: retries + 1, nextAttemptAt: now + delayMs, disableSubscription: false };
 }

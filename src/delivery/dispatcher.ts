@@ -158,7 +158,7 @@ export class Dispatcher implements Handoff {
     if (!this.running || jobs.length === 0) return;
     this.hooks.onAdopted?.(jobs);
     for (const job of jobs) {
-      const leaseEnds = job.eventCreatedAt + leaseMs(job.timeoutSeconds, lease.leaseMarginMs);
+      const leaseEnds = job.eventCreatedAt + leaseMs(job.subscription.timeoutSeconds, lease.leaseMarginMs);
       this.queue.push({ job, leaseEnds });
     }
     this.pump();
@@ -175,7 +175,7 @@ export class Dispatcher implements Handoff {
       this.queue[this.queueHead++] = undefined as never;
       // Not enough lease left for a whole attempt and half the margin to record it: the lease is
       // given back, so the claim loop takes the message at once with a fresh one.
-      if (now + leaseMs(job.timeoutSeconds, this.options.leaseMarginMs / 2) > leaseEnds) {
+      if (now + leaseMs(job.subscription.timeoutSeconds, this.options.leaseMarginMs / 2) > leaseEnds) {
         expiring.push({ messageId: job.messageId, leaseEnds });
         continue;
       }

@@ -6,7 +6,7 @@ import type { AttemptResult } from './classify.js';
 
 /** null when the attempt may go out; otherwise the result it is recorded with. */
 export function gate(job: DeliveryJob): AttemptResult | null {
-  if (!job.subscriptionEnabled) {
+  if (!job.subscription.enabled || !job.subscriberEnabled) {
     return { kind: 'not_sent', code: 'disabled', message: 'not sent: the subscription or its subscriber is disabled', durationMs: 0 };
   }
   return null;

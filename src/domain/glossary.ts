@@ -54,10 +54,14 @@ export interface Subscription {
   updatedAt: number;
 }
 
-/** Is a secret replaced by a rotation still signed with at `at` (ms)? Until its expiry. The stores'
- *  claim statements ask the same in SQL. */
-export function previousSecretValid(expiresAt: number | null, at: number): boolean {
-  return expiresAt !== null && expiresAt > at;
+/** The secrets a request to `subscription` is signed with at `at` (ms): the current one, then the
+ *  one a rotation replaced until it expires. */
+export function signingSecrets(
+  { secret, previousSecret, previousSecretExpiresAt }: Pick<Subscription, 'secret' | 'previousSecret' | 'previousSecretExpiresAt'>,
+  at: number,
+): string[] {
+  if (previousSecret !== null && previousSecretExpiresAt !== null && previousSecretExpiresAt > at) return [secret, previousSecret];
+  return [secret];
 }
 
 /** One occurrence sent by a producer. `dataJson` is the event's data as received (JSON text). */

@@ -6,7 +6,7 @@
 import type { HeraldEvent, Subscription } from '../domain/glossary.js';
 import { newId } from '../domain/ids.js';
 import { leaseMs } from '../domain/lease.js';
-import type { IngestLease, IngestRequest, IngestResult } from '../store/store.js';
+import type { DeliveryJob, IngestLease, IngestRequest, IngestResult } from '../store/store.js';
 import { channelsMatch, subscriberMatches, typeMatches } from './match.js';
 
 /** An event stored earlier under an idempotency key of the batch. */
@@ -120,4 +120,32 @@ export function planIngest(requests: readonly IngestRequest[], facts: IngestFact
     plan.results.push({ status: 'created', event, messages });
   }
   return plan;
+}
+
+/** The plan's results with the jobs of its leased messages, each `created` result those of its event. */
+export function resultsWithLeases(plan: IngestPlan): IngestResult[] {
+  const byEvent = new Map<HeraldEvent, DeliveryJob[]>();
+  for (const m of plan.messages) {
+    if (!m.leased) continue;
+    const job: DeliveryJob = {
+      messageId: m.id,
+      eventId: m.event.id,
+      eventType: m.event.type,
+      eventCreatedAt: m.event.createdAt,
+      dataJson: m.event.dataJson,
+      attempts: 0,
+      retries: 0,
+      manual: false,
+      subscription: m.subscription,
+      subscriberEnabled: true, // a candidate: it and its subscriber are enabled
+    };
+    const list = byEvent.get(m.event);
+    if (list) list.push(job);
+    else byEvent.set(m.event, [job]);
+  }
+  if (byEvent.size === 0) return plan.results;
+  return plan.results.map((r) => {
+    const leased = r.status === 'created' ? byEvent.get(r.event) : undefined;
+    return leased ? { ...r, leased } : r;
+  });
 }

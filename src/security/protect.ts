@@ -30,7 +30,7 @@ export async function protectSecrets(
   return sealedStore(store, box, {
     onUnreadable: (job, err) =>
       logger.error(
-        { err, messageId: job.messageId, subscriptionId: job.subscriptionId },
+        { err, messageId: job.messageId, subscriptionId: job.subscription.id },
         'not delivering: the subscription secret does not open with the configured key; the message waits for its lease to expire',
       ),
   });

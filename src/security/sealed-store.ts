@@ -15,7 +15,7 @@ import type { DeliveryJob, Store, SubscriptionPatch } from '../store/store.js';
 import { type SecretBox, SecretKeyError, sealedKeyId } from './secret-box.js';
 
 /** Subscription fields that hold a credential (strings or null). */
-const SEALED_FIELDS = ['secret', 'previousSecret'] as const satisfies readonly (keyof Subscription & keyof DeliveryJob)[];
+const SEALED_FIELDS = ['secret', 'previousSecret'] as const satisfies readonly (keyof Subscription)[];
 
 type Sealable = Partial<Record<(typeof SEALED_FIELDS)[number], string | null>> & { headers?: Record<string, string> };
 
@@ -50,14 +50,22 @@ export function sealedStore(store: Store, box: SecretBox, options: SealedStoreOp
   const seal = <T extends Sealable>(r: T): T => mapCredentials(r, (v) => box.seal(v));
   const open = <T extends Sealable>(r: T): T => mapCredentials(r, (v) => box.open(v));
   const openOrNull = <T extends Sealable>(r: T | null): T | null => (r === null ? null : open(r));
+  // Jobs of one subscription share its object: each is opened once per call, not once per job.
   const openJobs = (jobs: DeliveryJob[]): DeliveryJob[] => {
     const opened: DeliveryJob[] = [];
+    const subscriptions = new Map<Subscription, Subscription | Error>();
     for (const job of jobs) {
-      try {
-        opened.push(open(job));
-      } catch (err) {
-        options.onUnreadable?.(job, err as Error);
+      let subscription = subscriptions.get(job.subscription);
+      if (subscription === undefined) {
+        try {
+          subscription = open(job.subscription);
+        } catch (err) {
+          subscription = err as Error;
+        }
+        subscriptions.set(job.subscription, subscription);
       }
+      if (subscription instanceof Error) options.onUnreadable?.(job, subscription);
+      else opened.push({ ...job, subscription });
     }
     return opened;
   };

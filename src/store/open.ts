@@ -11,8 +11,8 @@ export async function openStore(databaseUrl: string, options: StoreOptions = {})
     const { PostgresStore } = await import('./postgres/postgres-store.js');
     return new PostgresStore({ url: databaseUrl, poolMax: options.poolMax ?? 10 });
   }
-  const { ThreadedSqliteStore } = await import('./sqlite/threaded-store.js');
-  return new ThreadedSqliteStore({ path: sqlitePath(databaseUrl) });
+  const { threadedSqliteStore } = await import('./sqlite/threaded-store.js');
+  return threadedSqliteStore({ path: sqlitePath(databaseUrl) });
 }
 
 /** `sqlite:./herald.db`, `sqlite:///abs/path.db`, `sqlite::memory:` or a bare path. */

@@ -14,10 +14,8 @@ import type {
   AuditEntry,
   EventType,
   HeraldEvent,
-  HttpMethod,
   Message,
   MessageStatus,
-  PayloadFormat,
   Subscriber,
   Subscription,
 } from '../domain/glossary.js';
@@ -231,31 +229,21 @@ export type IngestResult =
   | { status: 'unknown_event_type' }
   | { status: 'unknown_subscriber' };
 
-/** A claimed message with everything needed to deliver it, without another query. */
+/** A claimed message with everything needed to deliver it, without another query: the message,
+ *  its event, and its subscription whole (jobs of one subscription in one claim share the object). */
 export interface DeliveryJob {
   messageId: string;
   eventId: string;
   eventType: string;
   eventCreatedAt: number;
   dataJson: string;
-  subscriberId: string;
-  subscriptionId: string;
-  subscriptionEnabled: boolean; // false also when the subscriber is disabled
-  url: string;
-  method: HttpMethod;
-  headers: Record<string, string>;
-  payloadFormat: PayloadFormat;
-  secret: string;
-  /** The secret before the last rotation while it is still valid at claim time, else null: the
-   *  request is signed with both until previousSecretExpiresAt. */
-  previousSecret: string | null;
-  previousSecretExpiresAt: number | null;
-  timeoutSeconds: number;
-  retrySchedule: number[] | null;
   attempts: number;
   retries: number;
   /** The next attempt was asked for by a person (resend/recover): record it as `manual`. */
   manual: boolean;
+  subscription: Subscription;
+  /** false when the subscription's subscriber is disabled (the subscription's own flag is in it). */
+  subscriberEnabled: boolean;
 }
 
 /** The result of one attempt and the message state it leads to, applied in one transaction. */

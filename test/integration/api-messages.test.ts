@@ -18,8 +18,8 @@ describe('API messages and attempts', () => {
       attempt: {
         id: newId('att', now),
         messageId: job.messageId,
-        subscriptionId: job.subscriptionId,
-        subscriberId: job.subscriberId,
+        subscriptionId: job.subscription.id,
+        subscriberId: job.subscription.subscriberId,
         eventType: job.eventType,
         statusCode,
         durationMs: 12,

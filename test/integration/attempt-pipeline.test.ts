@@ -9,6 +9,7 @@ import { Webhook } from 'standardwebhooks';
 import { runAttempt } from '../../src/delivery/attempt.js';
 import { HttpClient } from '../../src/delivery/http-client.js';
 import { guardedConnector, networkPolicy } from '../../src/delivery/ssrf.js';
+import type { Subscription } from '../../src/domain/glossary.js';
 import { newId } from '../../src/domain/ids.js';
 import type { DeliveryJob } from '../../src/store/store.js';
 import { TEST_ALLOWED_NETWORKS } from '../helpers/herald.js';
@@ -31,33 +32,43 @@ describe('attempt pipeline', () => {
     await receiver?.stop();
   });
 
-  const job = (over: Partial<DeliveryJob> = {}): DeliveryJob => ({
+  const job = (over: Partial<Subscription> = {}, jobOver: Partial<DeliveryJob> = {}): DeliveryJob => ({
     messageId: newId('msg'),
     eventId: newId('evt'),
     eventType: 'order.created',
     eventCreatedAt: Date.parse('2026-12-01T10:00:00.000Z'),
     dataJson: '{"id":7,"total":120.5}',
-    subscriberId: newId('sbr'),
-    subscriptionId: newId('sub'),
-    subscriptionEnabled: true,
-    url: `${receiver.url}/hook`,
-    method: 'POST',
-    headers: {},
-    payloadFormat: 'standard',
-    secret: SECRET,
-    previousSecret: null,
-    previousSecretExpiresAt: null,
-    timeoutSeconds: 5,
-    retrySchedule: null,
     attempts: 0,
     retries: 0,
     manual: false,
-    ...over,
+    subscriberEnabled: true,
+    subscription: {
+      id: newId('sub'),
+      subscriberId: newId('sbr'),
+      name: null,
+      description: null,
+      url: `${receiver.url}/hook`,
+      method: 'POST',
+      eventTypes: ['*'],
+      channels: null,
+      headers: {},
+      payloadFormat: 'standard',
+      retrySchedule: null,
+      timeoutSeconds: 5,
+      enabled: true,
+      secret: SECRET,
+      previousSecret: null,
+      previousSecretExpiresAt: null,
+      createdAt: 0,
+      updatedAt: 0,
+      ...over,
+    },
+    ...jobOver,
   });
 
   it('gate: a disabled subscription is not called; the attempt is recorded as not sent and the message fails', async () => {
     const before = receiver.requests.length;
-    const outcome = await runAttempt(job({ subscriptionEnabled: false }), client, OPTIONS);
+    const outcome = await runAttempt(job({ enabled: false }), client, OPTIONS);
     assert.equal(receiver.requests.length, before, 'nothing sent');
     assert.equal(outcome.status, 'failed');
     assert.equal(outcome.nextAttemptAt, null);

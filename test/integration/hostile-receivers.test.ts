@@ -487,8 +487,8 @@ describe('hostile receivers', () => {
             attempt: {
               id: newId('att', now + 2),
               messageId: job.messageId,
-              subscriptionId: job.subscriptionId,
-              subscriberId: job.subscriberId,
+              subscriptionId: job.subscription.id,
+              subscriberId: job.subscription.subscriberId,
               eventType: job.eventType,
               statusCode: 200,
               durationMs: 3,

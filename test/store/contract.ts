@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { HeraldError } from '../../src/domain/errors.js';
 import type { ApiKey, AuditEntry, EventType, HeraldEvent, MessageStatus, Subscriber, Subscription } from '../../src/domain/glossary.js';
+import { signingSecrets } from '../../src/domain/glossary.js';
 import { newId } from '../../src/domain/ids.js';
 import type { AttemptOutcome, AuditFilter, DeliveryJob, IngestResult, Store, StoredSession } from '../../src/store/store.js';
 
@@ -123,7 +124,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     }
 
     function outcome(
-      job: Pick<DeliveryJob, 'messageId' | 'subscriptionId' | 'subscriberId' | 'eventType'>,
+      job: { messageId: string; eventType: string; subscription: Pick<Subscription, 'id' | 'subscriberId'> },
       over: Partial<Omit<AttemptOutcome, 'attempt'>> & {
         statusCode?: number | null;
         at?: number;
@@ -138,8 +139,8 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         attempt: {
           id: newId('att', at),
           messageId: job.messageId,
-          subscriptionId: job.subscriptionId,
-          subscriberId: job.subscriberId,
+          subscriptionId: job.subscription.id,
+          subscriberId: job.subscription.subscriberId,
           eventType: job.eventType,
           statusCode,
           durationMs: over.durationMs ?? 12,
@@ -175,7 +176,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
       const message = await store.getMessage(messageId);
       assert.ok(message);
       const o = outcome(
-        { ...message, messageId },
+        { messageId, eventType: message.eventType, subscription: { id: message.subscriptionId, subscriberId: message.subscriberId } },
         {
           status,
           statusCode: status === 'succeeded' ? 200 : 500,
@@ -851,7 +852,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
 
     describe('claimDue', () => {
       it('hands out due pending messages with everything needed to deliver them', async () => {
-        const { subscriber, subscription } = await world({
+        const { subscription } = await world({
           url: 'https://r.example/in',
           method: 'POST',
           headers: { 'x-k': 'v' },
@@ -871,21 +872,11 @@ export function storeContract(name: string, makeStore: MakeStore): void {
             eventType: 'order.created',
             eventCreatedAt: event.createdAt,
             dataJson: '{"a": [1, 2]}',
-            subscriberId: subscriber.id,
-            subscriptionId: subscription.id,
-            subscriptionEnabled: true,
-            url: 'https://r.example/in',
-            method: 'POST',
-            headers: { 'x-k': 'v' },
-            payloadFormat: 'raw',
-            secret: subscription.secret,
-            previousSecret: null,
-            previousSecretExpiresAt: null,
-            timeoutSeconds: 5,
-            retrySchedule: [1, 2],
             attempts: 0,
             retries: 0,
             manual: false,
+            subscription,
+            subscriberEnabled: true,
           },
         ]);
       });
@@ -950,19 +941,21 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         assert.deepEqual(await store.claimDue(due, 10, MARGIN), [], 'leased now');
       });
 
-      it('reports subscriptionEnabled false when the subscription or its subscriber was disabled', async () => {
+      it('reports a disabled subscription, and a disabled subscriber, on the job', async () => {
         const { subscriber, subscription } = await world();
         const first = (await send('order.created')).messageIds[0];
         assert.ok(first);
         await store.updateSubscription(subscription.id, { enabled: false }, tick());
         const job1 = await claimOne(tick(), first);
-        assert.equal(job1.subscriptionEnabled, false);
+        assert.equal(job1.subscription.enabled, false);
+        assert.equal(job1.subscriberEnabled, true);
         await store.updateSubscription(subscription.id, { enabled: true }, tick());
         const second = (await send('order.created')).messageIds[0];
         assert.ok(second);
         await store.updateSubscriber(subscriber.id, { enabled: false }, tick());
         const job2 = await claimOne(tick(), second);
-        assert.equal(job2.subscriptionEnabled, false);
+        assert.equal(job2.subscription.enabled, true);
+        assert.equal(job2.subscriberEnabled, false);
       });
 
       it('never gives the same message to two concurrent claimers', async () => {
@@ -1036,7 +1029,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         for (const job of leased) {
           const event = events.find((e) => e.id === job.eventId);
           assert.ok(event);
-          const timeout = job.subscriptionId === a.id ? 7_000 : 30_000;
+          const timeout = job.subscription.id === a.id ? 7_000 : 30_000;
           const message = await store.getMessage(job.messageId);
           assert.equal(message?.status, 'pending');
           assert.equal(message?.nextAttemptAt, event.createdAt + timeout + MARGIN);
@@ -1044,11 +1037,11 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         }
         const again = await claimAll(latest);
         for (const job of leased) assert.deepEqual(again.get(job.messageId), job);
-        const ofA = leased.find((j) => j.subscriptionId === a.id);
+        const ofA = leased.find((j) => j.subscription.id === a.id);
         assert.ok(ofA, 'subscription order: the first subscription is leased first');
-        assert.deepEqual(ofA.headers, { 'x-tenant': 'acme' });
-        assert.deepEqual(ofA.retrySchedule, [1, 2]);
-        assert.ok([a.id, b.id, c.id].includes(due[0]?.subscriptionId ?? ''));
+        assert.deepEqual(ofA.subscription.headers, { 'x-tenant': 'acme' });
+        assert.deepEqual(ofA.subscription.retrySchedule, [1, 2]);
+        assert.ok([a.id, b.id, c.id].includes(due[0]?.subscription.id ?? ''));
       });
 
       it('gives back a lease its holder will not use: due at once, unless another claim holds it now', async () => {
@@ -1080,12 +1073,11 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         const [valid] = await store.ingest([{ event: eventData('order.created', { createdAt: T0 + 9_999 }), requestHash: null }], lease);
         const [expired] = await store.ingest([{ event: eventData('order.created', { createdAt: T0 + 10_000 }), requestHash: null }], lease);
         const job = valid?.status === 'created' ? valid.leased?.[0] : undefined;
-        assert.equal(job?.secret, NEW);
-        assert.equal(job?.previousSecret, OLD);
-        assert.equal(job?.previousSecretExpiresAt, T0 + 10_000);
+        assert.ok(job);
+        assert.deepEqual(signingSecrets(job.subscription, T0 + 9_999), [NEW, OLD]);
         const late = expired?.status === 'created' ? expired.leased?.[0] : undefined;
-        assert.equal(late?.previousSecret, null);
-        assert.equal(late?.previousSecretExpiresAt, null);
+        assert.ok(late);
+        assert.deepEqual(signingSecrets(late.subscription, T0 + 10_000), [NEW]);
       });
 
       it('leases nothing for replays or refused events, and tells listeners only of due messages', async () => {
@@ -1151,14 +1143,10 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         const { subscription } = await world({ secret: NEW, previousSecret: OLD, previousSecretExpiresAt: T0 + 10_000 });
         const first = await send('order.created', { createdAt: T0 + 1_000 });
         const job = await claimOne(T0 + 9_999, first.messageIds[0] ?? '');
-        assert.equal(job.secret, NEW);
-        assert.equal(job.previousSecret, OLD);
-        assert.equal(job.previousSecretExpiresAt, T0 + 10_000);
+        assert.deepEqual(signingSecrets(job.subscription, T0 + 9_999), [NEW, OLD]);
         const second = await send('order.created', { createdAt: T0 + 2_000 });
         const expired = await claimOne(T0 + 10_000, second.messageIds[0] ?? '');
-        assert.equal(expired.secret, NEW);
-        assert.equal(expired.previousSecret, null, 'expired at exactly its expiry time');
-        assert.equal(expired.previousSecretExpiresAt, null);
+        assert.deepEqual(signingSecrets(expired.subscription, T0 + 10_000), [NEW], 'expired at exactly its expiry time');
         assert.equal((await store.getSubscription(subscription.id))?.previousSecret, OLD, 'the row itself is unchanged');
       });
     });
@@ -1184,7 +1172,7 @@ export function storeContract(name: string, makeStore: MakeStore): void {
         );
         const job = await claimOne(event.createdAt, message.id);
         assert.equal(job.dataJson, '{"test":true}');
-        assert.equal(job.subscriptionId, subscription.id);
+        assert.equal(job.subscription.id, subscription.id);
       });
 
       it('answers null for an unknown subscription and writes nothing', async () => {

@@ -330,8 +330,8 @@ if (skipReason !== null) {
           attempt: {
             id: newId('att', at),
             messageId: job.messageId,
-            subscriptionId: job.subscriptionId,
-            subscriberId: job.subscriberId,
+            subscriptionId: job.subscription.id,
+            subscriberId: job.subscription.subscriberId,
             eventType: job.eventType,
             statusCode: 204,
             durationMs: 3,

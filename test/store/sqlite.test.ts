@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { ThreadedSqliteStore } from '../../src/store/sqlite/threaded-store.js';
+import { threadedSqliteStore } from '../../src/store/sqlite/threaded-store.js';
 import type { Store } from '../../src/store/store.js';
 import { storeContract } from './contract.js';
 
@@ -33,5 +33,5 @@ storeContract(
 );
 storeContract(
   'sqlite (worker thread)',
-  fresh((path) => new ThreadedSqliteStore({ path })),
+  fresh((path) => threadedSqliteStore({ path })),
 );

@@ -49,28 +49,28 @@ describe('attempt outcomes', () => {
     ({ kind: 'response', statusCode, headers, body: '', durationMs: 1 }) as const;
 
   it('2xx succeeds, 410 fails and disables, 3xx and 5xx retry', () => {
-    assert.equal(nextState(job, response(204), jiwa, 0).status, 'succeeded');
-    assert.deepEqual(nextState(job, response(410), jiwa, 0), {
+    assert.equal(nextState(job.retries, job.retrySchedule, response(204), jiwa, 0).status, 'succeeded');
+    assert.deepEqual(nextState(job.retries, job.retrySchedule, response(410), jiwa, 0), {
       status: 'failed',
       retries: 0,
       nextAttemptAt: null,
       disableSubscription: true,
     });
-    assert.equal(nextState(job, response(302), jiwa, 0).status, 'retrying');
-    const retry = nextState(job, response(500), jiwa, 0);
+    assert.equal(nextState(job.retries, job.retrySchedule, response(302), jiwa, 0).status, 'retrying');
+    const retry = nextState(job.retries, job.retrySchedule, response(500), jiwa, 0);
     assert.equal(retry.retries, 1);
     assert.ok((retry.nextAttemptAt as number) >= 900 && (retry.nextAttemptAt as number) <= 1100);
   });
 
   it('fails once the retries are used up', () => {
-    assert.equal(nextState({ retries: 6, retrySchedule: null }, response(500), jiwa, 0).status, 'failed');
+    assert.equal(nextState(6, null, response(500), jiwa, 0).status, 'failed');
     const err = { kind: 'error', code: 'timeout', message: 't', durationMs: 1 } as const;
-    assert.equal(nextState({ retries: 1, retrySchedule: [1] }, err, jiwa, 0).status, 'failed');
+    assert.equal(nextState(1, [1], err, jiwa, 0).status, 'failed');
   });
 
   it('429 and 503 wait for Retry-After', () => {
-    assert.equal(nextState(job, response(429, { 'retry-after': '120' }), jiwa, 0).nextAttemptAt, 120_000);
-    assert.equal(nextState(job, response(503, { 'retry-after': '5' }), jiwa, 0).nextAttemptAt, 5_000);
+    assert.equal(nextState(job.retries, job.retrySchedule, response(429, { 'retry-after': '120' }), jiwa, 0).nextAttemptAt, 120_000);
+    assert.equal(nextState(job.retries, job.retrySchedule, response(503, { 'retry-after': '5' }), jiwa, 0).nextAttemptAt, 5_000);
   });
 });
 

@@ -4,8 +4,7 @@
 // As an authorizer it sets webhook-id (the message id, the same on every attempt), webhook-timestamp
 // and webhook-signature, signed with the current secret and, during a rotation, the previous one.
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
-import { previousSecretValid } from '../../domain/glossary.js';
-import type { DeliveryJob } from '../../store/store.js';
+import { signingSecrets } from '../../domain/glossary.js';
 import type { Authorizer } from './authorizer.js';
 
 const SECRET_PREFIX = 'whsec_';
@@ -28,18 +27,12 @@ export function sign(secret: string, id: string, timestampSeconds: number | stri
   return `v1,${createHmac('sha256', secretKey(secret)).update(`${id}.${timestampSeconds}.`).update(body).digest('base64')}`;
 }
 
-/** The secrets a request is signed with: the current one, then the previous one until it expires. */
-function secretsAt(job: DeliveryJob, now: number): string[] {
-  if (job.previousSecret !== null && previousSecretValid(job.previousSecretExpiresAt, now)) return [job.secret, job.previousSecret];
-  return [job.secret];
-}
-
 export const standardWebhooks: Authorizer = {
   authorize(job, request, now) {
     const timestamp = Math.floor(now / 1000);
     request.headers['webhook-id'] = job.messageId;
     request.headers['webhook-timestamp'] = String(timestamp);
-    request.headers['webhook-signature'] = secretsAt(job, now)
+    request.headers['webhook-signature'] = signingSecrets(job.subscription, now)
       .map((secret) => sign(secret, job.messageId, timestamp, request.body))
       .join(' ');
   },

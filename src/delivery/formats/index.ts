@@ -10,8 +10,8 @@ export const FORMATS: Record<PayloadFormat, PayloadFormatter> = { standard, raw 
 
 /** The request body and its Content-Type; a GET sends neither. */
 export function formatRequest(job: DeliveryJob): { body: string | null; contentType: string | null } {
-  if (job.method === 'GET') return { body: null, contentType: null };
-  const formatter = FORMATS[job.payloadFormat];
+  if (job.subscription.method === 'GET') return { body: null, contentType: null };
+  const formatter = FORMATS[job.subscription.payloadFormat];
   return { body: formatter.render(job), contentType: formatter.contentType };
 }
 

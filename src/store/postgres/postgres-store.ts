@@ -31,10 +31,9 @@ import type {
   Subscriber,
   Subscription,
 } from '../../domain/glossary.js';
-import { previousSecretValid, STATUS_NAME, STATUS_NUMBER } from '../../domain/glossary.js';
+import { STATUS_NAME, STATUS_NUMBER } from '../../domain/glossary.js';
 import { idBefore, newId } from '../../domain/ids.js';
-import { leaseMs } from '../../domain/lease.js';
-import { channelsMatch, subscriberMatches } from '../../fanout/match.js';
+import { type IngestFacts, idempotencyScope, type PriorEvent, planIngest, replayOf, resultsWithLeases } from '../../fanout/plan.js';
 import { writeIsolating } from '../../util/split-on-failure.js';
 import {
   apiKeyConditions,
@@ -244,27 +243,18 @@ interface AuditRow {
   ip: string | null;
 }
 
+/** A claimed message: what delivery needs of it and its event; its subscription is read apart. */
 interface JobRow {
   id: string;
   event_id: string;
   subscription_id: string;
-  subscriber_id: string;
   attempts: number;
   retries: number;
   manual: boolean;
   event_type: string;
   event_created_at: number;
   data_json: string;
-  url: string;
-  method: string;
-  headers_json: string;
-  payload_format: string;
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: number | null;
-  timeout_seconds: number;
-  retry_schedule: number[] | null;
-  subscription_enabled: boolean;
+  subscriber_enabled: boolean;
 }
 
 function parseJson<T>(text: string | null): T | null {
@@ -392,27 +382,17 @@ const toAuditEntry = (r: AuditRow): AuditEntry => ({
   ip: r.ip,
 });
 
-const toJob = (r: JobRow): DeliveryJob => ({
+const toJob = (r: JobRow, subscription: Subscription): DeliveryJob => ({
   messageId: r.id,
   eventId: r.event_id,
   eventType: r.event_type,
   eventCreatedAt: r.event_created_at,
   dataJson: r.data_json,
-  subscriberId: r.subscriber_id,
-  subscriptionId: r.subscription_id,
-  subscriptionEnabled: r.subscription_enabled,
-  url: r.url,
-  method: r.method as HttpMethod,
-  headers: JSON.parse(r.headers_json) as Record<string, string>,
-  payloadFormat: r.payload_format as PayloadFormat,
-  secret: r.secret,
-  previousSecret: r.previous_secret,
-  previousSecretExpiresAt: r.previous_secret_expires_at,
-  timeoutSeconds: r.timeout_seconds,
-  retrySchedule: r.retry_schedule,
   attempts: r.attempts,
   retries: r.retries,
   manual: r.manual,
+  subscription,
+  subscriberEnabled: r.subscriber_enabled,
 });
 
 /** Turns `limit + 1` rows into a page; the cursor is `key` of the last row kept. */
@@ -944,15 +924,10 @@ export class PostgresStore implements Store {
           SET next_attempt_at = ${lease}, leased = TRUE
           FROM subscriptions s
           WHERE m.id = ANY(ARRAY(SELECT message_id FROM leased)) AND s.id = m.subscription_id
-          RETURNING m.id, m.event_id, m.subscription_id, m.subscriber_id, m.attempts, m.retries, m.manual
+          RETURNING m.id, m.event_id, m.subscription_id, m.attempts, m.retries, m.manual
         )
-        SELECT c.id, c.event_id, c.subscription_id, c.subscriber_id, c.attempts, c.retries, c.manual,
-               e.type AS event_type, e.created_at AS event_created_at, e.data_json,
-               s.url, s.method, s.headers_json, s.payload_format, s.secret,
-               CASE WHEN s.previous_secret_expires_at > ${now}::bigint THEN s.previous_secret END AS previous_secret,
-               CASE WHEN s.previous_secret_expires_at > ${now}::bigint THEN s.previous_secret_expires_at END AS previous_secret_expires_at,
-               s.timeout_seconds, s.retry_schedule,
-               (s.enabled AND b.enabled) AS subscription_enabled
+        SELECT c.id, c.event_id, c.subscription_id, c.attempts, c.retries, c.manual,
+               e.type AS event_type, e.created_at AS event_created_at, e.data_json, b.enabled AS subscriber_enabled
         FROM claimed c
         JOIN due d ON d.message_id = c.id
         JOIN events e ON e.id = c.event_id
@@ -960,9 +935,15 @@ export class PostgresStore implements Store {
         JOIN subscribers b ON b.id = s.subscriber_id
         ORDER BY d.due_at, c.id`,
         ]);
-        return claimed;
+        if (claimed.length === 0) return [];
+        // Each subscription of the claim once, whole; its jobs share the object.
+        const ids = [...new Set(claimed.map((r) => r.subscription_id))];
+        const subscriptions = new Map(
+          (await tx<SubscriptionRow[]>`SELECT * FROM subscriptions WHERE id = ANY(${ids}::text[])`).map((r) => [r.id, toSubscription(r)]),
+        );
+        return claimed.map((r) => toJob(r, subscriptions.get(r.subscription_id) as Subscription));
       });
-      return rows.map(toJob);
+      return rows;
     });
   }
 
@@ -1346,26 +1327,6 @@ function jsonOrNull(value: unknown): string | null {
 
 // ---- ingest, inside its transaction -------------------------------------------------------------
 
-/** A subscription an event fans out to, with what a leased message's job needs (IngestLease). */
-interface MatchRow
-  extends Pick<
-    JobRow,
-    | 'url'
-    | 'method'
-    | 'headers_json'
-    | 'payload_format'
-    | 'secret'
-    | 'previous_secret'
-    | 'previous_secret_expires_at'
-    | 'timeout_seconds'
-    | 'retry_schedule'
-  > {
-  pattern: string;
-  id: string;
-  subscriber_id: string;
-  channels: string[] | null;
-}
-
 interface IngestOutcome {
   results: IngestResult[];
   /** Messages written due (not leased): what other claimers are woken for. */
@@ -1373,9 +1334,11 @@ interface IngestOutcome {
 }
 
 /**
- * Decides every request of a batch with four lookups (idempotency keys, event types, subscribers,
- * matching subscriptions), then writes the new events and their messages with one INSERT each.
- * Returns the results in request order and how many messages were created.
+ * Ingests a batch in its transaction: looks up what the fan-out plan needs in four pipelined
+ * queries (prior events under the batch's keys, known types, known subscribers, candidate
+ * subscriptions), lets src/fanout/plan.ts decide, and writes the events and messages with one
+ * INSERT each. Concurrent transactions may race for an idempotency key: the loser's event is not
+ * written and its requests answer from the winner (replayOf), as a later request would.
  */
 async function ingestInTransaction(
   tx: postgres.TransactionSql,
@@ -1383,132 +1346,56 @@ async function ingestInTransaction(
   instanceId: string,
   lease: IngestLease | undefined,
 ): Promise<IngestOutcome> {
-  const scopeOf = (e: HeraldEvent): string => `${e.subscriberId ?? ''}\u0000${e.idempotencyKey ?? ''}`;
   const events = requests.map((r) => r.event);
   const keyed = events.filter((e) => e.idempotencyKey !== null);
   const types = [...new Set(events.map((e) => e.type))];
   const subscriberIds = [...new Set(events.flatMap((e) => (e.subscriberId === null ? [] : [e.subscriberId])))];
-
-  // The lookups do not depend on each other: they go out together (pipelined on the transaction's
-  // connection), one round trip instead of four.
   const none = Promise.resolve([]);
   const patterns = [...new Set(types.flatMap(patternsMatching))];
-  const [known, typeRows, subscriberRows, matches] = await Promise.all([
-    keyed.length === 0
-      ? (none as Promise<EventRow[]>)
-      : tx<EventRow[]>`
-          SELECT e.* FROM events e
-          JOIN unnest(${keyed.map((e) => e.subscriberId ?? '')}::text[], ${keyed.map((e) => e.idempotencyKey ?? '')}::text[]) AS k(scope, key)
-            ON COALESCE(e.subscriber_id, '') = k.scope AND e.idempotency_key = k.key
-          WHERE e.idempotency_key IS NOT NULL`,
+  const [known, typeRows, subscriberRows, candidates] = await Promise.all([
+    keyed.length === 0 ? (none as Promise<EventRow[]>) : priorEvents(tx, keyed),
     tx<{ name: string }[]>`SELECT name FROM event_types WHERE name = ANY(${types}::text[])`,
     subscriberIds.length === 0
       ? (none as Promise<{ id: string }[]>)
       : tx<{ id: string }[]>`SELECT id FROM subscribers WHERE id = ANY(${subscriberIds}::text[])`,
-    tx<MatchRow[]>`
-      SELECT sp.pattern, s.id, s.subscriber_id, s.channels, s.url, s.method, s.headers_json, s.payload_format, s.secret,
-             s.previous_secret, s.previous_secret_expires_at, s.timeout_seconds, s.retry_schedule
-      FROM subscription_patterns sp
-      JOIN subscriptions s ON s.id = sp.subscription_id
-      JOIN subscribers b ON b.id = s.subscriber_id
-      WHERE sp.pattern = ANY(${patterns}::text[]) AND s.enabled AND b.enabled`,
+    tx<SubscriptionRow[]>`
+      SELECT s.* FROM subscriptions s JOIN subscribers b ON b.id = s.subscriber_id
+      WHERE s.id = ANY(ARRAY(SELECT subscription_id FROM subscription_patterns WHERE pattern = ANY(${patterns}::text[])))
+        AND s.enabled AND b.enabled`,
   ]);
-  const seen = new Map<string, EventRow>();
-  for (const row of known) seen.set(`${row.subscriber_id ?? ''}\u0000${row.idempotency_key ?? ''}`, row);
-  const knownTypes = new Set(typeRows.map((r) => r.name));
-  const knownSubscribers = new Set(subscriberRows.map((r) => r.id));
-  const byPattern = new Map<string, MatchRow[]>();
-  for (const m of matches) {
-    const list = byPattern.get(m.pattern);
-    if (list) list.push(m);
-    else byPattern.set(m.pattern, [m]);
-  }
+  const facts: IngestFacts = {
+    prior: priorByScope(known),
+    knownTypes: new Set(typeRows.map((r) => r.name)),
+    knownSubscribers: new Set(subscriberRows.map((r) => r.id)),
+    candidates: candidates.map(toSubscription),
+  };
+  const plan = planIngest(requests, facts, lease);
+  if (plan.events.length === 0) return { results: plan.results, due: 0 };
 
-  const results: IngestResult[] = [];
-  const eventRows: EventRow[] = [];
-  const messageRows: {
-    id: string;
-    event_id: string;
-    event_type: string;
-    subscriber_id: string;
-    subscription_id: string;
-    at: number;
-    due: number; // the event's time, or the lease expiry
-    leased: boolean;
-    target: MatchRow;
-  }[] = [];
-  let leaseable = lease?.limit ?? 0;
-  const batchKeys = new Map<string, { event: HeraldEvent; hash: string | null; messages: number }>();
-  for (const { event, requestHash } of requests) {
-    const scope = event.idempotencyKey !== null ? scopeOf(event) : null;
-    if (scope !== null) {
-      const prior = seen.get(scope);
-      if (prior) {
-        results.push(
-          prior.request_hash === requestHash
-            ? { status: 'replayed', event: toEvent(prior), messages: prior.message_count }
-            : { status: 'idempotency_conflict' },
-        );
-        continue;
-      }
-      const inBatch = batchKeys.get(scope);
-      if (inBatch) {
-        results.push(
-          inBatch.hash === requestHash
-            ? { status: 'replayed', event: inBatch.event, messages: inBatch.messages }
-            : { status: 'idempotency_conflict' },
-        );
-        continue;
-      }
-    }
-    if (!knownTypes.has(event.type)) {
-      results.push({ status: 'unknown_event_type' });
-      continue;
-    }
-    if (event.subscriberId !== null && !knownSubscribers.has(event.subscriberId)) {
-      results.push({ status: 'unknown_subscriber' });
-      continue;
-    }
-    const targets = new Set<string>();
-    for (const p of patternsMatching(event.type)) {
-      for (const m of byPattern.get(p) ?? []) {
-        if (targets.has(m.id)) continue;
-        if (!subscriberMatches(m.subscriber_id, event.subscriberId) || !channelsMatch(m.channels, event.channels)) continue;
-        targets.add(m.id);
-        const leased = leaseable > 0;
-        if (leased) leaseable--;
-        messageRows.push({
-          id: newId('msg', event.createdAt),
-          event_id: event.id,
-          event_type: event.type,
-          subscriber_id: m.subscriber_id,
-          subscription_id: m.id,
-          at: event.createdAt,
-          due: leased ? event.createdAt + leaseMs(m.timeout_seconds, lease?.leaseMarginMs ?? 0) : event.createdAt,
-          leased,
-          target: m,
-        });
-      }
-    }
-    eventRows.push({
-      id: event.id,
-      type: event.type,
-      data_json: event.dataJson,
-      idempotency_key: event.idempotencyKey,
-      request_hash: requestHash,
-      subscriber_id: event.subscriberId,
-      channels: event.channels,
-      message_count: targets.size,
-      created_at: event.createdAt,
-    });
-    if (scope !== null) batchKeys.set(scope, { event, hash: requestHash, messages: targets.size });
-    results.push({ status: 'created', event, messages: targets.size });
-  }
-
-  if (eventRows.length === 0) return { results, due: 0 };
-  // The writes go out together too. An event that loses an idempotency race is not inserted (ON
+  // The writes go out together. An event that loses an idempotency race is not inserted (ON
   // CONFLICT DO NOTHING), and the messages insert only takes rows whose event now exists, so it
   // needs no answer from the first statement; the notification goes with them.
+  const eventRows = plan.events.map(({ event: e, requestHash, messages }) => ({
+    id: e.id,
+    type: e.type,
+    data_json: e.dataJson,
+    idempotency_key: e.idempotencyKey,
+    request_hash: requestHash,
+    subscriber_id: e.subscriberId,
+    channels: e.channels,
+    message_count: messages,
+    created_at: e.createdAt,
+  }));
+  const messageRows = plan.messages.map((m) => ({
+    id: m.id,
+    event_id: m.event.id,
+    event_type: m.event.type,
+    subscriber_id: m.subscription.subscriberId,
+    subscription_id: m.subscription.id,
+    at: m.event.createdAt,
+    due: m.nextAttemptAt,
+    leased: m.leased,
+  }));
   const eventIds = eventRows.map((e) => e.id);
   const [inserted] = await Promise.all([
     tx<{ id: string }[]>`
@@ -1525,86 +1412,47 @@ async function ingestInTransaction(
           WITH inserted AS (
             INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, leased, created_at, updated_at)
             SELECT id, event_id, event_type, subscriber_id, subscription_id, 0, due, leased, at, at
-            FROM json_to_recordset(${JSON.stringify(messageRows, MESSAGE_ROW_FIELDS)}::text::json) AS t(
+            FROM json_to_recordset(${JSON.stringify(messageRows)}::text::json) AS t(
               id TEXT, event_id TEXT, event_type TEXT, subscriber_id TEXT, subscription_id TEXT, at BIGINT, due BIGINT, leased BOOLEAN)
             WHERE t.event_id = ANY(ARRAY(SELECT e.id FROM events e WHERE e.id = ANY(${eventIds}::text[])))
             RETURNING id, next_attempt_at
           )
           INSERT INTO message_queue (message_id, next_attempt_at) SELECT id, next_attempt_at FROM inserted`,
     // Leased messages are this process's to deliver: other processes are told only of the rest.
-    messageRows.some((m) => !m.leased) ? tx`SELECT pg_notify(${NOTIFY_CHANNEL}, ${instanceId})` : Promise.resolve([]),
+    plan.messages.some((m) => !m.leased) ? tx`SELECT pg_notify(${NOTIFY_CHANNEL}, ${instanceId})` : Promise.resolve([]),
   ]);
-  let rows = messageRows;
   if (inserted.length < eventRows.length) {
     // A concurrent transaction committed the same idempotency key first: this batch's event for
     // that key is not written, and every request with the key answers from the committed event.
     const written = new Set(inserted.map((r) => r.id));
-    const lost = eventRows.filter((e) => !written.has(e.id));
-    const lostIds = new Set(lost.map((e) => e.id));
-    rows = messageRows.filter((m) => !lostIds.has(m.event_id));
-    const winners = await tx<EventRow[]>`
-      SELECT e.* FROM events e
-      JOIN unnest(${lost.map((e) => e.subscriber_id ?? '')}::text[], ${lost.map((e) => e.idempotency_key ?? '')}::text[]) AS k(scope, key)
-        ON COALESCE(e.subscriber_id, '') = k.scope AND e.idempotency_key = k.key
-      WHERE e.idempotency_key IS NOT NULL`;
-    const winnerByScope = new Map(winners.map((w) => [`${w.subscriber_id ?? ''}\u0000${w.idempotency_key ?? ''}`, w]));
+    const lost = new Set(plan.events.filter((e) => !written.has(e.event.id)).map((e) => e.event));
+    plan.messages = plan.messages.filter((m) => !lost.has(m.event));
+    const winners = priorByScope(await priorEvents(tx, [...lost]));
     requests.forEach(({ event, requestHash }, i) => {
-      const current = results[i];
+      const current = plan.results[i];
       if (event.idempotencyKey === null || !current || current.status === 'unknown_event_type' || current.status === 'unknown_subscriber')
         return;
-      const winner = winnerByScope.get(scopeOf(event));
-      if (!winner) return;
-      results[i] =
-        winner.request_hash === requestHash
-          ? { status: 'replayed', event: toEvent(winner), messages: winner.message_count }
-          : { status: 'idempotency_conflict' };
+      const winner = winners.get(idempotencyScope(event.subscriberId, event.idempotencyKey));
+      if (winner) plan.results[i] = replayOf(winner, requestHash);
     });
   }
-  if (leaseable < (lease?.limit ?? 0)) attachLeased(results, rows);
-  return { results, due: rows.filter((m) => !m.leased).length };
+  return { results: resultsWithLeases(plan), due: plan.messages.filter((m) => !m.leased).length };
 }
 
-const MESSAGE_ROW_FIELDS = ['id', 'event_id', 'event_type', 'subscriber_id', 'subscription_id', 'at', 'due', 'leased'];
-
-/** Gives each created event's result the jobs of its leased messages (IngestLease). */
-function attachLeased(results: IngestResult[], rows: readonly { id: string; event_id: string; leased: boolean; target: MatchRow }[]): void {
-  const byEvent = new Map<string, { id: string; target: MatchRow }[]>();
-  for (const m of rows) {
-    if (!m.leased) continue;
-    const list = byEvent.get(m.event_id);
-    if (list) list.push(m);
-    else byEvent.set(m.event_id, [m]);
-  }
-  for (const r of results) {
-    if (r.status !== 'created') continue;
-    const leased = byEvent.get(r.event.id);
-    if (leased) r.leased = leased.map((m) => leasedJob(m.id, m.target, r.event));
-  }
+/** The stored events under the idempotency keys of `events`. */
+function priorEvents(tx: postgres.TransactionSql, events: readonly HeraldEvent[]): Promise<EventRow[]> {
+  return tx<EventRow[]>`
+    SELECT e.* FROM events e
+    JOIN unnest(${events.map((e) => e.subscriberId ?? '')}::text[], ${events.map((e) => e.idempotencyKey ?? '')}::text[]) AS k(scope, key)
+      ON COALESCE(e.subscriber_id, '') = k.scope AND e.idempotency_key = k.key
+    WHERE e.idempotency_key IS NOT NULL`;
 }
 
-/** The job of a message leased at ingest: claimDue's, from the matched subscription's row. */
-function leasedJob(messageId: string, s: MatchRow, event: HeraldEvent): DeliveryJob {
-  const rotated = previousSecretValid(s.previous_secret_expires_at, event.createdAt);
-  return toJob({
-    id: messageId,
-    event_id: event.id,
-    subscription_id: s.id,
-    subscriber_id: s.subscriber_id,
-    attempts: 0,
-    retries: 0,
-    manual: false,
-    event_type: event.type,
-    event_created_at: event.createdAt,
-    data_json: event.dataJson,
-    url: s.url,
-    method: s.method,
-    headers_json: s.headers_json,
-    payload_format: s.payload_format,
-    secret: s.secret,
-    previous_secret: rotated ? s.previous_secret : null,
-    previous_secret_expires_at: rotated ? s.previous_secret_expires_at : null,
-    timeout_seconds: s.timeout_seconds,
-    retry_schedule: s.retry_schedule,
-    subscription_enabled: true, // matched: it and its subscriber are enabled
-  });
+function priorByScope(rows: readonly EventRow[]): Map<string, PriorEvent> {
+  return new Map(
+    rows.map((r) => [
+      idempotencyScope(r.subscriber_id, r.idempotency_key ?? ''),
+      { event: toEvent(r), requestHash: r.request_hash, messages: r.message_count },
+    ]),
+  );
 }

@@ -21,10 +21,10 @@ import type {
   Subscriber,
   Subscription,
 } from '../../domain/glossary.js';
-import { MESSAGE_STATUSES, previousSecretValid, STATUS_NAME } from '../../domain/glossary.js';
+import { MESSAGE_STATUSES, STATUS_NAME } from '../../domain/glossary.js';
 import { idBefore, newId } from '../../domain/ids.js';
 import { leaseMs } from '../../domain/lease.js';
-import { channelsMatch, subscriberMatches } from '../../fanout/match.js';
+import { type IngestFacts, idempotencyScope, type PriorEvent, planIngest, resultsWithLeases } from '../../fanout/plan.js';
 import {
   apiKeyConditions,
   attemptConditions,
@@ -67,7 +67,7 @@ import type {
   SubscriptionStats,
 } from '../store.js';
 import { migrations } from './migrations/index.js';
-import { type IngestValuesResult, type JobValues, jobFromValues, type OutcomeValues, outcomeValues } from './wire.js';
+import { type OutcomeValues, outcomeValues } from './wire.js';
 
 type Row = Record<string, unknown>;
 type Params = Record<string, unknown>;
@@ -229,6 +229,10 @@ function toSubscription(r: Row): Subscription {
     createdAt: r.created_at as number,
     updatedAt: r.updated_at as number,
   };
+}
+
+function priorOf(r: Row): PriorEvent {
+  return { event: toEvent(r), requestHash: (r.request_hash as string | null) ?? null, messages: r.message_count as number };
 }
 
 function toEvent(r: Row): HeraldEvent {
@@ -679,127 +683,70 @@ export class SqliteStore implements Store {
   }
 
   async ingest(requests: IngestRequest[], lease?: IngestLease): Promise<IngestResult[]> {
-    return this.ingestValues(requests, lease).map((r) =>
-      r.status === 'created' && r.leased ? { ...r, leased: r.leased.map(jobFromValues) } : (r as IngestResult),
-    );
+    const plan = this.durably(() => {
+      const plan = planIngest(requests, this.ingestFacts(requests), lease);
+      const event = this.stmt(
+        `INSERT INTO events (id, type, data, idempotency_key, request_hash, subscriber_id, channels, message_count, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const { event: e, requestHash, messages } of plan.events) {
+        event.run(e.id, e.type, e.dataJson, e.idempotencyKey, requestHash, e.subscriberId, json(e.channels), messages, e.createdAt);
+      }
+      const message = this.stmt(
+        `INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, leased, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
+      );
+      for (const m of plan.messages) {
+        const at = m.event.createdAt;
+        message.run(
+          m.id,
+          m.event.id,
+          m.event.type,
+          m.subscription.subscriberId,
+          m.subscription.id,
+          m.nextAttemptAt,
+          m.leased ? 1 : 0,
+          at,
+          at,
+        );
+      }
+      return plan;
+    });
+    if (plan.messages.some((m) => !m.leased)) this.notify();
+    return resultsWithLeases(plan);
   }
 
-  /** ingest, its leased jobs as value lists (wire.ts): what the SQLite thread sends back. */
-  ingestValues(requests: IngestRequest[], lease?: IngestLease): IngestValuesResult[] {
-    let created = 0; // messages written due, for claimers to find
-    let leaseable = lease?.limit ?? 0;
-    const results = this.durably(() => {
-      // Fan-out targets per event type, looked up once per transaction.
-      const targets = new Map<string, Row[]>();
-      const knownTypes = new Map<string, boolean>();
-      return requests.map(({ event, requestHash }): IngestValuesResult => {
-        if (event.idempotencyKey !== null) {
-          const prior = this.get("SELECT * FROM events WHERE coalesce(subscriber_id, '') = ? AND idempotency_key = ?", [
-            event.subscriberId ?? '',
-            event.idempotencyKey,
-          ]);
-          if (prior) {
-            if (prior.request_hash !== requestHash) return { status: 'idempotency_conflict' };
-            return { status: 'replayed', event: toEvent(prior), messages: prior.message_count as number };
-          }
-        }
-        let known = knownTypes.get(event.type);
-        if (known === undefined) {
-          known = this.get('SELECT 1 FROM event_types WHERE name = ?', [event.type]) !== undefined;
-          knownTypes.set(event.type, known);
-        }
-        if (!known) return { status: 'unknown_event_type' };
-        if (event.subscriberId !== null && !this.get('SELECT 1 FROM subscribers WHERE id = ?', [event.subscriberId])) {
-          return { status: 'unknown_subscriber' };
-        }
-        let candidates = targets.get(event.type);
-        if (!candidates) {
-          candidates = this.all(
-            `SELECT DISTINCT s.id, s.subscriber_id, s.channels, s.url, s.method, s.headers, s.payload_format, s.secret,
-                    s.previous_secret, s.previous_secret_expires_at, s.timeout_seconds, s.retry_schedule
-               FROM subscription_patterns p
-               JOIN subscriptions s ON s.id = p.subscription_id
-               JOIN subscribers b ON b.id = s.subscriber_id
-             WHERE p.pattern IN (SELECT value FROM json_each(?)) AND s.enabled = 1 AND b.enabled = 1
-             ORDER BY s.id`,
-            [JSON.stringify(patternsMatching(event.type))],
-          );
-          targets.set(event.type, candidates);
-        }
-        const reached = candidates.filter(
-          (target) =>
-            subscriberMatches(target.subscriber_id as string, event.subscriberId) &&
-            channelsMatch(parse<string[]>(target.channels), event.channels),
-        );
-        this.stmt(
-          `INSERT INTO events (id, type, data, idempotency_key, request_hash, subscriber_id, channels, message_count, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          event.id,
-          event.type,
-          event.dataJson,
-          event.idempotencyKey,
-          requestHash,
-          event.subscriberId,
-          json(event.channels),
-          reached.length,
-          event.createdAt,
-        );
-        let messages = 0;
-        const leased: JobValues[] = [];
-        for (const target of reached) {
-          const id = newId('msg', event.createdAt);
-          const timeoutSeconds = target.timeout_seconds as number;
-          const take = leaseable > 0;
-          this.stmt(
-            `INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, leased, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
-          ).run(
-            id,
-            event.id,
-            event.type,
-            target.subscriber_id,
-            target.id,
-            take ? event.createdAt + leaseMs(timeoutSeconds, lease?.leaseMarginMs ?? 0) : event.createdAt,
-            take ? 1 : 0,
-            event.createdAt,
-            event.createdAt,
-          );
-          messages++;
-          if (!take) {
-            created++;
-            continue;
-          }
-          leaseable--;
-          const rotated = previousSecretValid(target.previous_secret_expires_at as number | null, event.createdAt);
-          leased.push([
-            id,
-            event.id,
-            event.type,
-            event.createdAt,
-            event.dataJson,
-            target.subscriber_id as string,
-            target.id as string,
-            true, // matched above: it and its subscriber are enabled
-            target.url as string,
-            target.method as string,
-            target.headers as string | null,
-            target.payload_format as string,
-            target.secret as string,
-            rotated ? (target.previous_secret as string | null) : null,
-            rotated ? (target.previous_secret_expires_at as number) : null,
-            timeoutSeconds,
-            target.retry_schedule as string | null,
-            0,
-            0,
-            false,
-          ]);
-        }
-        return leased.length > 0 ? { status: 'created', event, messages, leased } : { status: 'created', event, messages };
-      });
-    });
-    if (created > 0) this.notify();
-    return results;
+  /** What the fan-out plan needs to know about a batch (src/fanout/plan.ts). */
+  private ingestFacts(requests: IngestRequest[]): IngestFacts {
+    const prior = new Map<string, PriorEvent>();
+    const knownTypes = new Set<string>();
+    const knownSubscribers = new Set<string>();
+    const priorEvent = this.stmt("SELECT * FROM events WHERE coalesce(subscriber_id, '') = ? AND idempotency_key = ?");
+    const eventType = this.stmt('SELECT 1 FROM event_types WHERE name = ?');
+    const subscriber = this.stmt('SELECT 1 FROM subscribers WHERE id = ?');
+    const types = new Set<string>();
+    for (const { event } of requests) {
+      if (event.idempotencyKey !== null) {
+        const row = priorEvent.get(event.subscriberId ?? '', event.idempotencyKey) as Row | undefined;
+        if (row) prior.set(idempotencyScope(event.subscriberId, event.idempotencyKey), priorOf(row));
+      }
+      if (!types.has(event.type)) {
+        types.add(event.type);
+        if (eventType.get(event.type) !== undefined) knownTypes.add(event.type);
+      }
+      if (event.subscriberId !== null && !knownSubscribers.has(event.subscriberId) && subscriber.get(event.subscriberId) !== undefined) {
+        knownSubscribers.add(event.subscriberId);
+      }
+    }
+    const patterns = [...new Set([...knownTypes].flatMap(patternsMatching))];
+    const candidates = this.stmt(
+      `SELECT s.* FROM subscriptions s JOIN subscribers b ON b.id = s.subscriber_id
+        WHERE s.id IN (SELECT subscription_id FROM subscription_patterns WHERE pattern IN (SELECT value FROM json_each(?)))
+          AND s.enabled = 1 AND b.enabled = 1`,
+    )
+      .all(JSON.stringify(patterns))
+      .map((r) => toSubscription(r as Row));
+    return { prior, knownTypes, knownSubscribers, candidates };
   }
 
   async ingestForSubscription(event: HeraldEvent, subscriptionId: string): Promise<Message | null> {
@@ -930,34 +877,44 @@ export class SqliteStore implements Store {
   // Delivery ------------------------------------------------------------------------------------
 
   async claimDue(now: number, limit: number, leaseMarginMs: number): Promise<DeliveryJob[]> {
-    return this.claimDueValues(now, limit, leaseMarginMs).map(jobFromValues);
-  }
-
-  /** claimDue, its jobs as value lists (wire.ts): what the SQLite thread sends back. */
-  claimDueValues(now: number, limit: number, leaseMarginMs: number): JobValues[] {
     return this.db.transaction(() => {
       const rows = this.stmt(
-        `SELECT m.id, m.event_id, m.event_type, e.created_at, e.data, m.subscriber_id, m.subscription_id, s.enabled AND b.enabled,
-                s.url, s.method, s.headers, s.payload_format, s.secret,
-                CASE WHEN s.previous_secret_expires_at > @now THEN s.previous_secret END,
-                CASE WHEN s.previous_secret_expires_at > @now THEN s.previous_secret_expires_at END,
-                s.timeout_seconds, s.retry_schedule, m.attempts, m.retries, m.manual
+        `SELECT m.id, m.event_id, m.event_type, e.created_at, e.data, m.attempts, m.retries, m.manual, m.subscription_id, b.enabled
            FROM messages m
            JOIN events e ON e.id = m.event_id
            JOIN subscriptions s ON s.id = m.subscription_id
            JOIN subscribers b ON b.id = s.subscriber_id
-          WHERE m.status IN (0, 2) AND m.next_attempt_at <= @now
-          ORDER BY m.next_attempt_at LIMIT @limit`,
+          WHERE m.status IN (0, 2) AND m.next_attempt_at <= ?
+          ORDER BY m.next_attempt_at LIMIT ?`,
       )
         .raw(true)
-        .all({ now, limit }) as JobValues[];
-      const lease = this.stmt('UPDATE messages SET next_attempt_at = ?, leased = 1 WHERE id = ?');
-      for (const r of rows) {
-        r[7] = (r[7] as unknown) === 1; // SQLite booleans are integers
-        r[19] = (r[19] as unknown) === 1;
-        lease.run(now + leaseMs(r[15], leaseMarginMs), r[0]);
+        .all(now, limit) as [string, string, string, number, string, number, number, number, string, number][];
+      if (rows.length === 0) return [];
+      // Each subscription of the claim once, whole; its jobs share the object.
+      const subscriptions = new Map<string, Subscription>();
+      for (const r of this.stmt('SELECT * FROM subscriptions WHERE id IN (SELECT value FROM json_each(?))').all(
+        JSON.stringify([...new Set(rows.map((r) => r[8]))]),
+      )) {
+        const subscription = toSubscription(r as Row);
+        subscriptions.set(subscription.id, subscription);
       }
-      return rows;
+      const lease = this.stmt('UPDATE messages SET next_attempt_at = ?, leased = 1 WHERE id = ?');
+      return rows.map((r): DeliveryJob => {
+        const subscription = subscriptions.get(r[8]) as Subscription; // joined above, in the same transaction
+        lease.run(now + leaseMs(subscription.timeoutSeconds, leaseMarginMs), r[0]);
+        return {
+          messageId: r[0],
+          eventId: r[1],
+          eventType: r[2],
+          eventCreatedAt: r[3],
+          dataJson: r[4],
+          attempts: r[5],
+          retries: r[6],
+          manual: r[7] === 1,
+          subscription,
+          subscriberEnabled: r[9] === 1,
+        };
+      });
     })();
   }
 

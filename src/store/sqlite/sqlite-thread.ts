@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { IngestLease } from '../store.js';
 import { mapSqliteError, SqliteStore } from './sqlite-store.js';
-import { packIngestResult, type RequestValues, requestFromValues } from './wire.js';
+import { jobBatch, packIngest, type RequestValues, requestFromValues } from './wire.js';
 
 interface Call {
   id: number;
@@ -43,12 +43,14 @@ store?.onMessagesCommitted(() => {
   });
 });
 
-// The delivery path's records cross as value lists (wire.ts): claimDueValues and
-// recordOutcomeValues take and give them as they are; ingest requests arrive as values and created
-// results go back as counts, without the event the caller has.
+// The delivery path's records cross packed (wire.ts): ingest requests arrive as values and results go
+// back as counts, with the leased jobs' subscriptions once; claimed jobs likewise; outcomes arrive as
+// values (recordOutcomeValues).
 const packed: Record<string, (...args: never[]) => unknown> = {
-  ingestValues: (requests: RequestValues[], lease: IngestLease | undefined) =>
-    (store as SqliteStore).ingestValues(requests.map(requestFromValues), lease).map(packIngestResult),
+  ingestPacked: async (requests: RequestValues[], lease: IngestLease | undefined) =>
+    packIngest(await (store as SqliteStore).ingest(requests.map(requestFromValues), lease)),
+  claimDuePacked: async (now: number, limit: number, leaseMarginMs: number) =>
+    jobBatch(await (store as SqliteStore).claimDue(now, limit, leaseMarginMs)),
 };
 
 port.on('message', async ({ id, method, args }: Call) => {

@@ -5,40 +5,42 @@
 // (group commit, outcome recording) grow under load instead of latency.
 import { Worker } from 'node:worker_threads';
 import { type ErrorCode, HeraldError } from '../../domain/errors.js';
-import type { AttemptOutcome, DeliveryJob, IngestLease, IngestRequest, IngestResult, Store, StoreCapabilities } from '../store.js';
-import { type JobValues, jobFromValues, outcomeValues, type PackedIngestResult, requestValues, unpackIngestResult } from './wire.js';
+import type { AttemptOutcome, DeliveryJob, IngestLease, IngestRequest, IngestResult, Store } from '../store.js';
+import { type JobBatch, jobsFromBatch, outcomeValues, type PackedIngest, requestValues, unpackIngest } from './wire.js';
 
-type AsyncMethod = {
-  [K in keyof Store]: Store[K] extends (...args: never[]) => Promise<unknown> ? K : never;
-}[keyof Store];
+/** The Store methods that cross as a plain call (arguments and result as they are). The delivery
+ *  path's (ingest, claimDue, recordAttempts) cross packed, and close and onMessagesCommitted are
+ *  this side's; every other method must be listed here, or this does not compile. */
+type Forwarded = Exclude<
+  {
+    [K in keyof Store]: Store[K] extends (...args: never[]) => Promise<unknown> ? K : never;
+  }[keyof Store],
+  'ingest' | 'claimDue' | 'recordAttempts' | 'close'
+>;
 
-const METHODS: AsyncMethod[] = [
-  'migrate', 'ping', 'close',
-  'createEventType', 'importEventTypes', 'getEventType', 'listEventTypes', 'updateEventType', 'deleteEventType',
-  'createSubscriber', 'getSubscriber', 'listSubscribers', 'updateSubscriber', 'deleteSubscriber',
-  'createSubscription', 'getSubscription', 'listSubscriptions', 'updateSubscription', 'deleteSubscription',
-  'ingestForSubscription', 'getEvent', 'listEvents',
-  'getMessage', 'listMessages', 'deleteMessage', 'resendMessage', 'recoverMessages',
-  'getAttempt', 'listAttempts',
-  'queryMessages', 'queryAttempts', 'countSubscribers',
-  'releaseLeases', 'returnLeases', 'nextDueAt', 'purgeSettledEvents',
-  'openSession', 'getSession', 'touchSession', 'closeSession',
-  'createApiKey', 'getApiKey', 'findApiKeyByHash', 'listApiKeys', 'revokeApiKey', 'countApiKeys',
-  'appendAudit', 'listAudit',
-  'subscriptionStats',
-]; // biome-ignore format: one group per resource reads better
+const FORWARDED = {
+  migrate: true, ping: true,
+  createEventType: true, importEventTypes: true, getEventType: true, listEventTypes: true, updateEventType: true, deleteEventType: true,
+  createSubscriber: true, getSubscriber: true, listSubscribers: true, updateSubscriber: true, deleteSubscriber: true, countSubscribers: true,
+  createSubscription: true, getSubscription: true, listSubscriptions: true, updateSubscription: true, deleteSubscription: true,
+  ingestForSubscription: true, getEvent: true, listEvents: true,
+  getMessage: true, listMessages: true, queryMessages: true, deleteMessage: true, resendMessage: true, recoverMessages: true,
+  getAttempt: true, listAttempts: true, queryAttempts: true,
+  releaseLeases: true, returnLeases: true, nextDueAt: true,
+  purgeSettledEvents: true,
+  openSession: true, getSession: true, touchSession: true, closeSession: true,
+  createApiKey: true, getApiKey: true, findApiKeyByHash: true, listApiKeys: true, revokeApiKey: true, countApiKeys: true,
+  appendAudit: true, listAudit: true,
+  subscriptionStats: true,
+} as const satisfies Record<Forwarded, true>; // biome-ignore format: one group per resource reads better
 
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
-export interface ThreadedSqliteStore extends Pick<Store, AsyncMethod> {}
-
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are installed in the constructor
-export class ThreadedSqliteStore implements Store {
-  readonly kind = 'sqlite' as const;
-  readonly capabilities: StoreCapabilities = { multiProcess: false, crossProcessNotify: false };
+/** The thread and its calls; threadedSqliteStore makes a Store of it. */
+class SqliteThread {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Set<() => void>();
@@ -78,28 +80,9 @@ export class ThreadedSqliteStore implements Store {
       this.stopped = new HeraldError('store_unavailable', 'the SQLite thread stopped');
       this.failAll(this.stopped);
     });
-    for (const method of METHODS) {
-      if (method === 'close') continue;
-      (this as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => this.call(method, args);
-    }
   }
 
-  // The delivery path: records cross as value lists (wire.ts, sqlite-thread.ts).
-
-  async ingest(requests: IngestRequest[], lease?: IngestLease): Promise<IngestResult[]> {
-    const results = (await this.call('ingestValues', [requests.map(requestValues), lease])) as PackedIngestResult[];
-    return results.map((r, i) => unpackIngestResult(r, requests[i] as IngestRequest));
-  }
-
-  async claimDue(now: number, limit: number, leaseMarginMs: number): Promise<DeliveryJob[]> {
-    return ((await this.call('claimDueValues', [now, limit, leaseMarginMs])) as JobValues[]).map(jobFromValues);
-  }
-
-  async recordAttempts(outcomes: AttemptOutcome[]): Promise<void> {
-    await this.call('recordOutcomeValues', [outcomes.map(outcomeValues)]);
-  }
-
-  private call(method: string, args: unknown[]): Promise<unknown> {
+  call(method: string, args: unknown[]): Promise<unknown> {
     if (this.closed) return Promise.reject(new HeraldError('store_unavailable', 'the store is closed'));
     if (this.stopped) return Promise.reject(this.stopped);
     const id = this.nextId++;
@@ -128,6 +111,31 @@ export class ThreadedSqliteStore implements Store {
     this.closed = true;
     await this.worker.terminate();
   }
+}
+
+/** The SQLite store in a worker thread of its own (see the top of this file). */
+export function threadedSqliteStore(options: { path: string }): Store {
+  const thread = new SqliteThread(options);
+  const forwarded = Object.fromEntries(
+    Object.keys(FORWARDED).map((method) => [method, (...args: unknown[]) => thread.call(method, args)]),
+  ) as unknown as Pick<Store, Forwarded>;
+  return {
+    kind: 'sqlite',
+    capabilities: { multiProcess: false, crossProcessNotify: false },
+    ...forwarded,
+    // The delivery path: records cross packed (wire.ts, sqlite-thread.ts).
+    async ingest(requests: IngestRequest[], lease?: IngestLease): Promise<IngestResult[]> {
+      return unpackIngest((await thread.call('ingestPacked', [requests.map(requestValues), lease])) as PackedIngest, requests);
+    },
+    async claimDue(now: number, limit: number, leaseMarginMs: number): Promise<DeliveryJob[]> {
+      return jobsFromBatch((await thread.call('claimDuePacked', [now, limit, leaseMarginMs])) as JobBatch);
+    },
+    async recordAttempts(outcomes: AttemptOutcome[]): Promise<void> {
+      await thread.call('recordOutcomeValues', [outcomes.map(outcomeValues)]);
+    },
+    onMessagesCommitted: (listener) => thread.onMessagesCommitted(listener),
+    close: () => thread.close(),
+  } satisfies Store;
 }
 
 interface SerializedError {

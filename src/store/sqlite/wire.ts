@@ -2,57 +2,57 @@
 // SQLite thread and the main thread (threaded-store.ts). Structured clone writes, and the other
 // side reads and interns, every property name of every object; a list of values skips that, and
 // is the order the SQL statements bind anyway. Headers cross as the JSON text they are stored as.
-import type { HeraldEvent } from '../../domain/glossary.js';
+import type { HeraldEvent, Subscription } from '../../domain/glossary.js';
 import { STATUS_NUMBER } from '../../domain/glossary.js';
 import type { AttemptOutcome, DeliveryJob, IngestRequest, IngestResult } from '../store.js';
 
-/** A DeliveryJob; headers and retry schedule as stored (JSON text or null). */
+/** A DeliveryJob without its subscription, which crosses once per call (JobBatch). */
 export type JobValues = [
   messageId: string,
   eventId: string,
   eventType: string,
   eventCreatedAt: number,
   dataJson: string,
-  subscriberId: string,
-  subscriptionId: string,
-  subscriptionEnabled: boolean,
-  url: string,
-  method: string,
-  headersJson: string | null,
-  payloadFormat: string,
-  secret: string,
-  previousSecret: string | null,
-  previousSecretExpiresAt: number | null,
-  timeoutSeconds: number,
-  retryScheduleJson: string | null,
   attempts: number,
   retries: number,
   manual: boolean,
+  /** Index of the job's subscription in its JobBatch. */
+  subscription: number,
+  subscriberEnabled: boolean,
 ];
 
-export function jobFromValues(v: JobValues): DeliveryJob {
-  return {
+/** Jobs as they cross: each subscription once, the jobs referring to it by index. */
+export type JobBatch = [subscriptions: Subscription[], jobs: JobValues[]];
+
+/** Packs jobs, each distinct subscription object once. */
+export function jobBatch(jobs: readonly DeliveryJob[]): JobBatch {
+  const subscriptions: Subscription[] = [];
+  const index = new Map<Subscription, number>();
+  const values = jobs.map((j): JobValues => {
+    let i = index.get(j.subscription);
+    if (i === undefined) {
+      i = subscriptions.push(j.subscription) - 1;
+      index.set(j.subscription, i);
+    }
+    return [j.messageId, j.eventId, j.eventType, j.eventCreatedAt, j.dataJson, j.attempts, j.retries, j.manual, i, j.subscriberEnabled];
+  });
+  return [subscriptions, values];
+}
+
+/** The jobs of a JobBatch; jobs of one subscription share its object. */
+export function jobsFromBatch([subscriptions, jobs]: JobBatch): DeliveryJob[] {
+  return jobs.map((v) => ({
     messageId: v[0],
     eventId: v[1],
     eventType: v[2],
     eventCreatedAt: v[3],
     dataJson: v[4],
-    subscriberId: v[5],
-    subscriptionId: v[6],
-    subscriptionEnabled: v[7],
-    url: v[8],
-    method: v[9] as DeliveryJob['method'],
-    headers: v[10] === null ? {} : (JSON.parse(v[10]) as Record<string, string>),
-    payloadFormat: v[11] as DeliveryJob['payloadFormat'],
-    secret: v[12],
-    previousSecret: v[13],
-    previousSecretExpiresAt: v[14],
-    timeoutSeconds: v[15],
-    retrySchedule: v[16] === null ? null : (JSON.parse(v[16]) as number[]),
-    attempts: v[17],
-    retries: v[18],
-    manual: v[19],
-  };
+    attempts: v[5],
+    retries: v[6],
+    manual: v[7],
+    subscription: subscriptions[v[8]] as Subscription,
+    subscriberEnabled: v[9],
+  }));
 }
 
 /** An AttemptOutcome, in the order recordAttempts binds it. */
@@ -130,22 +130,35 @@ export function requestFromValues(v: RequestValues): IngestRequest {
   return { event, requestHash: v[7] };
 }
 
-/** An ingest result whose leased jobs are value lists (SqliteStore.ingestValues). */
-export type IngestValuesResult =
-  | Exclude<IngestResult, { status: 'created' }>
-  | { status: 'created'; event: HeraldEvent; messages: number; leased?: JobValues[] };
+/** An ingest result as the SQLite thread sends it back: a created one as its message count, without
+ *  the event (the caller has it); any other as it is. The leased jobs of the whole call cross once,
+ *  as one JobBatch beside the results (PackedIngest). */
+export type PackedIngestResult = number | Exclude<IngestResult, { status: 'created' }>;
+export type PackedIngest = [results: PackedIngestResult[], leased: JobBatch | null];
 
-/** An ingest result as the SQLite thread sends it back: a created one as its message count, or
- *  [count, leased jobs], without the event (the caller has it); any other as it is. */
-export type PackedIngestResult = number | [messages: number, leased: JobValues[]] | Exclude<IngestResult, { status: 'created' }>;
-
-export function packIngestResult(r: IngestValuesResult): PackedIngestResult {
-  if (r.status !== 'created') return r;
-  return r.leased ? [r.messages, r.leased] : r.messages;
+export function packIngest(results: IngestResult[]): PackedIngest {
+  const leased: DeliveryJob[] = [];
+  const packed = results.map((r): PackedIngestResult => {
+    if (r.status !== 'created') return r;
+    if (r.leased) for (const job of r.leased) leased.push(job);
+    return r.messages;
+  });
+  return [packed, leased.length > 0 ? jobBatch(leased) : null];
 }
 
-export function unpackIngestResult(packed: PackedIngestResult, request: IngestRequest): IngestResult {
-  if (typeof packed === 'number') return { status: 'created', event: request.event, messages: packed };
-  if (Array.isArray(packed)) return { status: 'created', event: request.event, messages: packed[0], leased: packed[1].map(jobFromValues) };
-  return packed;
+export function unpackIngest([packed, leased]: PackedIngest, requests: readonly IngestRequest[]): IngestResult[] {
+  const byEvent = new Map<string, DeliveryJob[]>();
+  if (leased) {
+    for (const job of jobsFromBatch(leased)) {
+      const list = byEvent.get(job.eventId);
+      if (list) list.push(job);
+      else byEvent.set(job.eventId, [job]);
+    }
+  }
+  return packed.map((r, i): IngestResult => {
+    if (typeof r !== 'number') return r;
+    const event = (requests[i] as IngestRequest).event;
+    const jobs = byEvent.get(event.id);
+    return jobs ? { status: 'created', event, messages: r, leased: jobs } : { status: 'created', event, messages: r };
+  });
 }

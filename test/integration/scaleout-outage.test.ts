@@ -151,7 +151,7 @@ describe('scale-out: PostgreSQL connections terminated mid-run', { skip: skipRea
     const missing = accepted.filter((n) => !seen.has(n));
     assert.deepEqual(missing, [], 'every accepted event reached the receiver');
     assert.ok(seen.has(-1), 'the event sent after the outage was delivered');
-    const stored = await pgAdminQuery<{ seq: number }>(db.url, `SELECT (data_json::json->>'seq')::int AS seq FROM events`);
+    const stored = await pgAdminQuery<{ seq: number }>(db.url, `SELECT (data::json->>'seq')::int AS seq FROM events`);
     assert.ok(stored.length >= accepted.length + 1);
     assert.deepEqual(
       stored.filter((e) => !seen.has(e.seq)),

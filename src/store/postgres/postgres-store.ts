@@ -17,20 +17,7 @@ import postgres from 'postgres';
 import { storableText } from '../../delivery/response-text.js';
 import { HeraldError } from '../../domain/errors.js';
 import { patternsMatching } from '../../domain/event-types.js';
-import type {
-  ApiKey,
-  ApiKeyScope,
-  Attempt,
-  AttemptTrigger,
-  AuditEntry,
-  EventType,
-  HeraldEvent,
-  HttpMethod,
-  Message,
-  PayloadFormat,
-  Subscriber,
-  Subscription,
-} from '../../domain/glossary.js';
+import type { ApiKey, Attempt, AuditEntry, EventType, HeraldEvent, Message, Subscriber, Subscription } from '../../domain/glossary.js';
 import { STATUS_NAME, STATUS_NUMBER } from '../../domain/glossary.js';
 import { idBefore, newId } from '../../domain/ids.js';
 import { type IngestFacts, idempotencyScope, type PriorEvent, planIngest, replayOf, resultsWithLeases } from '../../fanout/plan.js';
@@ -48,6 +35,7 @@ import {
   subscriberConditions,
   subscriptionConditions,
 } from '../filters.js';
+import { page, type Row, rowMappers } from '../rows.js';
 import { ATTEMPT_SORT_COLUMNS, messageSortColumns, orderBy } from '../sql-order.js';
 import type {
   AttemptFilter,
@@ -134,114 +122,10 @@ function mapError(err: unknown): unknown {
   return err;
 }
 
-// ---- row shapes and mappers ---------------------------------------------------------------------
+// ---- rows ---------------------------------------------------------------------------------------
 
-interface EventTypeRow {
-  name: string;
-  description: string;
-  schema_json: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-interface SubscriberRow {
-  id: string;
-  name: string;
-  enabled: boolean;
-  metadata_json: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-interface SubscriptionRow {
-  id: string;
-  subscriber_id: string;
-  name: string | null;
-  description: string | null;
-  url: string;
-  method: string;
-  event_types: string[];
-  channels: string[] | null;
-  headers_json: string;
-  payload_format: string;
-  retry_schedule: number[] | null;
-  timeout_seconds: number;
-  enabled: boolean;
-  secret: string;
-  previous_secret: string | null;
-  previous_secret_expires_at: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
-interface EventRow {
-  id: string;
-  type: string;
-  data_json: string;
-  idempotency_key: string | null;
-  request_hash: string | null;
-  subscriber_id: string | null;
-  channels: string[] | null;
-  message_count: number;
-  created_at: number;
-}
-
-interface MessageRow {
-  id: string;
-  event_id: string;
-  event_type: string;
-  subscriber_id: string;
-  subscription_id: string;
-  url: string;
-  status: number;
-  attempts: number;
-  retries: number;
-  next_attempt_at: number | null;
-  last_status_code: number | null;
-  last_error: string | null;
-  created_at: number;
-  updated_at: number;
-}
-
-interface AttemptRow {
-  id: string;
-  message_id: string;
-  subscription_id: string;
-  subscriber_id: string;
-  event_type: string;
-  status_code: number | null;
-  duration_ms: number;
-  error: string | null;
-  request_headers_json: string;
-  response_headers_json: string;
-  response_body: string;
-  trigger: string;
-  created_at: number;
-}
-
-interface ApiKeyRow {
-  id: string;
-  name: string;
-  scope: string;
-  subscriber_id: string | null;
-  hash: string;
-  created_at: number;
-  expires_at: number | null;
-  revoked_at: number | null;
-  allowed_ips: string[] | null;
-  rate_limit: number | null;
-}
-
-interface AuditRow {
-  id: string;
-  created_at: number;
-  actor: string;
-  action: string;
-  resource_type: string;
-  resource_id: string | null;
-  changes_json: string | null;
-  ip: string | null;
-}
+const { toEventType, toSubscriber, toSubscription, toEvent, toPriorEvent, toMessage, toAttempt, toSession, toApiKey, toAuditEntry } =
+  rowMappers({ flag: (value: unknown) => value as boolean, list: <T>(value: unknown) => value as T[] | null });
 
 /** A claimed message: what delivery needs of it and its event; its subscription is read apart. */
 interface JobRow {
@@ -253,141 +137,16 @@ interface JobRow {
   manual: boolean;
   event_type: string;
   event_created_at: number;
-  data_json: string;
+  data: string;
   subscriber_enabled: boolean;
 }
-
-function parseJson<T>(text: string | null): T | null {
-  return text === null ? null : (JSON.parse(text) as T);
-}
-
-const toEventType = (r: EventTypeRow): EventType => ({
-  name: r.name,
-  description: r.description,
-  schema: parseJson<unknown>(r.schema_json),
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-const toSubscriber = (r: SubscriberRow): Subscriber => ({
-  id: r.id,
-  name: r.name,
-  enabled: r.enabled,
-  metadata: parseJson<Record<string, string>>(r.metadata_json),
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-const toSubscription = (r: SubscriptionRow): Subscription => ({
-  id: r.id,
-  subscriberId: r.subscriber_id,
-  name: r.name,
-  description: r.description,
-  url: r.url,
-  method: r.method as HttpMethod,
-  eventTypes: r.event_types,
-  channels: r.channels,
-  headers: JSON.parse(r.headers_json) as Record<string, string>,
-  payloadFormat: r.payload_format as PayloadFormat,
-  retrySchedule: r.retry_schedule,
-  timeoutSeconds: r.timeout_seconds,
-  enabled: r.enabled,
-  secret: r.secret,
-  previousSecret: r.previous_secret,
-  previousSecretExpiresAt: r.previous_secret_expires_at,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-const toEvent = (r: EventRow): HeraldEvent => ({
-  id: r.id,
-  type: r.type,
-  dataJson: r.data_json,
-  idempotencyKey: r.idempotency_key,
-  subscriberId: r.subscriber_id,
-  channels: r.channels,
-  createdAt: r.created_at,
-});
-
-const toMessage = (r: MessageRow): Message => ({
-  id: r.id,
-  eventId: r.event_id,
-  eventType: r.event_type,
-  subscriberId: r.subscriber_id,
-  subscriptionId: r.subscription_id,
-  url: r.url,
-  status: STATUS_NAME[r.status] as Message['status'],
-  attempts: r.attempts,
-  retries: r.retries,
-  nextAttemptAt: r.next_attempt_at,
-  lastStatusCode: r.last_status_code,
-  lastError: r.last_error,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-const toAttempt = (r: AttemptRow): Attempt => ({
-  id: r.id,
-  messageId: r.message_id,
-  subscriptionId: r.subscription_id,
-  subscriberId: r.subscriber_id,
-  eventType: r.event_type,
-  statusCode: r.status_code,
-  durationMs: r.duration_ms,
-  error: r.error,
-  requestHeaders: JSON.parse(r.request_headers_json) as Record<string, string>,
-  responseHeaders: JSON.parse(r.response_headers_json) as Record<string, string>,
-  responseBody: r.response_body,
-  trigger: r.trigger as AttemptTrigger,
-  createdAt: r.created_at,
-});
-
-interface SessionRow {
-  token_hash: string;
-  id: string;
-  user_name: string;
-  created_at: number;
-  last_seen_at: number;
-}
-
-const toSession = (r: SessionRow): StoredSession => ({
-  tokenHash: r.token_hash,
-  id: r.id,
-  userName: r.user_name,
-  createdAt: r.created_at,
-  lastSeenAt: r.last_seen_at,
-});
-
-const toApiKey = (r: ApiKeyRow): ApiKey => ({
-  id: r.id,
-  name: r.name,
-  scope: r.scope as ApiKeyScope,
-  subscriberId: r.subscriber_id,
-  hash: r.hash,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  revokedAt: r.revoked_at,
-  allowedIps: r.allowed_ips,
-  rateLimit: r.rate_limit,
-});
-
-const toAuditEntry = (r: AuditRow): AuditEntry => ({
-  id: r.id,
-  createdAt: r.created_at,
-  actor: r.actor,
-  action: r.action,
-  resourceType: r.resource_type,
-  resourceId: r.resource_id,
-  changes: parseJson<Record<string, unknown>>(r.changes_json),
-  ip: r.ip,
-});
 
 const toJob = (r: JobRow, subscription: Subscription): DeliveryJob => ({
   messageId: r.id,
   eventId: r.event_id,
   eventType: r.event_type,
   eventCreatedAt: r.event_created_at,
-  dataJson: r.data_json,
+  dataJson: r.data,
   attempts: r.attempts,
   retries: r.retries,
   manual: r.manual,
@@ -395,15 +154,7 @@ const toJob = (r: JobRow, subscription: Subscription): DeliveryJob => ({
   subscriberEnabled: r.subscriber_enabled,
 });
 
-/** Turns `limit + 1` rows into a page; the cursor is `key` of the last row kept. */
-function page<R, T>(rows: readonly R[], limit: number, map: (r: R) => T, key: (r: R) => string): Page<T> {
-  const more = rows.length > limit;
-  const kept = more ? rows.slice(0, limit) : rows;
-  const last = kept[kept.length - 1];
-  return { data: kept.map(map), nextCursor: more && last !== undefined ? key(last) : null };
-}
-
-const byId = (r: { id: string }): string => r.id;
+const byName = (r: Row): string => r.name as string;
 
 /** The shared list conditions (../filters.ts) as a WHERE clause of this dialect. */
 function where(sql: postgres.Sql | postgres.TransactionSql, conditions: Condition[]): postgres.PendingQuery<postgres.Row[]> {
@@ -518,11 +269,11 @@ export class PostgresStore implements Store {
   createEventType(eventType: EventType): Promise<EventType> {
     return this.run(async () => {
       try {
-        const [row] = await this.sql<EventTypeRow[]>`
-          INSERT INTO event_types (name, description, schema_json, created_at, updated_at)
+        const [row] = await this.sql<Row[]>`
+          INSERT INTO event_types (name, description, schema, created_at, updated_at)
           VALUES (${eventType.name}, ${eventType.description}, ${jsonOrNull(eventType.schema)}, ${eventType.createdAt}, ${eventType.updatedAt})
           RETURNING *`;
-        return toEventType(row as EventTypeRow);
+        return toEventType(row as Row);
       } catch (err) {
         if (sqlState(err) === '23505') throw new HeraldError('conflict', `Event type ${eventType.name} already exists`);
         throw err;
@@ -536,15 +287,15 @@ export class PostgresStore implements Store {
       const rows = eventTypes.map((t) => ({
         name: t.name,
         description: t.description,
-        schema_json: jsonOrNull(t.schema),
+        schema: jsonOrNull(t.schema),
         created_at: t.createdAt,
         updated_at: t.updatedAt,
       }));
       const result = await this.sql`
-        INSERT INTO event_types (name, description, schema_json, created_at, updated_at)
-        SELECT name, description, schema_json, created_at, updated_at
+        INSERT INTO event_types (name, description, schema, created_at, updated_at)
+        SELECT name, description, schema, created_at, updated_at
         FROM json_to_recordset(${JSON.stringify(rows)}::text::json)
-          AS t(name TEXT, description TEXT, schema_json TEXT, created_at BIGINT, updated_at BIGINT)
+          AS t(name TEXT, description TEXT, schema TEXT, created_at BIGINT, updated_at BIGINT)
         ON CONFLICT (name) DO NOTHING`;
       return result.count;
     });
@@ -552,17 +303,17 @@ export class PostgresStore implements Store {
 
   getEventType(name: string): Promise<EventType | null> {
     return this.run(async () => {
-      const [row] = await this.sql<EventTypeRow[]>`SELECT * FROM event_types WHERE name = ${name}`;
+      const [row] = await this.sql<Row[]>`SELECT * FROM event_types WHERE name = ${name}`;
       return row ? toEventType(row) : null;
     });
   }
 
   listEventTypes(query: PageQuery): Promise<Page<EventType>> {
     return this.run(async () => {
-      const rows = await this.sql<EventTypeRow[]>`
+      const rows = await this.sql<Row[]>`
         SELECT * FROM event_types ${where(this.sql, eventTypeConditions(query))}
         ORDER BY name LIMIT ${query.limit + 1}`;
-      return page(rows, query.limit, toEventType, (r) => r.name);
+      return page(rows, query.limit, toEventType, byName);
     });
   }
 
@@ -570,8 +321,8 @@ export class PostgresStore implements Store {
     return this.run(async () => {
       const set: Record<string, unknown> = { updated_at: now };
       if (patch.description !== undefined) set['description'] = patch.description;
-      if (patch.schema !== undefined) set['schema_json'] = jsonOrNull(patch.schema);
-      const [row] = await this.sql<EventTypeRow[]>`UPDATE event_types SET ${this.sql(set)} WHERE name = ${name} RETURNING *`;
+      if (patch.schema !== undefined) set['schema'] = jsonOrNull(patch.schema);
+      const [row] = await this.sql<Row[]>`UPDATE event_types SET ${this.sql(set)} WHERE name = ${name} RETURNING *`;
       return row ? toEventType(row) : null;
     });
   }
@@ -585,12 +336,12 @@ export class PostgresStore implements Store {
   createSubscriber(subscriber: Subscriber): Promise<Subscriber> {
     return this.run(async () => {
       try {
-        const [row] = await this.sql<SubscriberRow[]>`
-          INSERT INTO subscribers (id, name, enabled, metadata_json, created_at, updated_at)
+        const [row] = await this.sql<Row[]>`
+          INSERT INTO subscribers (id, name, enabled, metadata, created_at, updated_at)
           VALUES (${subscriber.id}, ${subscriber.name}, ${subscriber.enabled}, ${jsonOrNull(subscriber.metadata)},
                   ${subscriber.createdAt}, ${subscriber.updatedAt})
           RETURNING *`;
-        return toSubscriber(row as SubscriberRow);
+        return toSubscriber(row as Row);
       } catch (err) {
         if (sqlState(err) === '23505') throw new HeraldError('conflict', `Subscriber ${subscriber.id} already exists`);
         throw err;
@@ -600,17 +351,17 @@ export class PostgresStore implements Store {
 
   getSubscriber(id: string): Promise<Subscriber | null> {
     return this.run(async () => {
-      const [row] = await this.sql<SubscriberRow[]>`SELECT * FROM subscribers WHERE id = ${id}`;
+      const [row] = await this.sql<Row[]>`SELECT * FROM subscribers WHERE id = ${id}`;
       return row ? toSubscriber(row) : null;
     });
   }
 
   listSubscribers(query: PageQuery): Promise<Page<Subscriber>> {
     return this.run(async () => {
-      const rows = await this.sql<SubscriberRow[]>`
+      const rows = await this.sql<Row[]>`
         SELECT * FROM subscribers ${where(this.sql, subscriberConditions(query))}
         ORDER BY id DESC LIMIT ${query.limit + 1}`;
-      return page(rows, query.limit, toSubscriber, byId);
+      return page(rows, query.limit, toSubscriber);
     });
   }
 
@@ -619,8 +370,8 @@ export class PostgresStore implements Store {
       const set: Record<string, unknown> = { updated_at: now };
       if (patch.name !== undefined) set['name'] = patch.name;
       if (patch.enabled !== undefined) set['enabled'] = patch.enabled;
-      if (patch.metadata !== undefined) set['metadata_json'] = jsonOrNull(patch.metadata);
-      const [row] = await this.sql<SubscriberRow[]>`UPDATE subscribers SET ${this.sql(set)} WHERE id = ${id} RETURNING *`;
+      if (patch.metadata !== undefined) set['metadata'] = jsonOrNull(patch.metadata);
+      const [row] = await this.sql<Row[]>`UPDATE subscribers SET ${this.sql(set)} WHERE id = ${id} RETURNING *`;
       return row ? toSubscriber(row) : null;
     });
   }
@@ -635,8 +386,8 @@ export class PostgresStore implements Store {
     return this.run(async () => {
       try {
         return await this.sql.begin(async (tx) => {
-          const [row] = await tx<SubscriptionRow[]>`
-            INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers_json,
+          const [row] = await tx<Row[]>`
+            INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers,
               payload_format, retry_schedule, timeout_seconds, enabled, secret, previous_secret, previous_secret_expires_at,
               created_at, updated_at)
             VALUES (${s.id}, ${s.subscriberId}, ${s.name}, ${s.description}, ${s.url}, ${s.method}, ${s.eventTypes}::text[],
@@ -647,7 +398,7 @@ export class PostgresStore implements Store {
           await tx`
             INSERT INTO subscription_patterns (pattern, subscription_id)
             SELECT DISTINCT p, ${s.id}::text FROM unnest(${s.eventTypes}::text[]) AS p`;
-          return toSubscription(row as SubscriptionRow);
+          return toSubscription(row as Row);
         });
       } catch (err) {
         if (sqlState(err) === '23503') throw new HeraldError('unknown_subscriber');
@@ -659,17 +410,17 @@ export class PostgresStore implements Store {
 
   getSubscription(id: string): Promise<Subscription | null> {
     return this.run(async () => {
-      const [row] = await this.sql<SubscriptionRow[]>`SELECT * FROM subscriptions WHERE id = ${id}`;
+      const [row] = await this.sql<Row[]>`SELECT * FROM subscriptions WHERE id = ${id}`;
       return row ? toSubscription(row) : null;
     });
   }
 
   listSubscriptions(query: PageQuery & { subscriberId?: string }): Promise<Page<Subscription>> {
     return this.run(async () => {
-      const rows = await this.sql<SubscriptionRow[]>`
+      const rows = await this.sql<Row[]>`
         SELECT * FROM subscriptions ${where(this.sql, subscriptionConditions(query))}
         ORDER BY id DESC LIMIT ${query.limit + 1}`;
-      return page(rows, query.limit, toSubscription, byId);
+      return page(rows, query.limit, toSubscription);
     });
   }
 
@@ -681,14 +432,14 @@ export class PostgresStore implements Store {
         if (patch.description !== undefined) set['description'] = patch.description;
         if (patch.url !== undefined) set['url'] = patch.url;
         if (patch.method !== undefined) set['method'] = patch.method;
-        if (patch.headers !== undefined) set['headers_json'] = JSON.stringify(patch.headers);
+        if (patch.headers !== undefined) set['headers'] = JSON.stringify(patch.headers);
         if (patch.payloadFormat !== undefined) set['payload_format'] = patch.payloadFormat;
         if (patch.timeoutSeconds !== undefined) set['timeout_seconds'] = patch.timeoutSeconds;
         if (patch.enabled !== undefined) set['enabled'] = patch.enabled;
         if (patch.secret !== undefined) set['secret'] = patch.secret;
         if (patch.previousSecret !== undefined) set['previous_secret'] = patch.previousSecret;
         if (patch.previousSecretExpiresAt !== undefined) set['previous_secret_expires_at'] = patch.previousSecretExpiresAt;
-        const [row] = await tx<SubscriptionRow[]>`
+        const [row] = await tx<Row[]>`
           UPDATE subscriptions SET ${tx(set)}
           ${patch.eventTypes !== undefined ? tx`, event_types = ${patch.eventTypes}::text[]` : tx``}
           ${patch.channels !== undefined ? tx`, channels = ${patch.channels}::text[]` : tx``}
@@ -728,15 +479,15 @@ export class PostgresStore implements Store {
           SELECT subscriber_id, url FROM subscriptions WHERE id = ${subscriptionId}`;
         if (!target) return null;
         await tx`
-          INSERT INTO events (id, type, data_json, idempotency_key, request_hash, subscriber_id, channels, message_count, created_at)
+          INSERT INTO events (id, type, data, idempotency_key, request_hash, subscriber_id, channels, message_count, created_at)
           VALUES (${event.id}, ${event.type}, ${event.dataJson}, ${event.idempotencyKey}, NULL, ${event.subscriberId},
             ${event.channels}::text[], 1, ${event.createdAt})`;
-        const [m] = await tx<MessageRow[]>`
+        const [m] = await tx<Row[]>`
           INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, created_at, updated_at)
-          VALUES (${newId('msg', event.createdAt)}, ${event.id}, ${event.type}, ${target.subscriber_id}, ${subscriptionId}, 0,
+          VALUES (${newId('msg', event.createdAt)}, ${event.id}, ${event.type}, ${target.subscriber_id as string}, ${subscriptionId}, 0,
             ${event.createdAt}, ${event.createdAt}, ${event.createdAt})
           RETURNING *`;
-        if (m) await tx`INSERT INTO message_queue (message_id, next_attempt_at) VALUES (${m.id}, ${event.createdAt})`;
+        if (m) await tx`INSERT INTO message_queue (message_id, next_attempt_at) VALUES (${m.id as string}, ${event.createdAt})`;
         await tx`SELECT pg_notify(${NOTIFY_CHANNEL}, ${this.instanceId})`;
         return m ? { ...m, url: target.url } : null;
       });
@@ -748,7 +499,7 @@ export class PostgresStore implements Store {
 
   getEvent(id: string): Promise<HeraldEvent | null> {
     return this.run(async () => {
-      const [row] = await this.sql<EventRow[]>`SELECT * FROM events WHERE id = ${id}`;
+      const [row] = await this.sql<Row[]>`SELECT * FROM events WHERE id = ${id}`;
       return row ? toEvent(row) : null;
     });
   }
@@ -756,10 +507,10 @@ export class PostgresStore implements Store {
   listEvents(f: EventFilter): Promise<Page<HeraldEvent>> {
     return this.run(async () => {
       const sql = this.sql;
-      const rows = await sql<EventRow[]>`
+      const rows = await sql<Row[]>`
         SELECT * FROM events ${where(sql, eventConditions(f))}
         ORDER BY id DESC LIMIT ${f.limit + 1}`;
-      return page(rows, f.limit, toEvent, byId);
+      return page(rows, f.limit, toEvent);
     });
   }
 
@@ -767,7 +518,7 @@ export class PostgresStore implements Store {
 
   getMessage(id: string): Promise<Message | null> {
     return this.run(async () => {
-      const [row] = await this.sql<MessageRow[]>`
+      const [row] = await this.sql<Row[]>`
         SELECT m.*, s.url FROM messages m JOIN subscriptions s ON s.id = m.subscription_id WHERE m.id = ${id}`;
       return row ? toMessage(row) : null;
     });
@@ -776,10 +527,10 @@ export class PostgresStore implements Store {
   listMessages(f: MessageFilter): Promise<Page<Message>> {
     return this.run(async () => {
       const sql = this.sql;
-      const rows = await sql<MessageRow[]>`
+      const rows = await sql<Row[]>`
         SELECT m.*, s.url FROM messages m JOIN subscriptions s ON s.id = m.subscription_id ${where(sql, messageConditions(f))}
         ORDER BY m.id DESC LIMIT ${f.limit + 1}`;
-      return page(rows, f.limit, toMessage, byId);
+      return page(rows, f.limit, toMessage);
     });
   }
 
@@ -790,7 +541,7 @@ export class PostgresStore implements Store {
   resendMessage(id: string, now: number): Promise<Message | null> {
     return this.run(async () => {
       const row = await this.sql.begin(async (tx) => {
-        const [r] = await tx<MessageRow[]>`
+        const [r] = await tx<Row[]>`
           UPDATE messages m SET status = 0, retries = 0, next_attempt_at = ${now}, leased = FALSE, manual = TRUE, updated_at = ${now}
           FROM subscriptions s WHERE m.id = ${id} AND s.id = m.subscription_id
           RETURNING m.*, s.url`;
@@ -831,7 +582,7 @@ export class PostgresStore implements Store {
 
   getAttempt(id: string): Promise<Attempt | null> {
     return this.run(async () => {
-      const [row] = await this.sql<AttemptRow[]>`SELECT * FROM attempts WHERE id = ${id}`;
+      const [row] = await this.sql<Row[]>`SELECT * FROM attempts WHERE id = ${id}`;
       return row ? toAttempt(row) : null;
     });
   }
@@ -839,12 +590,12 @@ export class PostgresStore implements Store {
   listAttempts(f: AttemptFilter): Promise<Page<Attempt>> {
     return this.run(async () => {
       const sql = this.sql;
-      const rows = await sql<AttemptRow[]>`
+      const rows = await sql<Row[]>`
         SELECT a.* FROM attempts a
         ${f.status !== undefined ? sql`JOIN messages m ON m.id = a.message_id` : sql``}
         ${where(sql, attemptConditions(f))}
         ORDER BY a.id DESC LIMIT ${f.limit + 1}`;
-      return page(rows, f.limit, toAttempt, byId);
+      return page(rows, f.limit, toAttempt);
     });
   }
 
@@ -857,7 +608,7 @@ export class PostgresStore implements Store {
         const filters = where(sql, messageQueryConditions(q));
         const [count] = await sql<{ n: number }[]>`
           SELECT count(*) AS n FROM messages m JOIN subscriptions s ON s.id = m.subscription_id ${filters}`;
-        const rows = await sql<(MessageRow & { seq: number })[]>`
+        const rows = await sql<(Row & { seq: number })[]>`
           SELECT m.*, s.url FROM messages m JOIN subscriptions s ON s.id = m.subscription_id ${filters}
           ORDER BY ${sql.unsafe(orderBy(q.orderBy, MESSAGE_SORT, 'm.id'))} LIMIT ${q.limit} OFFSET ${q.offset}`;
         return { data: rows.map((r) => ({ ...toMessage(r), seq: Number(r.seq) })), total: count?.n ?? 0 };
@@ -872,7 +623,7 @@ export class PostgresStore implements Store {
         const [count] = await sql<{ n: number }[]>`
           SELECT count(*) AS n FROM attempts a JOIN messages m ON m.id = a.message_id ${filters}`;
         // The attempt number counts the message's attempts up to this one: a few rows on the message index.
-        const rows = await sql<(AttemptRow & { attempt_number: number })[]>`
+        const rows = await sql<(Row & { attempt_number: number })[]>`
           SELECT a.*, (SELECT count(*) FROM attempts x WHERE x.message_id = a.message_id AND x.id <= a.id) AS attempt_number
           FROM attempts a JOIN messages m ON m.id = a.message_id ${filters}
           ORDER BY ${sql.unsafe(orderBy(q.orderBy, ATTEMPT_SORT_COLUMNS, 'a.id'))} LIMIT ${q.limit} OFFSET ${q.offset}`;
@@ -927,7 +678,7 @@ export class PostgresStore implements Store {
           RETURNING m.id, m.event_id, m.subscription_id, m.attempts, m.retries, m.manual
         )
         SELECT c.id, c.event_id, c.subscription_id, c.attempts, c.retries, c.manual,
-               e.type AS event_type, e.created_at AS event_created_at, e.data_json, b.enabled AS subscriber_enabled
+               e.type AS event_type, e.created_at AS event_created_at, e.data, b.enabled AS subscriber_enabled
         FROM claimed c
         JOIN due d ON d.message_id = c.id
         JOIN events e ON e.id = c.event_id
@@ -939,7 +690,7 @@ export class PostgresStore implements Store {
         // Each subscription of the claim once, whole; its jobs share the object.
         const ids = [...new Set(claimed.map((r) => r.subscription_id))];
         const subscriptions = new Map(
-          (await tx<SubscriptionRow[]>`SELECT * FROM subscriptions WHERE id = ANY(${ids}::text[])`).map((r) => [r.id, toSubscription(r)]),
+          (await tx<Row[]>`SELECT * FROM subscriptions WHERE id = ANY(${ids}::text[])`).map((r) => [r.id, toSubscription(r)]),
         );
         return claimed.map((r) => toJob(r, subscriptions.get(r.subscription_id) as Subscription));
       });
@@ -997,14 +748,14 @@ export class PostgresStore implements Store {
       subscriber_id: o.attempt.subscriberId,
       event_type: o.attempt.eventType,
       status_code: o.attempt.statusCode,
-      duration_ms: Math.round(o.attempt.durationMs),
+      duration_ms: o.attempt.durationMs,
       error: placeholder !== null && o.attempt.error !== null ? storableText(o.attempt.error) : o.attempt.error,
-      request_headers_json: JSON.stringify(
+      request_headers: JSON.stringify(
         placeholder === null
           ? o.attempt.requestHeaders
           : Object.fromEntries(Object.entries(o.attempt.requestHeaders).map(([k, v]) => [storableText(k), storableText(v)])),
       ),
-      response_headers_json: placeholder === null ? JSON.stringify(o.attempt.responseHeaders) : '{}',
+      response_headers: placeholder === null ? JSON.stringify(o.attempt.responseHeaders) : '{}',
       response_body: placeholder ?? o.attempt.responseBody,
       trigger: o.attempt.trigger,
       created_at: o.attempt.createdAt,
@@ -1023,7 +774,7 @@ export class PostgresStore implements Store {
         WITH o AS (
           SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::text::json) AS o(
             id TEXT, message_id TEXT, subscription_id TEXT, subscriber_id TEXT, event_type TEXT, status_code INTEGER,
-            duration_ms INTEGER, error TEXT, request_headers_json TEXT, response_headers_json TEXT, response_body TEXT,
+            duration_ms DOUBLE PRECISION, error TEXT, request_headers TEXT, response_headers TEXT, response_body TEXT,
             trigger TEXT, created_at BIGINT, status SMALLINT, attempts INTEGER, retries INTEGER, next_attempt_at BIGINT)
         ), updated AS (
           UPDATE messages m
@@ -1047,9 +798,9 @@ export class PostgresStore implements Store {
             WHERE o.status NOT IN (0, 2) OR o.next_attempt_at IS NULL))
         )
         INSERT INTO attempts (id, message_id, subscription_id, subscriber_id, event_type, status_code, duration_ms, error,
-          request_headers_json, response_headers_json, response_body, trigger, created_at)
+          request_headers, response_headers, response_body, trigger, created_at)
         SELECT o.id, o.message_id, o.subscription_id, o.subscriber_id, o.event_type, o.status_code, o.duration_ms, o.error,
-          o.request_headers_json, o.response_headers_json, o.response_body, o.trigger, o.created_at
+          o.request_headers, o.response_headers, o.response_body, o.trigger, o.created_at
         FROM o WHERE o.message_id IN (SELECT id FROM updated)`;
       await noFlushWait;
       if (disable.length > 0) {
@@ -1194,7 +945,7 @@ export class PostgresStore implements Store {
 
   getSession(tokenHash: string): Promise<StoredSession | null> {
     return this.run(async () => {
-      const [row] = await this.sql<SessionRow[]>`SELECT * FROM sessions WHERE token_hash = ${tokenHash}`;
+      const [row] = await this.sql<Row[]>`SELECT * FROM sessions WHERE token_hash = ${tokenHash}`;
       return row ? toSession(row) : null;
     });
   }
@@ -1214,12 +965,12 @@ export class PostgresStore implements Store {
   createApiKey(key: ApiKey): Promise<ApiKey> {
     return this.run(async () => {
       try {
-        const [row] = await this.sql<ApiKeyRow[]>`
+        const [row] = await this.sql<Row[]>`
           INSERT INTO api_keys (id, name, scope, subscriber_id, hash, created_at, expires_at, revoked_at, allowed_ips, rate_limit)
           VALUES (${key.id}, ${key.name}, ${key.scope}, ${key.subscriberId}, ${key.hash}, ${key.createdAt}, ${key.expiresAt},
                   ${key.revokedAt}, ${key.allowedIps === null ? null : this.sql.array(key.allowedIps)}, ${key.rateLimit})
           RETURNING *`;
-        return toApiKey(row as ApiKeyRow);
+        return toApiKey(row as Row);
       } catch (err) {
         if (sqlState(err) === '23505') throw new HeraldError('conflict', 'The API key already exists');
         throw err;
@@ -1229,30 +980,30 @@ export class PostgresStore implements Store {
 
   getApiKey(id: string): Promise<ApiKey | null> {
     return this.run(async () => {
-      const [row] = await this.sql<ApiKeyRow[]>`SELECT * FROM api_keys WHERE id = ${id}`;
+      const [row] = await this.sql<Row[]>`SELECT * FROM api_keys WHERE id = ${id}`;
       return row ? toApiKey(row) : null;
     });
   }
 
   findApiKeyByHash(hash: string): Promise<ApiKey | null> {
     return this.run(async () => {
-      const [row] = await this.sql<ApiKeyRow[]>`SELECT * FROM api_keys WHERE hash = ${hash}`;
+      const [row] = await this.sql<Row[]>`SELECT * FROM api_keys WHERE hash = ${hash}`;
       return row ? toApiKey(row) : null;
     });
   }
 
   listApiKeys(query: PageQuery): Promise<Page<ApiKey>> {
     return this.run(async () => {
-      const rows = await this.sql<ApiKeyRow[]>`
+      const rows = await this.sql<Row[]>`
         SELECT * FROM api_keys ${where(this.sql, apiKeyConditions(query))}
         ORDER BY id DESC LIMIT ${query.limit + 1}`;
-      return page(rows, query.limit, toApiKey, byId);
+      return page(rows, query.limit, toApiKey);
     });
   }
 
   revokeApiKey(id: string, now: number): Promise<ApiKey | null> {
     return this.run(async () => {
-      const [row] = await this.sql<ApiKeyRow[]>`
+      const [row] = await this.sql<Row[]>`
         UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ${now}) WHERE id = ${id} RETURNING *`;
       return row ? toApiKey(row) : null;
     });
@@ -1270,7 +1021,7 @@ export class PostgresStore implements Store {
   appendAudit(e: AuditEntry): Promise<AuditEntry> {
     return this.run(async () => {
       await this.sql`
-        INSERT INTO audit_log (id, created_at, actor, action, resource_type, resource_id, changes_json, ip)
+        INSERT INTO audit_log (id, created_at, actor, action, resource_type, resource_id, changes, ip)
         VALUES (${e.id}, ${e.createdAt}, ${e.actor}, ${e.action}, ${e.resourceType}, ${e.resourceId}, ${jsonOrNull(e.changes)}, ${e.ip})`;
       return e;
     });
@@ -1279,10 +1030,10 @@ export class PostgresStore implements Store {
   listAudit(f: AuditFilter): Promise<Page<AuditEntry>> {
     return this.run(async () => {
       const sql = this.sql;
-      const rows = await sql<AuditRow[]>`
+      const rows = await sql<Row[]>`
         SELECT * FROM audit_log ${where(sql, auditConditions(f))}
         ORDER BY id DESC LIMIT ${f.limit + 1}`;
-      return page(rows, f.limit, toAuditEntry, byId);
+      return page(rows, f.limit, toAuditEntry);
     });
   }
 
@@ -1353,12 +1104,12 @@ async function ingestInTransaction(
   const none = Promise.resolve([]);
   const patterns = [...new Set(types.flatMap(patternsMatching))];
   const [known, typeRows, subscriberRows, candidates] = await Promise.all([
-    keyed.length === 0 ? (none as Promise<EventRow[]>) : priorEvents(tx, keyed),
+    keyed.length === 0 ? (none as Promise<Row[]>) : priorEvents(tx, keyed),
     tx<{ name: string }[]>`SELECT name FROM event_types WHERE name = ANY(${types}::text[])`,
     subscriberIds.length === 0
       ? (none as Promise<{ id: string }[]>)
       : tx<{ id: string }[]>`SELECT id FROM subscribers WHERE id = ANY(${subscriberIds}::text[])`,
-    tx<SubscriptionRow[]>`
+    tx<Row[]>`
       SELECT s.* FROM subscriptions s JOIN subscribers b ON b.id = s.subscriber_id
       WHERE s.id = ANY(ARRAY(SELECT subscription_id FROM subscription_patterns WHERE pattern = ANY(${patterns}::text[])))
         AND s.enabled AND b.enabled`,
@@ -1378,7 +1129,7 @@ async function ingestInTransaction(
   const eventRows = plan.events.map(({ event: e, requestHash, messages }) => ({
     id: e.id,
     type: e.type,
-    data_json: e.dataJson,
+    data: e.dataJson,
     idempotency_key: e.idempotencyKey,
     request_hash: requestHash,
     subscriber_id: e.subscriberId,
@@ -1399,10 +1150,10 @@ async function ingestInTransaction(
   const eventIds = eventRows.map((e) => e.id);
   const [inserted] = await Promise.all([
     tx<{ id: string }[]>`
-      INSERT INTO events (id, type, data_json, idempotency_key, request_hash, subscriber_id, channels, message_count, created_at)
-      SELECT id, type, data_json, idempotency_key, request_hash, subscriber_id, channels, message_count, created_at
+      INSERT INTO events (id, type, data, idempotency_key, request_hash, subscriber_id, channels, message_count, created_at)
+      SELECT id, type, data, idempotency_key, request_hash, subscriber_id, channels, message_count, created_at
       FROM json_to_recordset(${JSON.stringify(eventRows)}::text::json) AS t(
-        id TEXT, type TEXT, data_json TEXT, idempotency_key TEXT, request_hash TEXT, subscriber_id TEXT, channels TEXT[],
+        id TEXT, type TEXT, data TEXT, idempotency_key TEXT, request_hash TEXT, subscriber_id TEXT, channels TEXT[],
         message_count INTEGER, created_at BIGINT)
       ON CONFLICT DO NOTHING
       RETURNING id`,
@@ -1440,19 +1191,19 @@ async function ingestInTransaction(
 }
 
 /** The stored events under the idempotency keys of `events`. */
-function priorEvents(tx: postgres.TransactionSql, events: readonly HeraldEvent[]): Promise<EventRow[]> {
-  return tx<EventRow[]>`
+function priorEvents(tx: postgres.TransactionSql, events: readonly HeraldEvent[]): Promise<Row[]> {
+  return tx<Row[]>`
     SELECT e.* FROM events e
     JOIN unnest(${events.map((e) => e.subscriberId ?? '')}::text[], ${events.map((e) => e.idempotencyKey ?? '')}::text[]) AS k(scope, key)
       ON COALESCE(e.subscriber_id, '') = k.scope AND e.idempotency_key = k.key
     WHERE e.idempotency_key IS NOT NULL`;
 }
 
-function priorByScope(rows: readonly EventRow[]): Map<string, PriorEvent> {
+function priorByScope(rows: readonly Row[]): Map<string, PriorEvent> {
   return new Map(
-    rows.map((r) => [
-      idempotencyScope(r.subscriber_id, r.idempotency_key ?? ''),
-      { event: toEvent(r), requestHash: r.request_hash, messages: r.message_count },
-    ]),
+    rows.map((r) => {
+      const prior = toPriorEvent(r);
+      return [idempotencyScope(prior.event.subscriberId, prior.event.idempotencyKey ?? ''), prior];
+    }),
   );
 }

@@ -7,20 +7,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { HeraldError } from '../../domain/errors.js';
 import { patternsMatching } from '../../domain/event-types.js';
-import type {
-  ApiKey,
-  ApiKeyScope,
-  Attempt,
-  AttemptTrigger,
-  AuditEntry,
-  EventType,
-  HeraldEvent,
-  HttpMethod,
-  Message,
-  PayloadFormat,
-  Subscriber,
-  Subscription,
-} from '../../domain/glossary.js';
+import type { ApiKey, Attempt, AuditEntry, EventType, HeraldEvent, Message, Subscriber, Subscription } from '../../domain/glossary.js';
 import { MESSAGE_STATUSES, STATUS_NAME } from '../../domain/glossary.js';
 import { idBefore, newId } from '../../domain/ids.js';
 import { leaseMs } from '../../domain/lease.js';
@@ -38,6 +25,7 @@ import {
   subscriberConditions,
   subscriptionConditions,
 } from '../filters.js';
+import { page, parseJson, type Row, rowMappers } from '../rows.js';
 import { ATTEMPT_SORT_COLUMNS, messageSortColumns, orderBy } from '../sql-order.js';
 import type {
   AttemptFilter,
@@ -69,11 +57,9 @@ import type {
 import { migrations } from './migrations/index.js';
 import { type OutcomeValues, outcomeValues } from './wire.js';
 
-type Row = Record<string, unknown>;
 type Params = Record<string, unknown>;
 
 const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
-const parse = <T>(text: unknown): T | null => (text === null || text === undefined ? null : (JSON.parse(text as string) as T));
 
 /** Runs an insert; a duplicate primary or unique key is HeraldError('conflict'), as on PostgreSQL. */
 function onConflict<T>(message: string, insert: () => T): T {
@@ -187,146 +173,8 @@ function shortOfRoom(path: string): number | null {
   }
 }
 
-function toEventType(r: Row): EventType {
-  return {
-    name: r.name as string,
-    description: r.description as string,
-    schema: parse(r.schema),
-    createdAt: r.created_at as number,
-    updatedAt: r.updated_at as number,
-  };
-}
-
-function toSubscriber(r: Row): Subscriber {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    enabled: r.enabled === 1,
-    metadata: parse(r.metadata),
-    createdAt: r.created_at as number,
-    updatedAt: r.updated_at as number,
-  };
-}
-
-function toSubscription(r: Row): Subscription {
-  return {
-    id: r.id as string,
-    subscriberId: r.subscriber_id as string,
-    name: (r.name as string | null) ?? null,
-    description: (r.description as string | null) ?? null,
-    url: r.url as string,
-    method: r.method as HttpMethod,
-    eventTypes: parse<string[]>(r.event_types) ?? [],
-    channels: parse(r.channels),
-    headers: parse<Record<string, string>>(r.headers) ?? {},
-    payloadFormat: r.payload_format as PayloadFormat,
-    retrySchedule: parse(r.retry_schedule),
-    timeoutSeconds: r.timeout_seconds as number,
-    enabled: r.enabled === 1,
-    secret: r.secret as string,
-    previousSecret: (r.previous_secret as string | null) ?? null,
-    previousSecretExpiresAt: (r.previous_secret_expires_at as number | null) ?? null,
-    createdAt: r.created_at as number,
-    updatedAt: r.updated_at as number,
-  };
-}
-
-function priorOf(r: Row): PriorEvent {
-  return { event: toEvent(r), requestHash: (r.request_hash as string | null) ?? null, messages: r.message_count as number };
-}
-
-function toEvent(r: Row): HeraldEvent {
-  return {
-    id: r.id as string,
-    type: r.type as string,
-    dataJson: r.data as string,
-    idempotencyKey: (r.idempotency_key as string | null) ?? null,
-    subscriberId: (r.subscriber_id as string | null) ?? null,
-    channels: parse(r.channels),
-    createdAt: r.created_at as number,
-  };
-}
-
-function toMessage(r: Row): Message {
-  return {
-    id: r.id as string,
-    eventId: r.event_id as string,
-    eventType: r.event_type as string,
-    subscriberId: r.subscriber_id as string,
-    subscriptionId: r.subscription_id as string,
-    url: r.url as string,
-    status: STATUS_NAME[r.status as number] ?? 'pending',
-    attempts: r.attempts as number,
-    retries: r.retries as number,
-    nextAttemptAt: (r.next_attempt_at as number | null) ?? null,
-    lastStatusCode: (r.last_status_code as number | null) ?? null,
-    lastError: (r.last_error as string | null) ?? null,
-    createdAt: r.created_at as number,
-    updatedAt: r.updated_at as number,
-  };
-}
-
-function toAttempt(r: Row): Attempt {
-  return {
-    id: r.id as string,
-    messageId: r.message_id as string,
-    subscriptionId: r.subscription_id as string,
-    subscriberId: r.subscriber_id as string,
-    eventType: r.event_type as string,
-    statusCode: (r.status_code as number | null) ?? null,
-    durationMs: r.duration_ms as number,
-    error: (r.error as string | null) ?? null,
-    requestHeaders: parse<Record<string, string>>(r.request_headers) ?? {},
-    responseHeaders: parse<Record<string, string>>(r.response_headers) ?? {},
-    responseBody: r.response_body as string,
-    trigger: r.trigger as AttemptTrigger,
-    createdAt: r.created_at as number,
-  };
-}
-
-function toSession(r: Row): StoredSession {
-  return {
-    tokenHash: r.token_hash as string,
-    id: r.id as string,
-    userName: r.user_name as string,
-    createdAt: r.created_at as number,
-    lastSeenAt: r.last_seen_at as number,
-  };
-}
-
-function toApiKey(r: Row): ApiKey {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    scope: r.scope as ApiKeyScope,
-    subscriberId: (r.subscriber_id as string | null) ?? null,
-    hash: r.hash as string,
-    createdAt: r.created_at as number,
-    expiresAt: (r.expires_at as number | null) ?? null,
-    revokedAt: (r.revoked_at as number | null) ?? null,
-    allowedIps: parse<string[]>(r.allowed_ips),
-    rateLimit: (r.rate_limit as number | null) ?? null,
-  };
-}
-
-function toAuditEntry(r: Row): AuditEntry {
-  return {
-    id: r.id as string,
-    createdAt: r.created_at as number,
-    actor: r.actor as string,
-    action: r.action as string,
-    resourceType: r.resource_type as string,
-    resourceId: (r.resource_id as string | null) ?? null,
-    changes: parse(r.changes),
-    ip: (r.ip as string | null) ?? null,
-  };
-}
-
-/** Newest-first page from rows fetched with LIMIT limit+1. */
-function page<T extends { id: string }>(rows: Row[], limit: number, map: (r: Row) => T): Page<T> {
-  const data = rows.slice(0, limit).map(map);
-  return { data, nextCursor: rows.length > limit && data.length > 0 ? (data[data.length - 1] as T).id : null };
-}
+const { toEventType, toSubscriber, toSubscription, toEvent, toPriorEvent, toMessage, toAttempt, toSession, toApiKey, toAuditEntry } =
+  rowMappers({ flag: (value: unknown) => value === 1, list: <T>(value: unknown) => parseJson<T[]>(value) });
 
 /** The shared list conditions (../filters.ts) as a WHERE clause of this dialect, with its parameters. */
 function where(conditions: Condition[]): { sql: string; params: unknown[] } {
@@ -539,8 +387,7 @@ export class SqliteStore implements Store {
   async listEventTypes(q: PageQuery): Promise<Page<EventType>> {
     const w = where(eventTypeConditions(q));
     const rows = this.all(`SELECT * FROM event_types ${w.sql} ORDER BY name LIMIT ?`, [...w.params, q.limit + 1]);
-    const data = rows.slice(0, q.limit).map(toEventType);
-    return { data, nextCursor: rows.length > q.limit && data.length ? (data[data.length - 1] as EventType).name : null };
+    return page(rows, q.limit, toEventType, (r) => r.name as string);
   }
 
   async updateEventType(name: string, patch: EventTypePatch, now: number): Promise<EventType | null> {
@@ -728,7 +575,7 @@ export class SqliteStore implements Store {
     for (const { event } of requests) {
       if (event.idempotencyKey !== null) {
         const row = priorEvent.get(event.subscriberId ?? '', event.idempotencyKey) as Row | undefined;
-        if (row) prior.set(idempotencyScope(event.subscriberId, event.idempotencyKey), priorOf(row));
+        if (row) prior.set(idempotencyScope(event.subscriberId, event.idempotencyKey), toPriorEvent(row));
       }
       if (!types.has(event.type)) {
         types.add(event.type);

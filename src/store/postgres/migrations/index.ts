@@ -9,6 +9,7 @@ import fractionalTimeouts from './0006-fractional-timeouts.js';
 import rowLockFreeInserts from './0007-row-lock-free-inserts.js';
 import apiKeySubscriberFk from './0008-api-key-subscriber-fk.js';
 import sessions from './0009-sessions.js';
+import alignedColumnNames from './0010-aligned-column-names.js';
 
 export interface Migration {
   version: number;
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: '0007-row-lock-free-inserts', sql: rowLockFreeInserts },
   { version: 8, name: '0008-api-key-subscriber-fk', sql: apiKeySubscriberFk },
   { version: 9, name: '0009-sessions', sql: sessions },
+  { version: 10, name: '0010-aligned-column-names', sql: alignedColumnNames },
 ];

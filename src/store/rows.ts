@@ -1,0 +1,166 @@
+// Rows to domain records, once for both dialects. The two schemas name every column alike (PostgreSQL
+// migration 0010 aligned the last spellings); they differ only in how a flag and a list are stored:
+// SQLite keeps booleans as 0/1 and lists as JSON text, PostgreSQL as BOOLEAN and arrays. A dialect
+// says how to read those two (`Dialect`), and everything else is read here.
+import type {
+  ApiKey,
+  ApiKeyScope,
+  Attempt,
+  AttemptTrigger,
+  AuditEntry,
+  EventType,
+  HeraldEvent,
+  HttpMethod,
+  Message,
+  PayloadFormat,
+  Subscriber,
+  Subscription,
+} from '../domain/glossary.js';
+import { STATUS_NAME } from '../domain/glossary.js';
+import type { PriorEvent } from '../fanout/plan.js';
+import type { Page, StoredSession } from './store.js';
+
+/** A row as a driver returns it, by column name. */
+export type Row = Record<string, unknown>;
+
+/** How a dialect stores what SQL has no common type for. */
+export interface Dialect {
+  /** A boolean column. */
+  flag(value: unknown): boolean;
+  /** A list column (text or numbers); null stays null. */
+  list<T>(value: unknown): T[] | null;
+}
+
+/** JSON text as stored (TEXT in both dialects), or null. */
+export function parseJson<T>(text: unknown): T | null {
+  return text === null || text === undefined ? null : (JSON.parse(text as string) as T);
+}
+
+const nullable = <T>(value: unknown): T | null => (value ?? null) as T | null;
+
+/** The row mappers of one dialect. */
+export function rowMappers(d: Dialect) {
+  const toEvent = (r: Row): HeraldEvent => ({
+    id: r.id as string,
+    type: r.type as string,
+    dataJson: r.data as string,
+    idempotencyKey: nullable(r.idempotency_key),
+    subscriberId: nullable(r.subscriber_id),
+    channels: d.list<string>(r.channels),
+    createdAt: r.created_at as number,
+  });
+  return {
+    toEventType: (r: Row): EventType => ({
+      name: r.name as string,
+      description: r.description as string,
+      schema: parseJson(r.schema),
+      createdAt: r.created_at as number,
+      updatedAt: r.updated_at as number,
+    }),
+    toSubscriber: (r: Row): Subscriber => ({
+      id: r.id as string,
+      name: r.name as string,
+      enabled: d.flag(r.enabled),
+      metadata: parseJson(r.metadata),
+      createdAt: r.created_at as number,
+      updatedAt: r.updated_at as number,
+    }),
+    toSubscription: (r: Row): Subscription => ({
+      id: r.id as string,
+      subscriberId: r.subscriber_id as string,
+      name: nullable(r.name),
+      description: nullable(r.description),
+      url: r.url as string,
+      method: r.method as HttpMethod,
+      eventTypes: d.list<string>(r.event_types) ?? [],
+      channels: d.list<string>(r.channels),
+      headers: parseJson<Record<string, string>>(r.headers) ?? {},
+      payloadFormat: r.payload_format as PayloadFormat,
+      retrySchedule: d.list<number>(r.retry_schedule),
+      timeoutSeconds: r.timeout_seconds as number,
+      enabled: d.flag(r.enabled),
+      secret: r.secret as string,
+      previousSecret: nullable(r.previous_secret),
+      previousSecretExpiresAt: nullable(r.previous_secret_expires_at),
+      createdAt: r.created_at as number,
+      updatedAt: r.updated_at as number,
+    }),
+    toEvent,
+    /** An event stored under an idempotency key, as the fan-out plan compares it. */
+    toPriorEvent: (r: Row): PriorEvent => ({
+      event: toEvent(r),
+      requestHash: nullable(r.request_hash),
+      messages: r.message_count as number,
+    }),
+    toMessage: (r: Row): Message => ({
+      id: r.id as string,
+      eventId: r.event_id as string,
+      eventType: r.event_type as string,
+      subscriberId: r.subscriber_id as string,
+      subscriptionId: r.subscription_id as string,
+      url: r.url as string,
+      status: STATUS_NAME[r.status as number] ?? 'pending',
+      attempts: r.attempts as number,
+      retries: r.retries as number,
+      nextAttemptAt: nullable(r.next_attempt_at),
+      lastStatusCode: nullable(r.last_status_code),
+      lastError: nullable(r.last_error),
+      createdAt: r.created_at as number,
+      updatedAt: r.updated_at as number,
+    }),
+    toAttempt: (r: Row): Attempt => ({
+      id: r.id as string,
+      messageId: r.message_id as string,
+      subscriptionId: r.subscription_id as string,
+      subscriberId: r.subscriber_id as string,
+      eventType: r.event_type as string,
+      statusCode: nullable(r.status_code),
+      durationMs: r.duration_ms as number,
+      error: nullable(r.error),
+      requestHeaders: parseJson<Record<string, string>>(r.request_headers) ?? {},
+      responseHeaders: parseJson<Record<string, string>>(r.response_headers) ?? {},
+      responseBody: r.response_body as string,
+      trigger: r.trigger as AttemptTrigger,
+      createdAt: r.created_at as number,
+    }),
+    toSession: (r: Row): StoredSession => ({
+      tokenHash: r.token_hash as string,
+      id: r.id as string,
+      userName: r.user_name as string,
+      createdAt: r.created_at as number,
+      lastSeenAt: r.last_seen_at as number,
+    }),
+    toApiKey: (r: Row): ApiKey => ({
+      id: r.id as string,
+      name: r.name as string,
+      scope: r.scope as ApiKeyScope,
+      subscriberId: nullable(r.subscriber_id),
+      hash: r.hash as string,
+      createdAt: r.created_at as number,
+      expiresAt: nullable(r.expires_at),
+      revokedAt: nullable(r.revoked_at),
+      allowedIps: d.list<string>(r.allowed_ips),
+      rateLimit: nullable(r.rate_limit),
+    }),
+    toAuditEntry: (r: Row): AuditEntry => ({
+      id: r.id as string,
+      createdAt: r.created_at as number,
+      actor: r.actor as string,
+      action: r.action as string,
+      resourceType: r.resource_type as string,
+      resourceId: nullable(r.resource_id),
+      changes: parseJson(r.changes),
+      ip: nullable(r.ip),
+    }),
+  };
+}
+
+/** Turns `limit + 1` rows, newest first, into a page; the cursor is `key` of the last row kept. */
+export function page<T>(rows: readonly Row[], limit: number, map: (r: Row) => T, key: (r: Row) => string = byId): Page<T> {
+  const more = rows.length > limit;
+  const kept = more ? rows.slice(0, limit) : rows;
+  const last = kept[kept.length - 1];
+  return { data: kept.map(map), nextCursor: more && last !== undefined ? key(last) : null };
+}
+
+const byId = (r: Row): string => r.id as string;

@@ -13,7 +13,7 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestDatabase, createTestSchema, requirePostgres, type TestDatabase } from '../helpers/postgres.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
-import { storeContract } from './contract.js';
+import { storeContract } from './contract/index.js';
 
 const POOL_MAX = 4; // connections per store in tests
 const RECOVERY_MS = 10_000; // bound on waiting for a store to come back

@@ -7,7 +7,7 @@ import { after } from 'node:test';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { threadedSqliteStore } from '../../src/store/sqlite/threaded-store.js';
 import type { Store } from '../../src/store/store.js';
-import { storeContract } from './contract.js';
+import { storeContract } from './contract/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'herald-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

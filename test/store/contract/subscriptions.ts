@@ -1,0 +1,126 @@
+// Store contract: subscriptions (SubscriptionStore), and what deleting one deletes.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { newId } from '../../../src/domain/ids.js';
+import { allPages, type ContractContext, desc, ids, isCode, MARGIN } from './context.js';
+
+export function subscriptionContract(ctx: ContractContext): void {
+  const { tick, subscriptionData, eventData, addTypes, addSubscriber, addSubscription, ingestOne, send, world, settle } = ctx;
+
+  describe('subscriptions', () => {
+    it('rejects a duplicate id with conflict, changing nothing', async () => {
+      const s = await addSubscriber();
+      const sub = await addSubscription(s.id, { name: 'first' });
+      await assert.rejects(ctx.store.createSubscription({ ...sub, name: 'second', eventTypes: ['other.*'] }), isCode('conflict'));
+      assert.deepEqual(await ctx.store.getSubscription(sub.id), sub);
+    });
+
+    it('creates and reads back every field exactly; null for an unknown id', async () => {
+      const s = await addSubscriber();
+      const sub = subscriptionData(s.id, {
+        name: 'orders to ERP',
+        description: 'all order events',
+        url: 'https://erp.example/hooks?x=1',
+        method: 'GET',
+        eventTypes: ['order.*', 'invoice.paid'],
+        channels: ['eu', 'vip'],
+        headers: { 'x-api-key': 'abc', 'x-tenant': '7' },
+        payloadFormat: 'raw',
+        retrySchedule: [1, 5, 30.5],
+        timeoutSeconds: 7,
+        enabled: false,
+      });
+      assert.deepEqual(await ctx.store.createSubscription(sub), sub);
+      assert.deepEqual(await ctx.store.getSubscription(sub.id), sub);
+      assert.equal(await ctx.store.getSubscription(newId('sub')), null);
+    });
+
+    it('rejects a subscription of an unknown subscriber with unknown_subscriber', async () => {
+      await assert.rejects(ctx.store.createSubscription(subscriptionData(newId('sbr'))), isCode('unknown_subscriber'));
+      assert.equal((await ctx.store.listSubscriptions({ limit: 10 })).data.length, 0);
+    });
+
+    it('lists newest first, filtered by subscriber, paginated', async () => {
+      const a = await addSubscriber();
+      const b = await addSubscriber();
+      const ofA: string[] = [];
+      for (let i = 0; i < 3; i++) ofA.push((await addSubscription(a.id)).id);
+      const ofB = (await addSubscription(b.id)).id;
+      const pages = await allPages((cursor) => ctx.store.listSubscriptions({ limit: 2, cursor, subscriberId: a.id }));
+      assert.deepEqual(
+        pages.flat().map((s) => s.id),
+        desc(ofA),
+      );
+      assert.deepEqual(
+        pages.map((p) => p.length),
+        [2, 1],
+      );
+      const all = await ctx.store.listSubscriptions({ limit: 10 });
+      assert.deepEqual(ids(all.data), desc([...ofA, ofB]));
+    });
+
+    it('updates fields, and a new eventTypes list changes fan-out; null for an unknown id', async () => {
+      await addTypes('a.x', 'b.y');
+      const s = await addSubscriber();
+      const sub = await addSubscription(s.id, { eventTypes: ['a.x'] });
+      const now = tick();
+      const patch = {
+        eventTypes: ['b.*'],
+        url: 'https://new.example/h',
+        headers: { h: '1' },
+        channels: ['c1'],
+        retrySchedule: [2, 4],
+        timeoutSeconds: 9.5, // fractional seconds round-trip
+        name: 'n',
+        description: 'd',
+        method: 'GET' as const,
+        payloadFormat: 'raw' as const,
+        secret: 'whsec_bmV3c2VjcmV0bmV3c2VjcmV0bmV3c2VjcmV0',
+      };
+      const u = await ctx.store.updateSubscription(sub.id, patch, now);
+      assert.deepEqual(u, { ...sub, ...patch, updatedAt: now });
+      assert.deepEqual(await ctx.store.getSubscription(sub.id), u);
+
+      const cleared = await ctx.store.updateSubscription(sub.id, { channels: null, retrySchedule: null }, tick());
+      assert.equal(cleared?.channels, null);
+      assert.equal(cleared?.retrySchedule, null);
+      assert.deepEqual(cleared?.eventTypes, ['b.*']);
+
+      assert.equal((await ingestOne(eventData('a.x'))).status, 'created');
+      assert.equal(((await ingestOne(eventData('a.x'))) as { messages: number }).messages, 0);
+      assert.equal(((await ingestOne(eventData('b.y'))) as { messages: number }).messages, 1);
+      const m = (await ctx.store.listMessages({ limit: 1, subscriptionId: sub.id })).data[0];
+      assert.equal(m?.url, 'https://new.example/h', "a message shows the subscription's current URL");
+      assert.equal(await ctx.store.updateSubscription(newId('sub'), { name: 'x' }, tick()), null);
+    });
+
+    it('deleting one deletes its messages and attempts, not the event', async () => {
+      const { subscription } = await world();
+      const { event, messageIds } = await send('order.created');
+      const [messageId] = messageIds;
+      assert.ok(messageId);
+      const o = await settle(messageId, 'succeeded');
+      assert.equal(await ctx.store.deleteSubscription(subscription.id), true);
+      assert.equal(await ctx.store.getSubscription(subscription.id), null);
+      assert.equal(await ctx.store.getMessage(messageId), null);
+      assert.equal(await ctx.store.getAttempt(o.attempt.id), null);
+      assert.ok(await ctx.store.getEvent(event.id));
+      assert.equal(await ctx.store.deleteSubscription(subscription.id), false);
+      // Nothing left to deliver either.
+      assert.equal((await ctx.store.claimDue(tick(1e9), 100, MARGIN)).length, 0);
+    });
+
+    it('deleting one with messages still to deliver leaves nothing to claim', async () => {
+      const { subscription } = await world();
+      const retrying = (await send('order.created')).messageIds[0];
+      const pending = (await send('order.created')).messageIds[0];
+      assert.ok(retrying && pending);
+      const o = await settle(retrying, 'retrying');
+      assert.equal(await ctx.store.deleteSubscription(subscription.id), true);
+      assert.equal(await ctx.store.getMessage(pending), null);
+      assert.equal(await ctx.store.getAttempt(o.attempt.id), null);
+      assert.equal(await ctx.store.nextDueAt(), null);
+      assert.equal((await ctx.store.claimDue(tick(1e9), 100, MARGIN)).length, 0);
+    });
+  });
+}

@@ -7,14 +7,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildApp } from '../src/api/app.js';
 import { resolveConfig } from '../src/config/config.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { sqliteStore } from '../src/store/sqlite/sqlite-store.js';
 
 export const OPENAPI_PATH = 'docs/openapi.json';
 
 /** The document with the default configuration (some bounds in it come from settings). */
 export async function generateOpenApi(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-openapi-'));
-  const store = new SqliteStore({ path: join(dir, 'herald.db') });
+  const store = sqliteStore({ path: join(dir, 'herald.db') });
   try {
     const app = await buildApp({ store, config: resolveConfig({ logLevel: 'silent', databaseUrl: `sqlite:${join(dir, 'herald.db')}` }) });
     await app.ready();

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type Role } from '../../src/api/app.js';
 import { type HeraldConfig, resolveConfig } from '../../src/config/config.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { type SqliteStore, sqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { TEST_ALLOWED_NETWORKS } from '../helpers/herald.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
@@ -34,7 +34,7 @@ export interface TestApi {
 export async function startApi(options: { config?: Partial<HeraldConfig>; role?: Role } = {}): Promise<TestApi> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-api-'));
   const path = join(dir, 'herald.db');
-  const store = new SqliteStore({ path });
+  const store = sqliteStore({ path });
   await store.migrate();
   const config = resolveConfig({
     databaseUrl: `sqlite:${path}`,

@@ -11,7 +11,7 @@ import { buildApp } from '../../src/api/app.js';
 import { resolveConfig } from '../../src/config/config.js';
 import type { ApiKeyScope } from '../../src/domain/glossary.js';
 import { newId } from '../../src/domain/ids.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { sqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { ADMIN_KEY, assertError, type Reply, seed, startApi, type TestApi } from './api-helpers.js';
 
 const SCOPES: ApiKeyScope[] = ['admin', 'ingest', 'read', 'subscriber'];
@@ -639,7 +639,7 @@ describe('herald api-keys (CLI)', () => {
     }
 
     // The key made by the CLI authenticates against an API on the same database.
-    const store = new SqliteStore({ path });
+    const store = sqliteStore({ path });
     const app = await buildApp({ store, config: resolveConfig({ databaseUrl: `sqlite:${path}`, logLevel: 'silent' }) });
     try {
       const ingest = (k: string) =>

@@ -34,7 +34,7 @@ import { type HeraldConfig, resolveConfig } from '../../src/config/config.js';
 import { ERRORS } from '../../src/domain/errors.js';
 import { type IdPrefix, newId } from '../../src/domain/ids.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { sqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { TEST_ALLOWED_NETWORKS } from '../helpers/herald.js';
 import { createTestDatabase, createTestSchema, requirePostgres, type TestDatabase } from '../helpers/postgres.js';
@@ -776,7 +776,7 @@ const NO_IDS: Ids = { eventType: '', sbr: '', sub: '', evt: '', msg: '', att: ''
 async function sqliteSide(): Promise<Side> {
   const dir = mkdtempSync(join(tmpdir(), 'herald-hostile-'));
   const path = join(dir, 'herald.db');
-  const store = new SqliteStore({ path });
+  const store = sqliteStore({ path });
   await store.migrate();
   const db = new Database(path);
   const tables = db

@@ -9,7 +9,7 @@ import { prepareJiwa } from '../../src/api/jiwa/startup.js';
 import { resolveConfig } from '../../src/config/config.js';
 import { hashApiKey } from '../../src/domain/api-keys.js';
 import { JIWA_EVENTS } from '../../src/presets/jiwa-events.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { sqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { removeDir, tempDir } from '../helpers/herald.js';
 
 function herald(...args: string[]) {
@@ -28,7 +28,7 @@ describe('Jiwa catalogue, client key and settings', () => {
       assert.match(again.stdout, /imported 0 of the 42/);
       const bad = herald('event-types', 'import', 'nope', '--db', db);
       assert.equal(bad.status, 2);
-      const store = new SqliteStore({ path: join(dir, 'herald.db') });
+      const store = sqliteStore({ path: join(dir, 'herald.db') });
       const listed = await store.listEventTypes({ limit: 1000 });
       await store.close();
       assert.deepEqual(
@@ -42,7 +42,7 @@ describe('Jiwa catalogue, client key and settings', () => {
 
   it('generates the WebhooksClientKey once when blank, registers a configured one, both ingest only', async () => {
     const dir = tempDir();
-    const store = new SqliteStore({ path: join(dir, 'herald.db') });
+    const store = sqliteStore({ path: join(dir, 'herald.db') });
     try {
       await store.migrate();
       const blank = resolveConfig({ eventCatalogue: 'jiwa' });

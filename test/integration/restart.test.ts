@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { sqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { ADMIN_KEY, removeDir, tempDir } from '../helpers/herald.js';
 import { eventually, TestReceiver } from '../helpers/receiver.js';
 
@@ -67,7 +67,7 @@ async function ingest(base: string, count: number): Promise<void> {
 }
 
 async function countByStatus(dbPath: string): Promise<Record<string, number>> {
-  const store = new SqliteStore({ path: dbPath });
+  const store = sqliteStore({ path: dbPath });
   try {
     const counts: Record<string, number> = {};
     let cursor: string | null = null;

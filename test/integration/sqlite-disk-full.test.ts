@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { HeraldError } from '../../src/domain/errors.js';
 import { newId } from '../../src/domain/ids.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { sqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { ADMIN_KEY, startTestHerald, type TestHerald } from '../helpers/herald.js';
 import { eventually, TestReceiver } from '../helpers/receiver.js';
 
@@ -191,7 +191,7 @@ describe('SqliteStore in this process on a full disk', () => {
     if ('refused' in mounted) return skipUnmountable(t, mounted.refused);
     const { dir } = mounted;
     const filler = join(dir, 'filler');
-    const store = new SqliteStore({ path: join(dir, 'herald.db') });
+    const store = sqliteStore({ path: join(dir, 'herald.db') });
     try {
       await store.migrate();
       const now = Date.now();
@@ -237,7 +237,7 @@ describe('SQLite on a read-only mount', () => {
     const { dir } = mounted;
     try {
       const db = join(dir, 'herald.db');
-      const store = new SqliteStore({ path: db });
+      const store = sqliteStore({ path: db });
       await store.migrate();
       await store.close();
       execFileSync('mount', ['-o', 'remount,ro', dir], { stdio: 'pipe' });

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { sqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { threadedSqliteStore } from '../../src/store/sqlite/threaded-store.js';
 import type { Store } from '../../src/store/store.js';
 import { storeContract } from './contract/index.js';
@@ -29,7 +29,7 @@ function fresh(open: (path: string) => Store) {
 
 storeContract(
   'sqlite',
-  fresh((path) => new SqliteStore({ path })),
+  fresh((path) => sqliteStore({ path })),
 );
 storeContract(
   'sqlite (worker thread)',

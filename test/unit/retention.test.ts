@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import { newId } from '../../src/domain/ids.js';
 import { Retention } from '../../src/store/retention.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { sqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { PurgeResult } from '../../src/store/store.js';
 
 const DAY = 86_400_000;
@@ -18,7 +18,7 @@ const silent = pino({ level: 'silent' });
 
 describe('Retention', () => {
   const dir = mkdtempSync(join(tmpdir(), 'herald-retention-'));
-  const store = new SqliteStore({ path: join(dir, 'herald.db') });
+  const store = sqliteStore({ path: join(dir, 'herald.db') });
   let subscriberId = '';
 
   before(async () => {

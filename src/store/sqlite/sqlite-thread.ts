@@ -3,7 +3,8 @@
 // serving HTTP and deliveries.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { IngestLease } from '../store.js';
-import { mapSqliteError, SqliteStore } from './sqlite-store.js';
+import { mapSqliteError } from './connection.js';
+import { type SqliteStore, sqliteStore } from './sqlite-store.js';
 import { jobBatch, packIngest, type RequestValues, requestFromValues } from './wire.js';
 
 interface Call {
@@ -26,7 +27,7 @@ function serialize(err: unknown): { name: string; code?: string; message: string
 let openFailure: ReturnType<typeof serialize> | null = null;
 const store = (() => {
   try {
-    return new SqliteStore({ path: (workerData as { path: string }).path });
+    return sqliteStore({ path: (workerData as { path: string }).path });
   } catch (err) {
     openFailure = serialize(err);
     return null;

@@ -1,0 +1,68 @@
+// Messages, as the API and operators see them. A resend or a recovery makes messages due now and
+// tells the queue's listeners (onMessagesCommitted).
+import { messageConditions, messageQueryConditions } from '../filters.js';
+import { page, type Row } from '../rows.js';
+import { messageSortColumns, orderBy } from '../sql-order.js';
+import type { MessageStore } from '../store.js';
+import type { SqliteConnection } from './connection.js';
+import { MESSAGE_COLUMNS, messageById, toMessage, where } from './rows.js';
+
+// A message's `seq` is its rowid: assigned in insertion order (a VACUUM may renumber rowids; Herald
+// never runs one).
+const MESSAGE_SORT = messageSortColumns('m.rowid');
+
+export function messageStore(db: SqliteConnection): MessageStore {
+  return {
+    async getMessage(id) {
+      return messageById(db, id);
+    },
+
+    async listMessages(f) {
+      const w = where(messageConditions(f));
+      const rows = db.all(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages m JOIN subscriptions s ON s.id = m.subscription_id ${w.sql} ORDER BY m.id DESC LIMIT ?`,
+        [...w.params, f.limit + 1],
+      );
+      return page(rows, f.limit, toMessage);
+    },
+
+    // Offset-paged (AutoQuery), prepared without the statement cache: filters and orders combine
+    // into too many texts to keep.
+    async queryMessages(q) {
+      const w = where(messageQueryConditions(q));
+      const from = `FROM messages m JOIN subscriptions s ON s.id = m.subscription_id ${w.sql}`;
+      const order = orderBy(q.orderBy, MESSAGE_SORT, 'm.id');
+      return db.transaction(() => {
+        const total = (db.handle.prepare(`SELECT count(*) AS n ${from}`).get(w.params) as Row).n as number;
+        const rows = db.handle
+          .prepare(`SELECT ${MESSAGE_COLUMNS}, m.rowid AS seq ${from} ORDER BY ${order} LIMIT ? OFFSET ?`)
+          .all(...w.params, q.limit, q.offset) as Row[];
+        return { data: rows.map((r) => ({ ...toMessage(r), seq: r.seq as number })), total };
+      });
+    },
+
+    async deleteMessage(id) {
+      return db.run('DELETE FROM messages WHERE id = ?', [id]).changes > 0;
+    },
+
+    async resendMessage(id, now) {
+      const changed = db.run('UPDATE messages SET status = 0, retries = 0, manual = 1, next_attempt_at = ?, updated_at = ? WHERE id = ?', [
+        now,
+        now,
+        id,
+      ]).changes;
+      if (changed === 0) return null;
+      db.notify();
+      return messageById(db, id);
+    },
+
+    async recoverMessages(subscriptionId, since, now) {
+      const changed = db.run(
+        'UPDATE messages SET status = 0, retries = 0, manual = 1, next_attempt_at = ?, updated_at = ? WHERE subscription_id = ? AND status = 3 AND created_at >= ?',
+        [now, now, subscriptionId, since],
+      ).changes;
+      if (changed > 0) db.notify();
+      return changed;
+    },
+  };
+}

@@ -1,0 +1,114 @@
+// The delivery queue. A claim leases messages by moving their next_attempt_at to the lease expiry
+// (leased = 1, so that releaseLeases can free them all at start-up: one process owns the file).
+// Outcomes are recorded in one transaction committed with synchronous=NORMAL (connection.ts).
+import type { Subscription } from '../../domain/glossary.js';
+import { leaseMs } from '../../domain/lease.js';
+import type { Row } from '../rows.js';
+import type { DeliveryJob, QueueStore } from '../store.js';
+import type { SqliteConnection } from './connection.js';
+import { toSubscription } from './rows.js';
+import { type OutcomeValues, outcomeValues } from './wire.js';
+
+/** The queue, with recordAttempts also as the SQLite thread receives it: recordOutcomeValues. */
+export type SqliteQueueStore = Omit<QueueStore, 'capabilities'> & {
+  /** recordAttempts, the outcomes as value lists (wire.ts). */
+  recordOutcomeValues(outcomes: OutcomeValues[]): void;
+};
+
+export function queueStore(db: SqliteConnection): SqliteQueueStore {
+  const recordOutcomeValues = (outcomes: OutcomeValues[]): void => {
+    if (outcomes.length === 0) return;
+    const update = db.stmt(
+      `UPDATE messages SET status = ?, attempts = ?, retries = ?, next_attempt_at = ?, manual = 0, leased = 0,
+         last_status_code = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+    );
+    const insert = db.stmt(
+      `INSERT INTO attempts (id, message_id, subscription_id, subscriber_id, event_type, status_code, duration_ms, error,
+         request_headers, response_headers, response_body, trigger, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const disable = db.stmt('UPDATE subscriptions SET enabled = 0, updated_at = ? WHERE id = ?');
+    db.transaction(() => {
+      for (const o of outcomes) {
+        const [status, attempts, retries, nextAttemptAt, statusCode, error, createdAt, messageId] = o;
+        if (update.run(status, attempts, retries, nextAttemptAt, statusCode, error, createdAt, messageId).changes === 0) continue; // deleted while in flight
+        insert.run(o[8], messageId, o[9], o[10], o[11], statusCode, o[12], error, o[13], o[14], o[15], o[16], createdAt);
+        if (o[17]) disable.run(createdAt, o[9]);
+      }
+    });
+  };
+  return {
+    async claimDue(now, limit, leaseMarginMs) {
+      return db.transaction(() => {
+        const rows = db
+          .stmt(
+            `SELECT m.id, m.event_id, m.event_type, e.created_at, e.data, m.attempts, m.retries, m.manual, m.subscription_id, b.enabled
+               FROM messages m
+               JOIN events e ON e.id = m.event_id
+               JOIN subscriptions s ON s.id = m.subscription_id
+               JOIN subscribers b ON b.id = s.subscriber_id
+              WHERE m.status IN (0, 2) AND m.next_attempt_at <= ?
+              ORDER BY m.next_attempt_at LIMIT ?`,
+          )
+          .raw(true)
+          .all(now, limit) as [string, string, string, number, string, number, number, number, string, number][];
+        if (rows.length === 0) return [];
+        // Each subscription of the claim once, whole; its jobs share the object.
+        const subscriptions = new Map<string, Subscription>();
+        for (const r of db
+          .stmt('SELECT * FROM subscriptions WHERE id IN (SELECT value FROM json_each(?))')
+          .all(JSON.stringify([...new Set(rows.map((r) => r[8]))]))) {
+          const subscription = toSubscription(r as Row);
+          subscriptions.set(subscription.id, subscription);
+        }
+        const lease = db.stmt('UPDATE messages SET next_attempt_at = ?, leased = 1 WHERE id = ?');
+        return rows.map((r): DeliveryJob => {
+          const subscription = subscriptions.get(r[8]) as Subscription; // joined above, in the same transaction
+          lease.run(now + leaseMs(subscription.timeoutSeconds, leaseMarginMs), r[0]);
+          return {
+            messageId: r[0],
+            eventId: r[1],
+            eventType: r[2],
+            eventCreatedAt: r[3],
+            dataJson: r[4],
+            attempts: r[5],
+            retries: r[6],
+            manual: r[7] === 1,
+            subscription,
+            subscriberEnabled: r[9] === 1,
+          };
+        });
+      });
+    },
+
+    async recordAttempts(outcomes) {
+      recordOutcomeValues(outcomes.map(outcomeValues));
+    },
+
+    recordOutcomeValues,
+
+    async releaseLeases(now) {
+      return db.run('UPDATE messages SET next_attempt_at = ?, leased = 0 WHERE leased = 1 AND status IN (0, 2)', [now]).changes;
+    },
+
+    async returnLeases(leases, now) {
+      return db.transaction(() => {
+        const give = db.stmt(
+          'UPDATE messages SET next_attempt_at = ?, leased = 0 WHERE id = ? AND next_attempt_at = ? AND leased = 1 AND status IN (0, 2)',
+        );
+        let returned = 0;
+        for (const l of leases) returned += give.run(now, l.messageId, l.leaseEnds).changes;
+        if (returned > 0) db.notify();
+        return returned;
+      });
+    },
+
+    async nextDueAt() {
+      const r = db.get('SELECT min(next_attempt_at) AS at FROM messages WHERE status IN (0, 2)');
+      return (r?.at as number | null | undefined) ?? null;
+    },
+
+    onMessagesCommitted(listener) {
+      return db.onMessagesCommitted(listener);
+    },
+  };
+}

@@ -1,0 +1,78 @@
+// Subscriptions, and the index ingest matches events by: a row of subscription_patterns for each of
+// a subscription's event-type patterns, rewritten with them.
+import { HeraldError } from '../../domain/errors.js';
+import type { Subscription } from '../../domain/glossary.js';
+import { subscriptionConditions } from '../filters.js';
+import type { SubscriptionStore } from '../store.js';
+import { onConflict, type Params, type SqliteConnection } from './connection.js';
+import { json, newestFirst, oneRow, toSubscription } from './rows.js';
+
+function subscriptionParams(s: Subscription): Params {
+  return {
+    ...s,
+    eventTypes: JSON.stringify(s.eventTypes),
+    channels: json(s.channels),
+    headers: JSON.stringify(s.headers),
+    retrySchedule: json(s.retrySchedule),
+    enabled: s.enabled ? 1 : 0,
+    previousSecret: s.previousSecret ?? null,
+    previousSecretExpiresAt: s.previousSecretExpiresAt ?? null,
+  };
+}
+
+export function subscriptionStore(db: SqliteConnection): SubscriptionStore {
+  const writePatterns = (subscriptionId: string, patterns: string[]): void => {
+    db.run('DELETE FROM subscription_patterns WHERE subscription_id = ?', [subscriptionId]);
+    for (const pattern of new Set(patterns)) {
+      db.run('INSERT INTO subscription_patterns (pattern, subscription_id) VALUES (?, ?)', [pattern, subscriptionId]);
+    }
+  };
+  return {
+    async createSubscription(s) {
+      onConflict(`Subscription ${s.id} already exists`, () =>
+        db.transaction(() => {
+          if (!db.get('SELECT 1 FROM subscribers WHERE id = ?', [s.subscriberId])) throw new HeraldError('unknown_subscriber');
+          db.run(
+            `INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers, payload_format,
+               retry_schedule, timeout_seconds, enabled, secret, previous_secret, previous_secret_expires_at, created_at, updated_at)
+             VALUES (@id, @subscriberId, @name, @description, @url, @method, @eventTypes, @channels, @headers, @payloadFormat,
+               @retrySchedule, @timeoutSeconds, @enabled, @secret, @previousSecret, @previousSecretExpiresAt, @createdAt, @updatedAt)`,
+            subscriptionParams(s),
+          );
+          writePatterns(s.id, s.eventTypes);
+        }),
+      );
+      return s;
+    },
+
+    async getSubscription(id) {
+      return oneRow(db, 'SELECT * FROM subscriptions WHERE id = ?', [id], toSubscription);
+    },
+
+    async listSubscriptions(q) {
+      return newestFirst(db, 'subscriptions', subscriptionConditions(q), q.limit, toSubscription);
+    },
+
+    async updateSubscription(id, patch, now) {
+      return db.transaction(() => {
+        const r = db.get('SELECT * FROM subscriptions WHERE id = ?', [id]);
+        if (!r) return null;
+        const next: Subscription = { ...toSubscription(r), ...patch, updatedAt: now };
+        db.run(
+          `UPDATE subscriptions SET name = @name, description = @description, url = @url, method = @method, event_types = @eventTypes,
+             channels = @channels, headers = @headers, payload_format = @payloadFormat, retry_schedule = @retrySchedule,
+             timeout_seconds = @timeoutSeconds, enabled = @enabled, secret = @secret, previous_secret = @previousSecret,
+             previous_secret_expires_at = @previousSecretExpiresAt, updated_at = @updatedAt
+           WHERE id = @id`,
+          subscriptionParams(next),
+        );
+        if (patch.eventTypes) writePatterns(id, next.eventTypes);
+        return next;
+      });
+    },
+
+    async deleteSubscription(id) {
+      return db.run('DELETE FROM subscriptions WHERE id = ?', [id]).changes > 0;
+    },
+  };
+}

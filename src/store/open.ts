@@ -8,8 +8,8 @@ export interface StoreOptions {
 
 export async function openStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {
   if (databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')) {
-    const { PostgresStore } = await import('./postgres/postgres-store.js');
-    return new PostgresStore({ url: databaseUrl, poolMax: options.poolMax ?? 10 });
+    const { postgresStore } = await import('./postgres/postgres-store.js');
+    return postgresStore({ url: databaseUrl, poolMax: options.poolMax ?? 10 });
   }
   const { threadedSqliteStore } = await import('./sqlite/threaded-store.js');
   return threadedSqliteStore({ path: sqlitePath(databaseUrl) });

@@ -33,7 +33,7 @@ import { buildApp } from '../../src/api/app.js';
 import { type HeraldConfig, resolveConfig } from '../../src/config/config.js';
 import { ERRORS } from '../../src/domain/errors.js';
 import { type IdPrefix, newId } from '../../src/domain/ids.js';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { postgresStore } from '../../src/store/postgres/postgres-store.js';
 import { sqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { TEST_ALLOWED_NETWORKS } from '../helpers/herald.js';
@@ -816,7 +816,7 @@ async function sqliteSide(): Promise<Side> {
 
 async function postgresSide(db: TestDatabase): Promise<Side> {
   const { url, schema } = await createTestSchema(db.url);
-  const store = new PostgresStore({ url, poolMax: 4 });
+  const store = postgresStore({ url, poolMax: 4 });
   await store.migrate();
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const s = `"${schema}"`;

@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import type { HeraldEvent, Subscription } from '../../src/domain/glossary.js';
 import { newId } from '../../src/domain/ids.js';
 import { pgAdminQuery } from '../../src/store/postgres/admin.js';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { postgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { AttemptOutcome } from '../../src/store/store.js';
 import { removeDir, startTestHerald, type TestHerald, tempDir } from '../helpers/herald.js';
 import { createTestDatabase, createTestSchema, requirePostgres, type TestDatabase } from '../helpers/postgres.js';
@@ -411,7 +411,7 @@ describe('hostile receivers', () => {
 
     it('a batch failing on one outcome records the others, and that one with a placeholder', async () => {
       const schema = await createTestSchema(db.url);
-      const store = new PostgresStore({ url: schema.url, poolMax: 2 });
+      const store = postgresStore({ url: schema.url, poolMax: 2 });
       try {
         await store.migrate();
         const now = Date.now();

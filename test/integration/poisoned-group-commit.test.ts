@@ -11,7 +11,7 @@ import { HeraldError } from '../../src/domain/errors.js';
 import type { HeraldEvent } from '../../src/domain/glossary.js';
 import { newId } from '../../src/domain/ids.js';
 import { GroupCommit } from '../../src/ingest/group-commit.js';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { postgresStore } from '../../src/store/postgres/postgres-store.js';
 import { ADMIN_KEY, removeDir, startTestHerald, type TestHerald, tempDir } from '../helpers/herald.js';
 import { createTestDatabase, requirePostgres, type TestDatabase } from '../helpers/postgres.js';
 
@@ -122,7 +122,7 @@ describe('poisoned group commit', () => {
     it('1,000 valid events 202 and stored, 15 poisoned ones 400', () => poisonedGroupCommit(herald));
 
     it('a member that fails its transaction fails alone: the group is split down to it', async () => {
-      const store = new PostgresStore({ url: db.url, poolMax: 2 });
+      const store = postgresStore({ url: db.url, poolMax: 2 });
       try {
         const now = Date.now();
         const requests = Array.from({ length: 64 }, (_, i) => {

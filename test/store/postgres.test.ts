@@ -9,7 +9,7 @@ import type { HeraldEvent } from '../../src/domain/glossary.js';
 import { newId } from '../../src/domain/ids.js';
 import { pgAdminQuery } from '../../src/store/postgres/admin.js';
 import { MIGRATIONS } from '../../src/store/postgres/migrations/index.js';
-import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { type PostgresStore, postgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestDatabase, createTestSchema, requirePostgres, type TestDatabase } from '../helpers/postgres.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
@@ -36,7 +36,7 @@ if (skipReason !== null) {
     urlFor: (url: string) => string = (u) => u,
   ): Promise<{ store: PostgresStore; url: string; cleanup: () => Promise<void> }> {
     const schema = await createTestSchema(db.url);
-    const store = new PostgresStore({ url: urlFor(schema.url), poolMax: POOL_MAX });
+    const store = postgresStore({ url: urlFor(schema.url), poolMax: POOL_MAX });
     return {
       store,
       url: schema.url,
@@ -116,7 +116,7 @@ if (skipReason !== null) {
   describe('postgres store specifics', () => {
     it('migrates exactly once when several processes start at once', async () => {
       const first = await freshStore();
-      const others = Array.from({ length: 4 }, () => new PostgresStore({ url: first.url, poolMax: 1 }));
+      const others = Array.from({ length: 4 }, () => postgresStore({ url: first.url, poolMax: 1 }));
       try {
         await Promise.all([first.store, ...others].map((s) => s.migrate()));
         const schema = new URL(first.url).searchParams.get('search_path');
@@ -133,7 +133,7 @@ if (skipReason !== null) {
 
     it('wakes listeners of another store (another process) when messages are committed', async () => {
       const a = await freshStore();
-      const b = new PostgresStore({ url: a.url, poolMax: 1 });
+      const b = postgresStore({ url: a.url, poolMax: 1 });
       try {
         await a.store.migrate();
         await seed(a.store);
@@ -155,7 +155,7 @@ if (skipReason !== null) {
     it('answers store_unavailable while the database is unreachable, and recovers by itself, LISTEN included', async () => {
       const proxy = await TcpProxy.start('127.0.0.1', Number(new URL(db.url).port || 5432));
       const direct = await freshStore();
-      const viaProxy = new PostgresStore({ url: withHost(direct.url, proxy.port), poolMax: 2 });
+      const viaProxy = postgresStore({ url: withHost(direct.url, proxy.port), poolMax: 2 });
       try {
         await direct.store.migrate();
         await seed(direct.store);
@@ -194,7 +194,7 @@ if (skipReason !== null) {
 
     it('answers store_unavailable when the database does not answer within the operation deadline', { timeout: 15_000 }, async () => {
       const s = await freshStore();
-      const impatient = new PostgresStore({ url: s.url, poolMax: 1, operationDeadlineMs: 300 });
+      const impatient = postgresStore({ url: s.url, poolMax: 1, operationDeadlineMs: 300 });
       const locker = postgres(s.url, { max: 1, onnotice: () => {} });
       let release = () => {};
       try {
@@ -226,7 +226,7 @@ if (skipReason !== null) {
     it('starts receiving notifications once the database is back when it began listening during an outage', async () => {
       const proxy = await TcpProxy.start('127.0.0.1', Number(new URL(db.url).port || 5432));
       const direct = await freshStore();
-      const viaProxy = new PostgresStore({ url: withHost(direct.url, proxy.port), poolMax: 1 });
+      const viaProxy = postgresStore({ url: withHost(direct.url, proxy.port), poolMax: 1 });
       try {
         await direct.store.migrate();
         await seed(direct.store);
@@ -252,7 +252,7 @@ if (skipReason !== null) {
     it('recovers when its connections are terminated (pg_terminate_backend)', async () => {
       const appName = `herald_fault_${newId('ses').slice(-8).toLowerCase()}`;
       const s = await freshStore((u) => withParam(u, 'application_name', appName));
-      const other = new PostgresStore({ url: s.url, poolMax: 1 });
+      const other = postgresStore({ url: s.url, poolMax: 1 });
       try {
         await s.store.migrate();
         await seed(s.store);
@@ -288,7 +288,7 @@ if (skipReason !== null) {
       // process (an uncatchable throw) or leaves the connection unable to send small writes again.
       const appName = `herald_txn_${newId('ses').slice(-8).toLowerCase()}`;
       const s = await freshStore((u) => withParam(u, 'application_name', appName));
-      const single = new PostgresStore({ url: withParam(s.url, 'application_name', appName), poolMax: 1 });
+      const single = postgresStore({ url: withParam(s.url, 'application_name', appName), poolMax: 1 });
       const schema = new URL(s.url).searchParams.get('search_path');
       try {
         await s.store.migrate();

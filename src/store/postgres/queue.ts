@@ -1,0 +1,232 @@
+// The delivery queue. Workers claim with `FOR UPDATE SKIP LOCKED`: a claim moves the message's
+// nextAttemptAt to the lease expiry in the same statement, so a row is handed to one claimer per
+// lease, and a worker that dies just lets the lease run out. Delivery bookkeeping (claims and
+// attempts) commits without waiting for its WAL flush: a crash only makes a message go out again.
+import { storableText } from '../../delivery/response-text.js';
+import type { Subscription } from '../../domain/glossary.js';
+import { STATUS_NUMBER } from '../../domain/glossary.js';
+import { writeIsolating } from '../../util/split-on-failure.js';
+import type { Row } from '../rows.js';
+import type { AttemptOutcome, QueueStore } from '../store.js';
+import { isUnavailable, type PostgresConnection, sqlState } from './connection.js';
+import { type JobRow, toJob, toSubscription } from './rows.js';
+
+/** capabilities are the composer's (postgres-store.ts). */
+export function queueStore(db: PostgresConnection): Omit<QueueStore, 'capabilities'> {
+  return {
+    claimDue(now, limit, leaseMarginMs) {
+      return db.run(async () => {
+        if (limit <= 0) return [];
+        // One statement: lock due queue rows no one else holds, move them and their messages to
+        // the lease expiry, and read what delivery needs. A row another claimer just leased fails
+        // `next_attempt_at <= now` on the re-check after its lock is released, so it is never handed
+        // out twice. Rows are matched with `= ANY(ARRAY(...))` so the plan is index lookups whatever
+        // the table sizes (a join here can turn into a scan of every message).
+        // Delivery bookkeeping commits without waiting for its WAL flush (SET LOCAL
+        // synchronous_commit = off), like the SQLite store's: a server crash can lose at most the
+        // last few claims and records, and those messages are simply delivered again (at least
+        // once). Ingest and every API write keep waiting for the flush.
+        const rows = await db.sql.begin(async (tx) => {
+          const lease = tx`${now}::bigint + ${leaseMarginMs}::bigint + ceil(s.timeout_seconds * 1000)::bigint`;
+          const [, claimed] = await Promise.all([
+            tx`SET LOCAL synchronous_commit = off`,
+            tx<JobRow[]>`
+          WITH due AS (
+            SELECT message_id, next_attempt_at AS due_at FROM message_queue
+            WHERE next_attempt_at <= ${now}
+            ORDER BY next_attempt_at, message_id
+            LIMIT ${limit}
+            FOR UPDATE SKIP LOCKED
+          ), leased AS (
+            UPDATE message_queue q
+            SET next_attempt_at = (SELECT ${lease} FROM messages m JOIN subscriptions s ON s.id = m.subscription_id WHERE m.id = q.message_id)
+            WHERE q.message_id = ANY(ARRAY(SELECT message_id FROM due))
+            RETURNING q.message_id
+          ), claimed AS (
+            UPDATE messages m
+            SET next_attempt_at = ${lease}, leased = TRUE
+            FROM subscriptions s
+            WHERE m.id = ANY(ARRAY(SELECT message_id FROM leased)) AND s.id = m.subscription_id
+            RETURNING m.id, m.event_id, m.subscription_id, m.attempts, m.retries, m.manual
+          )
+          SELECT c.id, c.event_id, c.subscription_id, c.attempts, c.retries, c.manual,
+                 e.type AS event_type, e.created_at AS event_created_at, e.data, b.enabled AS subscriber_enabled
+          FROM claimed c
+          JOIN due d ON d.message_id = c.id
+          JOIN events e ON e.id = c.event_id
+          JOIN subscriptions s ON s.id = c.subscription_id
+          JOIN subscribers b ON b.id = s.subscriber_id
+          ORDER BY d.due_at, c.id`,
+          ]);
+          if (claimed.length === 0) return [];
+          // Each subscription of the claim once, whole; its jobs share the object.
+          const ids = [...new Set(claimed.map((r) => r.subscription_id))];
+          const subscriptions = new Map(
+            (await tx<Row[]>`SELECT * FROM subscriptions WHERE id = ANY(${ids}::text[])`).map((r) => [r.id, toSubscription(r)]),
+          );
+          return claimed.map((r) => toJob(r, subscriptions.get(r.subscription_id) as Subscription));
+        });
+        return rows;
+      });
+    },
+
+    recordAttempts(outcomes) {
+      return db.run(async () => {
+        if (outcomes.length === 0) return;
+        // Sorted so concurrent batches touching the same rows lock them in the same order.
+        const sorted = [...outcomes].sort((a, b) =>
+          a.attempt.messageId < b.attempt.messageId ? -1 : a.attempt.messageId > b.attempt.messageId ? 1 : 0,
+        );
+        // One outcome's data must never cost another message a redelivery. Receivers' answers are
+        // storable text before they get here (src/delivery/response-text.ts); should a batch still
+        // fail on some value (any error but the database being unreachable, which the caller retries),
+        // it is split in halves down to the outcome that fails alone, and that one, if its data is to
+        // blame, is recorded with placeholders instead of its response, so its message advances too.
+        // Rows recorded before a failure stay recorded: the statement skips attempts already written.
+        await writeIsolating(
+          sorted,
+          async (part) => {
+            await writeAttempts(db, part);
+            return [];
+          },
+          async (part, err) => {
+            // The data is to blame for a data exception (class 22), a limit (class 54) or an error
+            // raised before the statement was sent (no SQLSTATE); any other (a deadlock, a cancelled
+            // statement, the database unreachable) is thrown for the caller to retry the batch.
+            const code = sqlState(err);
+            const dataError = code === undefined || !/^[0-9A-Z]{5}$/.test(code) || code.startsWith('22') || code.startsWith('54');
+            if (part.length > 1 || isUnavailable(err) || !dataError) throw err;
+            await writeAttempts(db, part, err);
+            return [];
+          },
+          (err) => !isUnavailable(err),
+        );
+      });
+    },
+
+    releaseLeases(now) {
+      return db.run(async () => {
+        const result = await db.sql`
+          WITH released AS (
+            UPDATE messages SET next_attempt_at = ${now}, leased = FALSE
+            WHERE leased AND status IN (0, 2)
+            RETURNING id
+          )
+          UPDATE message_queue SET next_attempt_at = ${now} WHERE message_id = ANY(ARRAY(SELECT id FROM released))`;
+        return result.count;
+      });
+    },
+
+    returnLeases(leases, now) {
+      if (leases.length === 0) return Promise.resolve(0);
+      return db.run(async () => {
+        const result = await db.sql.begin(async (tx) => {
+          const [returned] = await Promise.all([
+            tx`
+              WITH returned AS (
+                UPDATE messages m SET next_attempt_at = ${now}, leased = FALSE
+                FROM unnest(${leases.map((l) => l.messageId)}::text[], ${leases.map((l) => l.leaseEnds)}::bigint[]) AS l(id, ends)
+                WHERE m.id = l.id AND m.next_attempt_at = l.ends AND m.leased AND m.status IN (0, 2)
+                RETURNING m.id
+              )
+              INSERT INTO message_queue (message_id, next_attempt_at) SELECT id, ${now} FROM returned
+              ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at`,
+            db.notify(tx),
+          ]);
+          return returned;
+        });
+        return result.count;
+      });
+    },
+
+    nextDueAt() {
+      return db.run(async () => {
+        const [row] = await db.sql<{ at: number | null }[]>`
+          SELECT min(next_attempt_at) AS at FROM message_queue`;
+        return row?.at ?? null;
+      });
+    },
+
+    onMessagesCommitted(listener) {
+      return db.subscribe(listener);
+    },
+  };
+}
+
+/** One transaction recording `outcomes` (sorted by message id). With `unstorable`, the error a
+ *  lone outcome failed with, its response is replaced by a placeholder naming that error. */
+async function writeAttempts(db: PostgresConnection, outcomes: AttemptOutcome[], unstorable?: unknown): Promise<void> {
+  let placeholder: string | null = null;
+  if (unstorable !== undefined) {
+    const e = unstorable as { code?: unknown; message?: unknown };
+    const reason = `${typeof e.code === 'string' ? `${e.code} ` : ''}${typeof e.message === 'string' ? e.message : String(unstorable)}`;
+    placeholder = `[not storable: ${storableText(reason.slice(0, 200))}]`;
+  }
+  const rows = outcomes.map((o) => ({
+    id: o.attempt.id,
+    message_id: o.attempt.messageId,
+    subscription_id: o.attempt.subscriptionId,
+    subscriber_id: o.attempt.subscriberId,
+    event_type: o.attempt.eventType,
+    status_code: o.attempt.statusCode,
+    duration_ms: o.attempt.durationMs,
+    error: placeholder !== null && o.attempt.error !== null ? storableText(o.attempt.error) : o.attempt.error,
+    request_headers: JSON.stringify(
+      placeholder === null
+        ? o.attempt.requestHeaders
+        : Object.fromEntries(Object.entries(o.attempt.requestHeaders).map(([k, v]) => [storableText(k), storableText(v)])),
+    ),
+    response_headers: placeholder === null ? JSON.stringify(o.attempt.responseHeaders) : '{}',
+    response_body: placeholder ?? o.attempt.responseBody,
+    trigger: o.attempt.trigger,
+    created_at: o.attempt.createdAt,
+    status: STATUS_NUMBER[o.status],
+    attempts: o.attempts,
+    retries: o.retries,
+    next_attempt_at: o.nextAttemptAt,
+  }));
+  const disable = outcomes.filter((o) => o.disableSubscription).map((o) => o.attempt.subscriptionId);
+  await db.sql.begin(async (tx) => {
+    // No wait for the WAL flush: see claimDue. Pipelined with the statement below.
+    // Update first: it locks the messages, so a concurrent delete cannot slip in between and
+    // the attempts are inserted only for messages that still exist.
+    const noFlushWait = tx`SET LOCAL synchronous_commit = off`;
+    await tx`
+      WITH o AS (
+        SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::text::json) AS o(
+          id TEXT, message_id TEXT, subscription_id TEXT, subscriber_id TEXT, event_type TEXT, status_code INTEGER,
+          duration_ms DOUBLE PRECISION, error TEXT, request_headers TEXT, response_headers TEXT, response_body TEXT,
+          trigger TEXT, created_at BIGINT, status SMALLINT, attempts INTEGER, retries INTEGER, next_attempt_at BIGINT)
+      ), updated AS (
+        UPDATE messages m
+        SET status = o.status, attempts = o.attempts, retries = o.retries, next_attempt_at = o.next_attempt_at,
+            last_status_code = o.status_code, last_error = o.error, leased = FALSE, manual = FALSE, updated_at = o.created_at
+        FROM o WHERE m.id = o.message_id
+          -- Idempotent: a retry after a connection lost during COMMIT finds the batch written.
+          -- (An index lookup of the batch's ids, not an anti-join the planner may run as a scan
+          -- of every attempt.)
+          AND o.id <> ALL(ARRAY(SELECT a.id FROM attempts a WHERE a.id = ANY(ARRAY(SELECT id FROM o))))
+        RETURNING m.id
+      ), requeued AS (
+        INSERT INTO message_queue (message_id, next_attempt_at)
+        SELECT o.message_id, o.next_attempt_at FROM o
+        WHERE o.status IN (0, 2) AND o.next_attempt_at IS NOT NULL AND o.message_id = ANY(ARRAY(SELECT id FROM updated))
+        ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at
+      ), finished AS (
+        DELETE FROM message_queue
+        WHERE message_id = ANY(ARRAY(
+          SELECT o.message_id FROM o JOIN updated u ON u.id = o.message_id
+          WHERE o.status NOT IN (0, 2) OR o.next_attempt_at IS NULL))
+      )
+      INSERT INTO attempts (id, message_id, subscription_id, subscriber_id, event_type, status_code, duration_ms, error,
+        request_headers, response_headers, response_body, trigger, created_at)
+      SELECT o.id, o.message_id, o.subscription_id, o.subscriber_id, o.event_type, o.status_code, o.duration_ms, o.error,
+        o.request_headers, o.response_headers, o.response_body, o.trigger, o.created_at
+      FROM o WHERE o.message_id IN (SELECT id FROM updated)`;
+    await noFlushWait;
+    if (disable.length > 0) {
+      const now = Math.max(...outcomes.map((o) => o.attempt.createdAt));
+      await tx`UPDATE subscriptions SET enabled = FALSE, updated_at = ${now} WHERE id = ANY(${disable}::text[]) AND enabled`;
+    }
+  });
+}

@@ -1,0 +1,90 @@
+// PostgreSQL's reading of rows and the SQL pieces its parts share: the shared row mappers with
+// native booleans and arrays, the claim's job rows, and the shared list conditions as a WHERE clause.
+import type postgres from 'postgres';
+import type { Subscription } from '../../domain/glossary.js';
+import type { Condition } from '../filters.js';
+import { page, type Row, rowMappers } from '../rows.js';
+import type { CountedPage, DeliveryJob, Page } from '../store.js';
+
+export const { toEventType, toSubscriber, toSubscription, toEvent, toPriorEvent, toMessage, toAttempt, toSession, toApiKey, toAuditEntry } =
+  rowMappers({ flag: (value: unknown) => value as boolean, list: <T>(value: unknown) => value as T[] | null });
+
+/** A claimed message: what delivery needs of it and its event; its subscription is read apart. */
+export interface JobRow {
+  id: string;
+  event_id: string;
+  subscription_id: string;
+  attempts: number;
+  retries: number;
+  manual: boolean;
+  event_type: string;
+  event_created_at: number;
+  data: string;
+  subscriber_enabled: boolean;
+}
+
+export const toJob = (r: JobRow, subscription: Subscription): DeliveryJob => ({
+  messageId: r.id,
+  eventId: r.event_id,
+  eventType: r.event_type,
+  eventCreatedAt: r.event_created_at,
+  dataJson: r.data,
+  attempts: r.attempts,
+  retries: r.retries,
+  manual: r.manual,
+  subscription,
+  subscriberEnabled: r.subscriber_enabled,
+});
+
+/** The shared list conditions (../filters.ts) as a WHERE clause of this dialect. */
+export function where(sql: postgres.Sql | postgres.TransactionSql, conditions: Condition[]): postgres.PendingQuery<postgres.Row[]> {
+  let clause = sql`WHERE TRUE`;
+  for (const c of conditions) {
+    clause =
+      c.op === 'in'
+        ? sql`${clause} AND ${sql.unsafe(c.column)} = ANY(${c.value as string[]}::text[])`
+        : sql`${clause} AND ${sql.unsafe(c.column)} ${sql.unsafe(c.op)} ${c.value as string | number}`;
+  }
+  return clause;
+}
+
+/** The row of `table` whose `column` is `value`, mapped, or null. */
+export async function findOne<T>(sql: postgres.Sql, table: string, column: string, value: string, map: (r: Row) => T): Promise<T | null> {
+  const [row] = await sql<Row[]>`SELECT * FROM ${sql.unsafe(table)} WHERE ${sql.unsafe(column)} = ${value}`;
+  return row ? map(row) : null;
+}
+
+/** A page of `table`'s rows that meet `conditions`, newest (highest id) first. */
+export async function listNewestFirst<T>(
+  sql: postgres.Sql,
+  table: string,
+  conditions: Condition[],
+  limit: number,
+  map: (r: Row) => T,
+): Promise<Page<T>> {
+  const rows = await sql<Row[]>`SELECT * FROM ${sql.unsafe(table)} ${where(sql, conditions)} ORDER BY id DESC LIMIT ${limit + 1}`;
+  return page(rows, limit, map);
+}
+
+/** An offset-paged query (AutoQuery) with how many rows it matches in all, read in one snapshot.
+ *  `select` (its select list), `from` (its FROM clause) and `orderBy` are SQL text. */
+export function countedPage<R extends Row, T>(
+  sql: postgres.Sql,
+  { offset, limit }: { offset: number; limit: number },
+  query: { select: string; from: string; conditions: Condition[]; orderBy: string },
+  map: (r: R) => T,
+): Promise<CountedPage<T>> {
+  return sql.begin('ISOLATION LEVEL REPEATABLE READ READ ONLY', async (tx) => {
+    const from = tx`${tx.unsafe(query.from)} ${where(tx, query.conditions)}`;
+    const [count] = await tx<{ n: number }[]>`SELECT count(*) AS n FROM ${from}`;
+    const rows = await tx<R[]>`
+      SELECT ${tx.unsafe(query.select)} FROM ${from}
+      ORDER BY ${tx.unsafe(query.orderBy)} LIMIT ${limit} OFFSET ${offset}`;
+    return { data: rows.map(map), total: count?.n ?? 0 };
+  });
+}
+
+/** A JSON column's text, or null. */
+export function jsonOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}

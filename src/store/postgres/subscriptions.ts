@@ -1,0 +1,83 @@
+// Subscriptions. Each keeps its event type patterns in subscription_patterns too, written in the
+// same transaction, so that ingest finds the candidates of an event type by index.
+import { HeraldError } from '../../domain/errors.js';
+import { subscriptionConditions } from '../filters.js';
+import type { Row } from '../rows.js';
+import type { SubscriptionStore } from '../store.js';
+import { type PostgresConnection, sqlState } from './connection.js';
+import { findOne, listNewestFirst, toSubscription } from './rows.js';
+
+export function subscriptionStore(db: PostgresConnection): SubscriptionStore {
+  return {
+    createSubscription(s) {
+      return db.run(async () => {
+        try {
+          return await db.sql.begin(async (tx) => {
+            const [row] = await tx<Row[]>`
+              INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers,
+                payload_format, retry_schedule, timeout_seconds, enabled, secret, previous_secret, previous_secret_expires_at,
+                created_at, updated_at)
+              VALUES (${s.id}, ${s.subscriberId}, ${s.name}, ${s.description}, ${s.url}, ${s.method}, ${s.eventTypes}::text[],
+                ${s.channels}::text[], ${JSON.stringify(s.headers)}, ${s.payloadFormat}, ${s.retrySchedule}::float8[],
+                ${s.timeoutSeconds}, ${s.enabled}, ${s.secret}, ${s.previousSecret ?? null}, ${s.previousSecretExpiresAt ?? null},
+                ${s.createdAt}, ${s.updatedAt})
+              RETURNING *`;
+            await tx`
+              INSERT INTO subscription_patterns (pattern, subscription_id)
+              SELECT DISTINCT p, ${s.id}::text FROM unnest(${s.eventTypes}::text[]) AS p`;
+            return toSubscription(row as Row);
+          });
+        } catch (err) {
+          if (sqlState(err) === '23503') throw new HeraldError('unknown_subscriber');
+          if (sqlState(err) === '23505') throw new HeraldError('conflict', `Subscription ${s.id} already exists`);
+          throw err;
+        }
+      });
+    },
+
+    getSubscription(id) {
+      return db.run(() => findOne(db.sql, 'subscriptions', 'id', id, toSubscription));
+    },
+
+    listSubscriptions(query) {
+      return db.run(() => listNewestFirst(db.sql, 'subscriptions', subscriptionConditions(query), query.limit, toSubscription));
+    },
+
+    updateSubscription(id, patch, now) {
+      return db.run(() =>
+        db.sql.begin(async (tx) => {
+          const set: Record<string, unknown> = { updated_at: now };
+          if (patch.name !== undefined) set['name'] = patch.name;
+          if (patch.description !== undefined) set['description'] = patch.description;
+          if (patch.url !== undefined) set['url'] = patch.url;
+          if (patch.method !== undefined) set['method'] = patch.method;
+          if (patch.headers !== undefined) set['headers'] = JSON.stringify(patch.headers);
+          if (patch.payloadFormat !== undefined) set['payload_format'] = patch.payloadFormat;
+          if (patch.timeoutSeconds !== undefined) set['timeout_seconds'] = patch.timeoutSeconds;
+          if (patch.enabled !== undefined) set['enabled'] = patch.enabled;
+          if (patch.secret !== undefined) set['secret'] = patch.secret;
+          if (patch.previousSecret !== undefined) set['previous_secret'] = patch.previousSecret;
+          if (patch.previousSecretExpiresAt !== undefined) set['previous_secret_expires_at'] = patch.previousSecretExpiresAt;
+          const [row] = await tx<Row[]>`
+            UPDATE subscriptions SET ${tx(set)}
+            ${patch.eventTypes !== undefined ? tx`, event_types = ${patch.eventTypes}::text[]` : tx``}
+            ${patch.channels !== undefined ? tx`, channels = ${patch.channels}::text[]` : tx``}
+            ${patch.retrySchedule !== undefined ? tx`, retry_schedule = ${patch.retrySchedule}::float8[]` : tx``}
+            WHERE id = ${id} RETURNING *`;
+          if (!row) return null;
+          if (patch.eventTypes !== undefined) {
+            await tx`DELETE FROM subscription_patterns WHERE subscription_id = ${id}`;
+            await tx`
+              INSERT INTO subscription_patterns (pattern, subscription_id)
+              SELECT DISTINCT p, ${id}::text FROM unnest(${patch.eventTypes}::text[]) AS p`;
+          }
+          return toSubscription(row);
+        }),
+      );
+    },
+
+    deleteSubscription(id) {
+      return db.run(async () => (await db.sql`DELETE FROM subscriptions WHERE id = ${id}`).count > 0);
+    },
+  };
+}

@@ -2,7 +2,7 @@
 import { isActive } from '../domain/api-keys.js';
 import { HeraldError } from '../domain/errors.js';
 import type { ApiKey, Attempt, AuditEntry, EventType, HeraldEvent, Message, Subscriber, Subscription } from '../domain/glossary.js';
-import type { SubscriptionStats } from '../store/store.js';
+import type { AttemptRef, SubscriptionStats } from '../store/store.js';
 import type {
   ApiKeyJson,
   AttemptJson,
@@ -11,6 +11,7 @@ import type {
   EventTypeJson,
   IngestJson,
   MessageJson,
+  StatsJson,
   SubscriberJson,
   SubscriptionJson,
 } from './schemas.js';
@@ -131,17 +132,31 @@ export function renderAttempt(a: Attempt): AttemptJson {
   };
 }
 
-export function renderStats(subscriptionId: string, since: number, s: SubscriptionStats) {
+const attemptRef = (r: AttemptRef | null) => (r === null ? null : { at: iso(r.at), attemptId: r.attemptId });
+
+export function renderStats(subscriptionId: string, since: number, s: SubscriptionStats): StatsJson {
   return {
     subscriptionId,
     since: iso(since),
     messages: s.messages,
+    events: s.events,
     attempts: s.attempts,
     attemptsSucceeded: s.attemptsSucceeded,
     attemptsFailed: s.attemptsFailed,
     lastSuccessAt: isoOrNull(s.lastSuccessAt),
     lastFailureAt: isoOrNull(s.lastFailureAt),
     averageDurationMs: s.averageDurationMs,
+    failuresSinceLastSuccess: s.failuresSinceLastSuccess,
+    lastEventAt: isoOrNull(s.lastEventAt),
+    nextAttemptAt: isoOrNull(s.nextAttemptAt),
+    lastSuccess: attemptRef(s.lastSuccess),
+    lastFailure: attemptRef(s.lastFailure),
+    series: {
+      start: iso(s.series.start),
+      intervalSeconds: s.series.intervalMs / 1_000,
+      succeeded: s.series.succeeded,
+      failed: s.series.failed,
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import { type Static, type TLiteral, type TSchema, type TUnion, Type } from 'typ
 import type { HeraldConfig } from '../config/config.js';
 import { EVENT_TYPE_NAME_MAX } from '../domain/event-types.js';
 import { API_KEY_SCOPES, ATTEMPT_TRIGGERS, HTTP_METHODS, MESSAGE_STATUSES, PAYLOAD_FORMATS } from '../domain/glossary.js';
+import { DEFAULT_RECOVER_STATUSES, RECOVERABLE_STATUSES } from '../domain/recovery.js';
 
 // ---- Building blocks ----
 
@@ -182,21 +183,70 @@ export function subscriptionBodies(config: Pick<HeraldConfig, 'maxTimeoutSeconds
   return { create, patch };
 }
 
-export const RecoverBody = Type.Object({ since: IsoTime }, { additionalProperties: false });
-export const RecoverResponse = Type.Object({ messages: Type.Integer({ description: 'How many failed messages were queued again' }) });
+export const RecoverStatusSchema = OneOf(RECOVERABLE_STATUSES);
+export const RecoverBody = Type.Object(
+  {
+    since: IsoTime,
+    status: Type.Optional(
+      Type.Array(RecoverStatusSchema, {
+        minItems: 1,
+        maxItems: RECOVERABLE_STATUSES.length,
+        uniqueItems: true,
+        description: `Which messages to send again; default ${JSON.stringify(DEFAULT_RECOVER_STATUSES)}`,
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const RecoverResponse = Type.Object({
+  messages: Type.Integer({ description: 'How many messages were queued again, due now' }),
+  inFlight: Type.Integer({
+    description: 'How many matched but had an attempt under way: left to that attempt, whose outcome decides what comes next',
+  }),
+});
 
 export const StatsQuery = Type.Object({ since: Type.Optional(IsoTime) }, { additionalProperties: false });
+const NullableIsoTimeOf = (description: string) => Type.Union([IsoTime, Type.Null()], { description });
+const AttemptRef = Type.Object({ at: IsoTime, attemptId: Type.String({ description: 'GET /v1/attempts/{attemptId} shows it' }) });
+const AttemptRefOf = (description: string) => Type.Union([AttemptRef, Type.Null()], { description });
 export const StatsSchema = Type.Object({
   subscriptionId: Type.String(),
   since: IsoTime,
-  messages: Type.Object({ pending: Type.Integer(), succeeded: Type.Integer(), retrying: Type.Integer(), failed: Type.Integer() }),
-  attempts: Type.Integer(),
-  attemptsSucceeded: Type.Integer(),
-  attemptsFailed: Type.Integer(),
-  lastSuccessAt: NullableIsoTime,
-  lastFailureAt: NullableIsoTime,
+  messages: Type.Object(
+    { pending: Type.Integer(), succeeded: Type.Integer(), retrying: Type.Integer(), failed: Type.Integer() },
+    { description: 'Messages created since `since`, by status' },
+  ),
+  events: Type.Integer({ description: 'Events the subscription got since `since` (one message each)' }),
+  attempts: Type.Integer({ description: 'Attempts made since `since` ("triggers"), retries and manual ones included' }),
+  attemptsSucceeded: Type.Integer({ description: 'Of those, answered 2xx ("success responses")' }),
+  attemptsFailed: Type.Integer({ description: 'Of those, any other answer or none ("failure responses")' }),
+  lastSuccessAt: NullableIsoTimeOf('The last success since `since`'),
+  lastFailureAt: NullableIsoTimeOf('The last failure since `since`'),
   averageDurationMs: Nullable(Type.Number()),
+  failuresSinceLastSuccess: Type.Integer({
+    description: 'Failed attempts after the last successful one, whenever it was (all of them if none ever succeeded)',
+  }),
+  lastEventAt: NullableIsoTimeOf('When the subscription last got an event, whenever that was'),
+  nextAttemptAt: NullableIsoTimeOf(
+    'When the next attempt of a pending or retrying message is due ("next trigger"; may be past: due now); attempts under way are not counted',
+  ),
+  lastSuccess: AttemptRefOf('The last successful attempt, whenever it was'),
+  lastFailure: AttemptRefOf('The last failed attempt, whenever it was'),
+  series: Type.Object(
+    {
+      start: IsoTime,
+      intervalSeconds: Type.Integer(),
+      succeeded: Type.Array(Type.Integer()),
+      failed: Type.Array(Type.Integer()),
+    },
+    {
+      description:
+        'Attempts per minute over the last 24 hours, by when they were made: 1,440 buckets, oldest first, the last one the current minute; bucket i starts at start + i × intervalSeconds',
+    },
+  ),
 });
+
+export type StatsJson = Static<typeof StatsSchema>;
 
 // ---- Events ----
 

@@ -2,7 +2,17 @@
 // with which value. A store renders the conditions in its own dialect (placeholders, array
 // parameters); neither spells a filter of its own. Columns are whitelisted text, never user input.
 import { STATUS_NUMBER } from '../domain/glossary.js';
-import type { AttemptFilter, AttemptQuery, AuditFilter, EventFilter, MessageFilter, MessageQuery, PageQuery } from './store.js';
+import { type IdPrefix, idBefore } from '../domain/ids.js';
+import type {
+  AttemptFilter,
+  AttemptQuery,
+  AuditFilter,
+  EventFilter,
+  MessageFilter,
+  MessageQuery,
+  PageQuery,
+  RecoverQuery,
+} from './store.js';
 
 /** `column op value`; `in` takes a list. */
 export interface Condition {
@@ -108,3 +118,40 @@ export const auditConditions = (f: AuditFilter): Condition[] =>
     [f.since, 'created_at', '>='],
     [f.until, 'created_at', '<'],
   ]);
+
+// ---- One subscription's messages and attempts (stats, recover) -----------------------------------
+
+/**
+ * A subscription's messages (`msg`) or attempts (`att`) created in [from, until): by the id too,
+ * since an id begins with its row's createdAt (ids.ts: messages are made at their event's time,
+ * attempts at theirs), so the (subscription_id, id) index reads just that range; the created_at
+ * conditions keep the answer exact.
+ */
+export const createdBetween = (
+  prefix: Extract<IdPrefix, 'msg' | 'att'>,
+  subscriptionId: string,
+  from: number,
+  until?: number,
+): Condition[] =>
+  conditions([
+    [subscriptionId, 'subscription_id'],
+    [idBefore(prefix, from), 'id', '>='],
+    [until === undefined ? undefined : idBefore(prefix, until), 'id', '<'],
+    [from, 'created_at', '>='],
+    [until, 'created_at', '<'],
+  ]);
+
+/** The messages recoverMessages considers (those in flight among them are left alone). */
+export const recoverConditions = (subscriptionId: string, q: RecoverQuery): Condition[] => [
+  ...createdBetween('msg', subscriptionId, q.since),
+  { column: 'status', op: 'in', value: q.statuses.map((s) => STATUS_NUMBER[s]) },
+];
+
+/**
+ * What an attempt's outcome is, as SQL over `attempts` (DESIGN.md §4: success is any 2xx; another
+ * status, or none, is a failure). The partial indexes attempts_subscription_succeeded and
+ * attempts_subscription_failed (SQLite 0008, PostgreSQL 0013) are defined with these very texts,
+ * and a query must spell its condition the same way for SQLite to use them.
+ */
+export const ATTEMPT_SUCCEEDED = 'status_code BETWEEN 200 AND 299';
+export const ATTEMPT_FAILED = '(status_code IS NULL OR status_code NOT BETWEEN 200 AND 299)';

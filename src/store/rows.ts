@@ -16,9 +16,10 @@ import type {
   Subscriber,
   Subscription,
 } from '../domain/glossary.js';
-import { STATUS_NAME } from '../domain/glossary.js';
+import { MESSAGE_STATUSES, STATUS_NAME } from '../domain/glossary.js';
+import type { SeriesWindow } from '../domain/stats.js';
 import type { PriorEvent } from '../fanout/plan.js';
-import type { Page, StoredSession } from './store.js';
+import type { AttemptRef, Page, StoredSession, SubscriptionStats } from './store.js';
 
 /** A row as a driver returns it, by column name. */
 export type Row = Record<string, unknown>;
@@ -164,3 +165,63 @@ export function page<T>(rows: readonly Row[], limit: number, map: (r: Row) => T,
 }
 
 const byId = (r: Row): string => r.id as string;
+
+// ---- The stats panel ---------------------------------------------------------------------------
+
+/** What a dialect reads for subscriptionStats (../store.ts), before it is a SubscriptionStats. */
+export interface StatsRows {
+  /** Messages created in the window, by status number (`status`, `n`). */
+  statuses: readonly Row[];
+  /** Attempts created in the window: how many (`n`), how many succeeded (`ok`), the last success and
+   *  failure (`last_ok`, `last_fail`), the mean duration (`avg_ms`). */
+  window: Row | undefined;
+  /** The last successful attempt and the last failed one, whenever (`id`, `created_at`). */
+  lastSuccess: Row | undefined;
+  lastFailure: Row | undefined;
+  failuresSinceLastSuccess: unknown;
+  lastEventAt: unknown;
+  nextAttemptAt: unknown;
+  /** Attempts in the series' window by bucket number (`b`): how many (`n`), how many succeeded (`ok`). */
+  buckets: readonly Row[];
+}
+
+/** A count or a time as a driver returns it (a sum over no rows is NULL): a number, or null. */
+const numberOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const count = (value: unknown): number => numberOrNull(value) ?? 0;
+const attemptRef = (r: Row | undefined): AttemptRef | null => (r ? { at: Number(r.created_at), attemptId: r.id as string } : null);
+
+/** The stats panel from what a dialect read; `series` is the window its buckets were counted over. */
+export function toSubscriptionStats(rows: StatsRows, series: SeriesWindow): SubscriptionStats {
+  const messages = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0])) as SubscriptionStats['messages'];
+  for (const r of rows.statuses) {
+    const name = STATUS_NAME[Number(r.status)];
+    if (name) messages[name] = count(r.n);
+  }
+  const succeeded = new Array<number>(series.buckets).fill(0);
+  const failed = new Array<number>(series.buckets).fill(0);
+  for (const r of rows.buckets) {
+    const b = Number(r.b);
+    if (!(Number.isInteger(b) && b >= 0 && b < series.buckets)) continue; // the query bounds the window; an index must be whole
+    const ok = count(r.ok);
+    succeeded[b] = ok;
+    failed[b] = count(r.n) - ok;
+  }
+  const attempts = count(rows.window?.n);
+  const ok = count(rows.window?.ok);
+  return {
+    messages,
+    events: MESSAGE_STATUSES.reduce((sum, s) => sum + messages[s], 0),
+    attempts,
+    attemptsSucceeded: ok,
+    attemptsFailed: attempts - ok,
+    lastSuccessAt: numberOrNull(rows.window?.last_ok),
+    lastFailureAt: numberOrNull(rows.window?.last_fail),
+    averageDurationMs: numberOrNull(rows.window?.avg_ms),
+    failuresSinceLastSuccess: count(rows.failuresSinceLastSuccess),
+    lastEventAt: numberOrNull(rows.lastEventAt),
+    nextAttemptAt: numberOrNull(rows.nextAttemptAt),
+    lastSuccess: attemptRef(rows.lastSuccess),
+    lastFailure: attemptRef(rows.lastFailure),
+    series: { start: series.start, intervalMs: series.intervalMs, succeeded, failed },
+  };
+}

@@ -19,6 +19,8 @@ import type {
   Subscriber,
   Subscription,
 } from '../domain/glossary.js';
+import type { RecoverableStatus } from '../domain/recovery.js';
+import type { SeriesWindow } from '../domain/stats.js';
 
 export interface PageQuery {
   limit: number; // 1..1000
@@ -174,6 +176,30 @@ export type SubscriptionPatch = Partial<
     | 'previousSecretExpiresAt'
   >
 >;
+
+/** Which messages of a subscription recoverMessages sends again. */
+export interface RecoverQuery {
+  /** Messages created at or after this. */
+  since: number;
+  /** At least one. */
+  statuses: readonly RecoverableStatus[];
+}
+
+export interface RecoverResult {
+  /** Messages queued again. */
+  recovered: number;
+  /** Messages that matched but had an attempt in flight, left to it. */
+  inFlight: number;
+}
+
+/** What subscriptionStats reads: its counters' window, the time, and its series' buckets. */
+export interface SubscriptionStatsQuery {
+  /** Counters (messages, events, attempts and the window's last success and failure) cover createdAt >= since. */
+  since: number;
+  /** Tells a message in flight (lease not expired) from one waiting for its next attempt. */
+  now: number;
+  series: SeriesWindow;
+}
 
 /** One event to ingest. The caller has validated it and given it its id. */
 export interface IngestRequest {
@@ -343,8 +369,13 @@ export interface MessageStore {
   /** Queues the message for an immediate manual attempt with a fresh retry budget: status
    *  `pending`, retries 0, due now. Returns the updated message, or null if unknown. */
   resendMessage(id: string, now: number): Promise<Message | null>;
-  /** resendMessage for every `failed` message of the subscription created at or after `since`; returns the count. */
-  recoverMessages(subscriptionId: string, since: number, now: number): Promise<number>;
+  /**
+   * resendMessage for every message of the subscription created at or after `since` whose status is
+   * one of `statuses`: `pending`, retries 0, due now, its next attempt manual. A message with an
+   * attempt in flight (leased, the lease not yet expired at `now`) is left to that attempt and
+   * counted as `inFlight`: its outcome decides what happens next, and a later recover can take it.
+   */
+  recoverMessages(subscriptionId: string, query: RecoverQuery, now: number): Promise<RecoverResult>;
 }
 
 /** Attempts, as the API and operators see them. */
@@ -426,8 +457,9 @@ export interface AuditStore {
 
 /** Statistics. */
 export interface StatsStore {
-  /** Subscription counters for the stats panel. */
-  subscriptionStats(subscriptionId: string, since: number): Promise<SubscriptionStats>;
+  /** The stats panel of a subscription (seed 002): counters since `query.since`, its state now, and
+   *  per-bucket attempt counts over `query.series`. All zeros and nulls for an unknown id. */
+  subscriptionStats(subscriptionId: string, query: SubscriptionStatsQuery): Promise<SubscriptionStats>;
 }
 
 /** The whole store: its parts, each a resource (one file per part in each implementation). */
@@ -446,14 +478,42 @@ export interface Store
     AuditStore,
     StatsStore {}
 
+/** An attempt as the stats panel links to it. */
+export interface AttemptRef {
+  at: number;
+  attemptId: string;
+}
+
+/**
+ * A subscription's stats panel. An attempt succeeded when the receiver answered 2xx; any other
+ * answer, or none (network error, timeout), is a failure.
+ */
 export interface SubscriptionStats {
+  // ---- counters: created at or after `since` ----
+  /** Messages by status. */
   messages: Record<MessageStatus, number>;
+  /** Events the subscription got: one message each, so the sum of `messages`. */
+  events: number;
+  /** Attempts made ("triggers"), and how many succeeded and failed. */
   attempts: number;
   attemptsSucceeded: number;
   attemptsFailed: number;
+  /** The last success and failure within the window (lastSuccess and lastFailure are whenever). */
   lastSuccessAt: number | null;
   lastFailureAt: number | null;
   averageDurationMs: number | null;
+  // ---- state, whatever `since` ----
+  /** Failed attempts after the last successful one (all of them when none ever succeeded). */
+  failuresSinceLastSuccess: number;
+  /** When the newest message (event) of the subscription was created. */
+  lastEventAt: number | null;
+  /** The earliest nextAttemptAt of its `pending` or `retrying` messages not in flight ("next trigger"). */
+  nextAttemptAt: number | null;
+  /** The last successful attempt and the last failed one. */
+  lastSuccess: AttemptRef | null;
+  lastFailure: AttemptRef | null;
+  // ---- the series: attempts by createdAt, one number per bucket of `query.series`, oldest first ----
+  series: { start: number; intervalMs: number; succeeded: number[]; failed: number[] };
 }
 
 export type { AttemptTrigger };

@@ -160,11 +160,18 @@ describe('API messages and attempts', () => {
   test('recover queues failed messages again; resend one message', async () => {
     const none = await api.call('POST', `/v1/subscriptions/${ids.subscriptionId}/recover`, { since: '2999-01-01T00:00:00Z' });
     assert.equal(none.status, 202);
-    assert.deepEqual(none.body, { messages: 0 });
+    assert.deepEqual(none.body, { messages: 0, inFlight: 0 });
     const recovered = await api.call('POST', `/v1/subscriptions/${ids.subscriptionId}/recover`, { since: sinceIngest });
     assert.equal(recovered.status, 202);
-    assert.deepEqual(recovered.body, { messages: 1 });
+    assert.deepEqual(recovered.body, { messages: 1, inFlight: 0 }, 'failed ones only, by default');
     assert.equal((await api.call('GET', `/v1/messages/${msg.failed}`)).body.status, 'pending');
+    assert.equal((await api.call('GET', `/v1/messages/${msg.retrying}`)).body.status, 'retrying');
+    const retrying = await api.call('POST', `/v1/subscriptions/${ids.subscriptionId}/recover`, {
+      since: sinceIngest,
+      status: ['retrying'],
+    });
+    assert.deepEqual(retrying.body, { messages: 1, inFlight: 0 });
+    assert.equal((await api.call('GET', `/v1/messages/${msg.retrying}`)).body.status, 'pending');
 
     const resent = await api.call('POST', `/v1/messages/${msg.ok}/resend`);
     assert.equal(resent.status, 202);

@@ -190,4 +190,60 @@ describe('API subscriptions', () => {
     assertError(await api.call('POST', `/v1/subscriptions/${s.id}/recover`, {}), 400, 'validation_failed');
     assertError(await api.call('GET', `/v1/subscriptions/${s.id}/stats?since=last-week`), 400, 'validation_failed');
   });
+
+  test('recover takes status failed and retrying; any other is a 400 naming the field', async () => {
+    const s = (await api.call('POST', `/v1/subscribers/${subscriberId}/subscriptions`, valid)).body;
+    const since = '2024-01-01T00:00:00Z';
+    for (const status of [undefined, ['failed'], ['retrying'], ['failed', 'retrying'], ['retrying', 'failed']]) {
+      const res = await api.call('POST', `/v1/subscriptions/${s.id}/recover`, { since, ...(status ? { status } : {}) });
+      assert.equal(res.status, 202, res.text);
+      assert.deepEqual(res.body, { messages: 0, inFlight: 0 });
+    }
+    for (const status of [['pending'], ['succeeded'], ['FAILED'], ['failed', 'pending'], [], ['failed', 'failed'], 'failed', [2], null]) {
+      const res = await api.call('POST', `/v1/subscriptions/${s.id}/recover`, { since, status });
+      assertError(res, 400, 'validation_failed');
+      assert.match(res.body.message, /^body\.status\b/, res.text);
+      assert.ok(
+        res.body.details.every((d: { in: string; path: string }) => d.in === 'body' && d.path.startsWith('/status')),
+        res.text,
+      );
+    }
+    const unknown = await api.call('POST', `/v1/subscriptions/${s.id}/recover`, { since, status: ['pending'] });
+    assert.equal(unknown.body.message, 'body.status.0 must be one of "failed", "retrying"');
+  });
+
+  test('stats: the panel of a subscription without traffic', async () => {
+    const s = (await api.call('POST', `/v1/subscribers/${subscriberId}/subscriptions`, valid)).body;
+    const before = Date.now();
+    const res = await api.call('GET', `/v1/subscriptions/${s.id}/stats`);
+    assert.equal(res.status, 200, res.text);
+    const { series, since, ...rest } = res.body;
+    assert.deepEqual(rest, {
+      subscriptionId: s.id,
+      messages: { pending: 0, succeeded: 0, retrying: 0, failed: 0 },
+      events: 0,
+      attempts: 0,
+      attemptsSucceeded: 0,
+      attemptsFailed: 0,
+      lastSuccessAt: null,
+      lastFailureAt: null,
+      averageDurationMs: null,
+      failuresSinceLastSuccess: 0,
+      lastEventAt: null,
+      nextAttemptAt: null,
+      lastSuccess: null,
+      lastFailure: null,
+    });
+    assert.match(since, ISO);
+    assert.ok(Math.abs(Date.parse(since) - (before - 24 * 3_600_000)) < 60_000, 'the last 24 hours by default');
+    assert.equal(series.intervalSeconds, 60);
+    assert.equal(series.succeeded.length, 1_440);
+    assert.equal(series.failed.length, 1_440);
+    assert.ok([...series.succeeded, ...series.failed].every((n: number) => n === 0));
+    const start = Date.parse(series.start);
+    assert.equal(start % 60_000, 0, 'buckets begin on whole minutes');
+    assert.ok(start + 1_439 * 60_000 <= Date.now() && Date.now() < start + 1_440 * 60_000 + 1_000, 'the last bucket is the current minute');
+    const given = await api.call('GET', `/v1/subscriptions/${s.id}/stats?since=2024-01-01T00:00:00Z`);
+    assert.equal(given.body.since, '2024-01-01T00:00:00.000Z');
+  });
 });

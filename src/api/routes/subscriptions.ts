@@ -9,6 +9,8 @@ import { networkPolicy } from '../../delivery/ssrf.js';
 import { HeraldError } from '../../domain/errors.js';
 import type { Subscription } from '../../domain/glossary.js';
 import { newId } from '../../domain/ids.js';
+import { DEFAULT_RECOVER_STATUSES } from '../../domain/recovery.js';
+import { seriesWindow } from '../../domain/stats.js';
 import type { SubscriptionPatch } from '../../store/store.js';
 import { assertVisible, confineTo, SCOPE_ACTIONS } from '../auth.js';
 import {
@@ -223,7 +225,9 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       config: { action: 'subscriptions.read' },
       schema: {
         tags,
-        summary: 'Delivery statistics since a time (default: the last 24 hours)',
+        summary: 'The stats panel: counters since a time (default: the last 24 hours), the state now, attempts per minute over 24 hours',
+        description:
+          'Counters (messages, events, attempts and their outcomes, lastSuccessAt, lastFailureAt) cover what was created since `since`. failuresSinceLastSuccess, lastEventAt, nextAttemptAt, lastSuccess and lastFailure tell the state now, whenever those happened. series counts attempts by the minute they were made, over the 1,440 minutes ending with the current one. An attempt succeeded when the receiver answered 2xx.',
         params: IdParams,
         querystring: StatsQuery,
         response: { 200: StatsSchema, ...errorResponses },
@@ -231,8 +235,9 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
     },
     async (request) => {
       const subscription = await loadSubscription(store, request, request.params.id);
-      const since = parseTime(request.query.since) ?? Date.now() - DEFAULT_STATS_WINDOW_MS;
-      return renderStats(subscription.id, since, await store.subscriptionStats(subscription.id, since));
+      const now = Date.now();
+      const since = parseTime(request.query.since) ?? now - DEFAULT_STATS_WINDOW_MS;
+      return renderStats(subscription.id, since, await store.subscriptionStats(subscription.id, { since, now, series: seriesWindow(now) }));
     },
   );
 
@@ -242,7 +247,9 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       config: { action: 'subscriptions.write', audit: 'subscription.recover' },
       schema: {
         tags,
-        summary: 'Send again every failed message of the subscription created since a time',
+        summary: 'Send again, now, the failed (or, on request, retrying) messages of the subscription created since a time',
+        description:
+          'Each becomes pending and due now, with a fresh retry budget, its next attempt recorded as manual (as resend does). A message whose attempt is under way is left to it and counted in inFlight.',
         params: IdParams,
         body: RecoverBody,
         response: { 202: RecoverResponse, ...errorResponses },
@@ -250,8 +257,9 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
     },
     async (request, reply) => {
       const subscription = await loadSubscription(store, request, request.params.id);
-      const messages = await store.recoverMessages(subscription.id, parseTime(request.body.since), Date.now());
-      return reply.code(202).send({ messages });
+      const { since, status = DEFAULT_RECOVER_STATUSES } = request.body;
+      const result = await store.recoverMessages(subscription.id, { since: parseTime(since), statuses: status }, Date.now());
+      return reply.code(202).send({ messages: result.recovered, inFlight: result.inFlight });
     },
   );
 };

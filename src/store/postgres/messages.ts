@@ -1,7 +1,6 @@
 // Messages, as the API and operators see them: read with their subscription's url; a resend or a
 // recovery requeues the message and wakes the workers.
-import { STATUS_NUMBER } from '../../domain/glossary.js';
-import { messageConditions, messageQueryConditions } from '../filters.js';
+import { messageConditions, messageQueryConditions, recoverConditions } from '../filters.js';
 import { page, type Row } from '../rows.js';
 import { messageSortColumns, orderBy } from '../sql-order.js';
 import type { MessageStore } from '../store.js';
@@ -72,22 +71,36 @@ export function messageStore(db: PostgresConnection): MessageStore {
       });
     },
 
-    recoverMessages(subscriptionId, since, now) {
+    // The messages with an attempt in flight (leased, the lease not expired) are counted and left
+    // to it; the others become due now, with a fresh retry budget and their next attempt manual.
+    // Locks are taken in the claim's order, queue rows first and then messages, so a claim running
+    // meanwhile waits for this or this for it, never both (a message it leases is then in flight).
+    recoverMessages(subscriptionId, query, now) {
       return db.run(async () => {
-        const count = await db.sql.begin(async (tx) => {
-          const result = await tx`
+        const result = await db.sql.begin(async (tx) => {
+          const conditions = recoverConditions(subscriptionId, query);
+          const inFlight = tx`m.leased AND m.next_attempt_at > ${now}`;
+          await tx`
+            SELECT q.message_id FROM message_queue q
+            WHERE q.message_id = ANY(ARRAY(SELECT m.id FROM messages m ${where(tx, conditions)} AND NOT (${inFlight})))
+            ORDER BY q.message_id FOR UPDATE OF q`;
+          const [counts] = await tx<{ recovered: number; in_flight: number }[]>`
             WITH recovered AS (
-              UPDATE messages SET status = 0, retries = 0, next_attempt_at = ${now}, leased = FALSE, manual = TRUE, updated_at = ${now}
-              WHERE subscription_id = ${subscriptionId} AND status = ${STATUS_NUMBER.failed} AND created_at >= ${since}
-              RETURNING id
+              UPDATE messages m SET status = 0, retries = 0, next_attempt_at = ${now}, leased = FALSE, manual = TRUE, updated_at = ${now}
+              ${where(tx, conditions)} AND NOT (${inFlight})
+              RETURNING m.id
+            ), queued AS (
+              INSERT INTO message_queue (message_id, next_attempt_at) SELECT id, ${now}::bigint FROM recovered
+              ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at
             )
-            INSERT INTO message_queue (message_id, next_attempt_at) SELECT id, ${now}::bigint FROM recovered
-            ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at`;
-          if (result.count > 0) await db.notify(tx);
-          return result.count;
+            SELECT (SELECT count(*) FROM recovered) AS recovered,
+                   (SELECT count(*) FROM messages m ${where(tx, conditions)} AND ${inFlight}) AS in_flight`;
+          const recovered = counts?.recovered ?? 0;
+          if (recovered > 0) await db.notify(tx);
+          return { recovered, inFlight: counts?.in_flight ?? 0 };
         });
-        if (count > 0) db.wake();
-        return count;
+        if (result.recovered > 0) db.wake();
+        return result;
       });
     },
   };

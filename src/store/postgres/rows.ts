@@ -42,11 +42,14 @@ export function where(sql: postgres.Sql | postgres.TransactionSql, conditions: C
   for (const c of conditions) {
     clause =
       c.op === 'in'
-        ? sql`${clause} AND ${sql.unsafe(c.column)} = ANY(${c.value as string[]}::text[])`
+        ? sql`${clause} AND ${sql.unsafe(c.column)} = ANY(${c.value as string[] | number[]}::${sql.unsafe(isNumbers(c.value) ? 'int' : 'text')}[])`
         : sql`${clause} AND ${sql.unsafe(c.column)} ${sql.unsafe(c.op)} ${c.value as string | number}`;
   }
   return clause;
 }
+
+/** A list of numbers (statuses) is matched as int[], any other list as text[] (ids). */
+const isNumbers = (value: unknown): boolean => Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'number');
 
 /** The row of `table` whose `column` is `value`, mapped, or null. */
 export async function findOne<T>(sql: postgres.Sql, table: string, column: string, value: string, map: (r: Row) => T): Promise<T | null> {

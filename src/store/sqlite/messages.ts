@@ -1,6 +1,6 @@
 // Messages, as the API and operators see them. A resend or a recovery makes messages due now and
 // tells the queue's listeners (onMessagesCommitted).
-import { messageConditions, messageQueryConditions } from '../filters.js';
+import { messageConditions, messageQueryConditions, recoverConditions } from '../filters.js';
 import { page, type Row } from '../rows.js';
 import { messageSortColumns, orderBy } from '../sql-order.js';
 import type { MessageStore } from '../store.js';
@@ -56,13 +56,23 @@ export function messageStore(db: SqliteConnection): MessageStore {
       return messageById(db, id);
     },
 
-    async recoverMessages(subscriptionId, since, now) {
-      const changed = db.run(
-        'UPDATE messages SET status = 0, retries = 0, manual = 1, next_attempt_at = ?, updated_at = ? WHERE subscription_id = ? AND status = 3 AND created_at >= ?',
-        [now, now, subscriptionId, since],
-      ).changes;
-      if (changed > 0) db.notify();
-      return changed;
+    // In one transaction: the messages with an attempt in flight (leased, the lease not expired)
+    // are counted and left to it; the others become due now, with a fresh retry budget and their
+    // next attempt manual (the lease flag of an expired lease goes too).
+    async recoverMessages(subscriptionId, query, now) {
+      const w = where(recoverConditions(subscriptionId, query));
+      const { recovered, inFlight } = db.transaction(() => {
+        const inFlight = db.get(`SELECT count(*) AS n FROM messages ${w.sql} AND leased = 1 AND next_attempt_at > ?`, [...w.params, now])
+          ?.n as number;
+        const recovered = db.run(
+          `UPDATE messages SET status = 0, retries = 0, manual = 1, leased = 0, next_attempt_at = ?, updated_at = ?
+            ${w.sql} AND NOT (leased = 1 AND next_attempt_at > ?)`,
+          [now, now, ...w.params, now],
+        ).changes;
+        return { recovered, inFlight };
+      });
+      if (recovered > 0) db.notify();
+      return { recovered, inFlight };
     },
   };
 }

@@ -4,11 +4,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HeraldEvent, Subscription } from '../../../src/domain/glossary.js';
 import { newId } from '../../../src/domain/ids.js';
+import type { RecoverableStatus } from '../../../src/domain/recovery.js';
 import type { Store } from '../../../src/store/store.js';
 import { allPages, type ContractContext, desc, ids, MARGIN, T0 } from './context.js';
 
 export function messageContract(ctx: ContractContext): void {
   const { tick, outcome, addTypes, addSubscriber, addSubscription, send, world, claimOne, settle } = ctx;
+  /** recoverMessages as the API calls it by default: failed messages only. */
+  const recover = (subscriptionId: string, since: number, now: number, statuses: readonly RecoverableStatus[] = ['failed']) =>
+    ctx.store.recoverMessages(subscriptionId, { since, statuses }, now);
 
   describe('messages', () => {
     it('filters by subscriber, subscription, event, event type, status, since and until', async () => {
@@ -139,7 +143,7 @@ export function messageContract(ctx: ContractContext): void {
       await settle(await of(old, other.id), 'succeeded');
 
       const now = tick();
-      assert.equal(await ctx.store.recoverMessages(sub.id, T0 + 2_000_000, now), 1);
+      assert.deepEqual(await recover(sub.id, T0 + 2_000_000, now), { recovered: 1, inFlight: 0 });
       const recovered = await ctx.store.getMessage(await of(recent, sub.id));
       assert.equal(recovered?.status, 'pending');
       assert.equal(recovered?.nextAttemptAt, now);
@@ -152,8 +156,75 @@ export function messageContract(ctx: ContractContext): void {
         jobs.map((j) => [j.messageId, j.manual]),
         [[await of(recent, sub.id), true]],
       );
-      assert.equal(await ctx.store.recoverMessages(sub.id, T0, tick()), 1, 'only the old one is still failed');
-      assert.equal(await ctx.store.recoverMessages(newId('sub'), T0, tick()), 0);
+      assert.deepEqual(await recover(sub.id, T0, tick()), { recovered: 1, inFlight: 0 }, 'only the old one is still failed');
+      assert.deepEqual(await recover(newId('sub'), T0, tick()), { recovered: 0, inFlight: 0 });
+    });
+
+    it('recover takes retrying messages on request, and leaves one whose attempt is in flight to it', async () => {
+      const { subscription: sub } = await world();
+      const sent: string[] = [];
+      for (let i = 0; i < 5; i++) sent.push((await send('order.created')).messageIds[0] as string);
+      const [failed, waiting, busy, done, fresh] = sent as [string, string, string, string, string];
+      await settle(failed, 'failed');
+      await settle(waiting, 'retrying', { retries: 2, nextAttemptAt: T0 + 10_000_000 });
+      await settle(busy, 'retrying', { retries: 3, nextAttemptAt: tick() });
+      await settle(done, 'succeeded');
+      const claimedAt = tick();
+      const busyJob = await claimOne(claimedAt, busy); // in flight: leased until claimedAt + timeout + margin (fresh is claimed too)
+      const leaseEnds = (await ctx.store.getMessage(busy))?.nextAttemptAt;
+      assert.ok(leaseEnds && leaseEnds > claimedAt);
+
+      const now = tick();
+      assert.deepEqual(await recover(sub.id, T0, now, ['retrying']), { recovered: 1, inFlight: 1 });
+      const recovered = await ctx.store.getMessage(waiting);
+      assert.equal(recovered?.status, 'pending');
+      assert.equal(recovered?.retries, 0, 'a fresh retry budget, as resend gives');
+      assert.equal(recovered?.nextAttemptAt, now, 'due now, not at its backoff');
+      const inFlight = await ctx.store.getMessage(busy);
+      assert.equal(inFlight?.status, 'retrying', 'the message in flight is left to its attempt');
+      assert.equal(inFlight?.nextAttemptAt, leaseEnds, 'its lease holds');
+      assert.equal((await ctx.store.getMessage(failed))?.status, 'failed', 'failed ones only when asked for');
+      assert.equal((await ctx.store.getMessage(done))?.status, 'succeeded');
+      const jobs = await ctx.store.claimDue(now, 10, MARGIN);
+      assert.deepEqual(
+        jobs.map((j) => [j.messageId, j.manual, j.retries]),
+        [[waiting, true, 0]],
+        'the recovered message is claimable now, as a manual attempt; the one in flight is not handed out twice',
+      );
+
+      // The attempt in flight fails: its message goes back to retrying, and a later recover takes it.
+      await ctx.store.recordAttempts([
+        outcome(busyJob, { statusCode: 500, status: 'retrying', retries: 4, nextAttemptAt: now + 1_000_000 }),
+      ]);
+      const later = tick();
+      assert.deepEqual(await recover(sub.id, T0, later, ['failed', 'retrying']), { recovered: 2, inFlight: 0 });
+      const again = await ctx.store.claimDue(later, 10, MARGIN);
+      assert.deepEqual(
+        again.map((j) => [j.messageId, j.manual, j.retries]).sort(),
+        [
+          [busy, true, 0],
+          [failed, true, 0],
+        ].sort(),
+      );
+      assert.equal((await ctx.store.getMessage(fresh))?.status, 'pending', 'pending messages are never recovered');
+    });
+
+    it('recover takes a retrying message whose lease expired: nothing is in flight any more', async () => {
+      const { subscription: sub } = await world();
+      const id = (await send('order.created')).messageIds[0] as string;
+      await settle(id, 'retrying', { retries: 1, nextAttemptAt: tick() });
+      await claimOne(ctx.clock, id);
+      const leaseEnds = (await ctx.store.getMessage(id))?.nextAttemptAt as number;
+      assert.deepEqual(await recover(sub.id, T0, leaseEnds - 1, ['retrying']), { recovered: 0, inFlight: 1 });
+      ctx.clock = leaseEnds + 1;
+      assert.deepEqual(await recover(sub.id, T0, ctx.clock, ['retrying']), { recovered: 1, inFlight: 0 });
+      const m = await ctx.store.getMessage(id);
+      assert.equal(m?.status, 'pending');
+      assert.equal(m?.nextAttemptAt, ctx.clock);
+      const job = await claimOne(ctx.clock, id);
+      assert.equal(job.manual, true);
+      assert.equal(job.retries, 0);
+      assert.deepEqual(await recover(sub.id, T0, tick(), ['retrying']), { recovered: 0, inFlight: 0 }, 'it is pending now');
     });
   });
 

@@ -402,7 +402,10 @@ export function queueContract(ctx: ContractContext): void {
       });
       await new Promise((r) => setTimeout(r, 100));
       const base = calls;
-      assert.equal(await ctx.store.recoverMessages(subscription.id, T0, tick()), 1);
+      assert.deepEqual(await ctx.store.recoverMessages(subscription.id, { since: T0, statuses: ['failed'] }, tick()), {
+        recovered: 1,
+        inFlight: 0,
+      });
       await waitFor(() => calls > base, 'a call after recover');
       unsubscribe();
     });

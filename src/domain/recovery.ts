@@ -1,0 +1,10 @@
+// Bulk recovery (POST /v1/subscriptions/{id}/recover, DESIGN.md §4): which messages an operator
+// may send again at once. `failed` ones have used up their retries; `retrying` ones are waiting
+// for their next backoff, and recovering them spares a receiver that is back the wait.
+import type { MessageStatus } from './glossary.js';
+
+export const RECOVERABLE_STATUSES = ['failed', 'retrying'] as const satisfies readonly MessageStatus[];
+export type RecoverableStatus = (typeof RECOVERABLE_STATUSES)[number];
+
+/** What recover takes when the request names no status: failed messages only, as before `status` existed. */
+export const DEFAULT_RECOVER_STATUSES: readonly RecoverableStatus[] = ['failed'];

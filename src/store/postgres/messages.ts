@@ -60,7 +60,7 @@ export function messageStore(db: PostgresConnection): MessageStore {
             RETURNING m.*, s.url`;
           if (r) {
             await tx`
-              INSERT INTO message_queue (message_id, next_attempt_at) VALUES (${id}, ${now})
+              INSERT INTO message_queue (message_id, next_attempt_at, subscription_id) VALUES (${id}, ${now}, ${r.subscription_id as string})
               ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at`;
             await db.notify(tx);
           }
@@ -81,7 +81,7 @@ export function messageStore(db: PostgresConnection): MessageStore {
               WHERE subscription_id = ${subscriptionId} AND status = ${STATUS_NUMBER.failed} AND created_at >= ${since}
               RETURNING id
             )
-            INSERT INTO message_queue (message_id, next_attempt_at) SELECT id, ${now}::bigint FROM recovered
+            INSERT INTO message_queue (message_id, next_attempt_at, subscription_id) SELECT id, ${now}::bigint, ${subscriptionId} FROM recovered
             ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at`;
           if (result.count > 0) await db.notify(tx);
           return result.count;

@@ -24,10 +24,11 @@
 // retries and any backlog keep going out while events pour in.
 //
 // Fairness (fairness.ts): each subscription's attempts in flight are capped, adaptively. A job
-// whose endpoint is at its cap waits in that endpoint's own small queue (at most its cap long; a
-// job beyond that gives its lease back at once) and starts when one of the endpoint's attempts
-// finishes; claims leave saturated endpoints alone and take a bounded share of any other, so a
-// dead endpoint with a deep backlog holds a slot or two, not the whole dispatcher.
+// whose endpoint is at its cap waits in that endpoint's own queue (parked) and starts when one of
+// the endpoint's attempts finishes, so it never holds up another endpoint's jobs; parked jobs count
+// against the hand-off queue's bound, and those whose lease runs out while they wait give it back.
+// Claims leave saturated endpoints alone and take a bounded share of any other, so a dead endpoint
+// with a deep backlog holds a slot or two, not the whole dispatcher.
 import type { Logger } from 'pino';
 import { leaseMs } from '../domain/lease.js';
 import type { RetrySettings } from '../domain/retry-policy.js';
@@ -74,7 +75,8 @@ export class Dispatcher implements Handoff {
   private reserved = 0; // queue places promised to ingest transactions not committed yet (the hand-off)
   private readonly queue: Queued[] = []; // handed off, not started yet
   private readonly limits: EndpointLimits;
-  private readonly parked = new Map<string, Queued[]>(); // by subscription: jobs whose endpoint is at its cap
+  private readonly parked = new Map<string, { jobs: Queued[]; head: number }>(); // by subscription: jobs whose endpoint is at its cap
+  private parkedCount = 0;
   private queueHead = 0;
   private loopReserve = 0; // slots the queue leaves to the loop: its claim's size, or a small claim's while it waits for room
   private running = false;
@@ -133,6 +135,7 @@ export class Dispatcher implements Handoff {
     this.queue.length = 0;
     this.queueHead = 0;
     this.parked.clear();
+    this.parkedCount = 0;
     this.poke();
     await this.loopDone;
     if (this.inflight > 0) {
@@ -164,7 +167,7 @@ export class Dispatcher implements Handoff {
   reserve(writers: number): IngestLease | undefined {
     if (!this.running) return undefined;
     const size = HANDOFF_PER_SLOT * this.options.concurrency;
-    const free = size - (this.queue.length - this.queueHead) - this.reserved;
+    const free = size - (this.queue.length - this.queueHead) - this.parkedCount - this.reserved;
     const limit = Math.min(free, Math.ceil(size / writers)); // concurrent ingest transactions share the queue
     if (limit < 1) return undefined;
     this.reserved += limit;
@@ -206,10 +209,9 @@ export class Dispatcher implements Handoff {
 
   /**
    * Starts a job that holds its lease, if its endpoint is below its cap; otherwise parks it behind
-   * the endpoint's attempts in flight, or, with as many parked already as the endpoint may have in
-   * flight, gives its lease back. A job without enough lease left for a whole attempt and half the
-   * margin to record it gives its lease back too, so the claim loop takes the message at once with
-   * a fresh one. Returns whether it started.
+   * the endpoint's attempts in flight. A job without enough lease left for a whole attempt and half
+   * the margin to record it gives its lease back instead, so the claim loop takes the message at
+   * once with a fresh one. Returns whether it started.
    */
   private startOrPark(queued: Queued, now: number, expiring: ReturnedLease[]): boolean {
     const { job, leaseEnds } = queued;
@@ -218,14 +220,14 @@ export class Dispatcher implements Handoff {
       return false;
     }
     const id = job.subscription.id;
-    if (this.limits.tryStart(id)) {
+    if (this.limits.tryStart(id, job.subscription.maxInFlight)) {
       this.launch(job);
       return true;
     }
     const parked = this.parked.get(id);
-    if (parked === undefined) this.parked.set(id, [queued]);
-    else if (parked.length < this.limits.limit(id)) parked.push(queued);
-    else expiring.push({ messageId: job.messageId, leaseEnds });
+    if (parked === undefined) this.parked.set(id, { jobs: [queued], head: 0 });
+    else parked.jobs.push(queued);
+    this.parkedCount++;
     return false;
   }
 
@@ -235,12 +237,45 @@ export class Dispatcher implements Handoff {
     if (parked === undefined) return;
     const now = Date.now();
     const expiring: ReturnedLease[] = [];
-    while (parked.length > 0 && this.room() >= 1 && this.limits.inFlight(subscriptionId) < this.limits.limit(subscriptionId)) {
-      const queued = parked.shift() as Queued;
+    while (
+      parked.head < parked.jobs.length &&
+      this.room() >= 1 &&
+      this.limits.inFlight(subscriptionId) < this.limits.limit(subscriptionId)
+    ) {
+      const queued = parked.jobs[parked.head] as Queued;
+      parked.jobs[parked.head++] = undefined as never;
+      this.parkedCount--;
       this.startOrPark(queued, now, expiring);
     }
-    if (parked.length === 0 && this.parked.get(subscriptionId) === parked) this.parked.delete(subscriptionId);
+    this.compact(subscriptionId, parked);
     if (expiring.length > 0) this.returnLeases(expiring);
+  }
+
+  /** Gives back the leases of parked jobs that could no longer make a whole attempt, oldest first:
+   *  behind a slow or dead endpoint they would only hold the message and a place in the queue. */
+  private sweepParked(now: number): void {
+    if (this.parkedCount === 0) return;
+    const expiring: ReturnedLease[] = [];
+    for (const [id, parked] of this.parked) {
+      while (parked.head < parked.jobs.length) {
+        const { job, leaseEnds } = parked.jobs[parked.head] as Queued;
+        if (now + leaseMs(job.subscription.timeoutSeconds, this.options.leaseMarginMs / 2) <= leaseEnds) break;
+        expiring.push({ messageId: job.messageId, leaseEnds });
+        parked.jobs[parked.head++] = undefined as never;
+        this.parkedCount--;
+      }
+      this.compact(id, parked);
+    }
+    if (expiring.length > 0) this.returnLeases(expiring);
+  }
+
+  private compact(subscriptionId: string, parked: { jobs: Queued[]; head: number }): void {
+    if (parked.head === parked.jobs.length) {
+      if (this.parked.get(subscriptionId) === parked) this.parked.delete(subscriptionId);
+    } else if (parked.head > 1024 && parked.head * 2 > parked.jobs.length) {
+      parked.jobs.splice(0, parked.head);
+      parked.head = 0;
+    }
   }
 
   /** Gives back the leases of handed-off jobs not started; should that fail, they expire as usual. */
@@ -278,6 +313,7 @@ export class Dispatcher implements Handoff {
   private async loop(): Promise<void> {
     const { claimBatch, leaseMarginMs, pollIntervalMs } = this.options;
     while (this.running) {
+      this.sweepParked(Date.now());
       const room = this.room();
       // Claim only when a worthwhile batch fits, so claims stay large under load. Waiting for
       // room, the loop holds a small claim's worth of it against the hand-off queue.

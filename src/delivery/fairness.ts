@@ -6,7 +6,8 @@
 // doubles it every round trip, so one fast endpoint alone reaches the whole concurrency within a
 // few hundred responses); a failure (timeout, connection error, 5xx, 429: classify.ts's endpoint
 // signal) halves it, down to 1, so a dead endpoint keeps a single attempt in flight. A slow success
-// or a neutral answer (another 4xx) leaves it as it is.
+// or a neutral answer (another 4xx) leaves it as it is. A subscription's `maxInFlight`, when set,
+// bounds it (1: one attempt at a time).
 //
 // The dispatcher asks `tryStart` before launching an attempt and calls `finish` with its signal;
 // claims skip the endpoints `saturated()` names and take at most `claimShare()` of any other.
@@ -26,21 +27,26 @@ export interface FairnessOptions {
 interface Endpoint {
   inflight: number;
   limit: number;
+  /** The subscription's maxInFlight, as its latest job said; null: none. */
+  fixed: number | null;
 }
+
+const capOf = (e: Endpoint): number => (e.fixed === null ? e.limit : Math.min(e.limit, e.fixed));
 
 export class EndpointLimits {
   private readonly endpoints = new Map<string, Endpoint>();
 
   constructor(private readonly options: FairnessOptions) {}
 
-  /** Takes a slot for an attempt to `subscriptionId` if it is below its cap. */
-  tryStart(subscriptionId: string): boolean {
+  /** Takes a slot for an attempt to `subscriptionId` if it is below its cap and `maxInFlight`. */
+  tryStart(subscriptionId: string, maxInFlight: number | null = null): boolean {
     let e = this.endpoints.get(subscriptionId);
     if (e === undefined) {
-      e = { inflight: 0, limit: this.options.initial };
+      e = { inflight: 0, limit: this.options.initial, fixed: maxInFlight };
       this.endpoints.set(subscriptionId, e);
     }
-    if (e.inflight >= e.limit) return false;
+    e.fixed = maxInFlight;
+    if (e.inflight >= capOf(e)) return false;
     e.inflight++;
     return true;
   }
@@ -49,7 +55,7 @@ export class EndpointLimits {
   finish(subscriptionId: string, signal: EndpointSignal, durationMs: number): void {
     const e = this.endpoints.get(subscriptionId);
     if (e === undefined || e.inflight === 0) return;
-    const wasFull = e.inflight >= e.limit;
+    const wasFull = e.inflight >= capOf(e);
     e.inflight--;
     if (signal === 'failure') e.limit = Math.max(1, Math.floor(e.limit / 2));
     else if (signal === 'ok' && wasFull && durationMs < this.options.fastMs) e.limit = Math.min(this.options.max, e.limit + 1);
@@ -63,20 +69,21 @@ export class EndpointLimits {
 
   /** The current cap of `subscriptionId`. */
   limit(subscriptionId: string): number {
-    return this.endpoints.get(subscriptionId)?.limit ?? this.options.initial;
+    const e = this.endpoints.get(subscriptionId);
+    return e === undefined ? this.options.initial : capOf(e);
   }
 
   /** Endpoints at their cap: a claim need not look at their messages. */
   saturated(): string[] {
     const ids: string[] = [];
-    for (const [id, e] of this.endpoints) if (e.inflight >= e.limit) ids.push(id);
+    for (const [id, e] of this.endpoints) if (e.inflight >= capOf(e)) ids.push(id);
     return ids;
   }
 
   /** The most messages one claim should take of any one endpoint not saturated. */
   claimShare(): number {
     let most = this.options.initial;
-    for (const e of this.endpoints.values()) if (e.limit - e.inflight > most) most = e.limit - e.inflight;
+    for (const e of this.endpoints.values()) if (capOf(e) - e.inflight > most) most = capOf(e) - e.inflight;
     return most;
   }
 }

@@ -168,6 +168,7 @@ export type SubscriptionPatch = Partial<
     | 'payloadFormat'
     | 'retrySchedule'
     | 'timeoutSeconds'
+    | 'maxInFlight'
     | 'enabled'
     | 'secret'
     | 'previousSecret'

@@ -440,6 +440,7 @@ describe('hostile receivers', () => {
           payloadFormat: 'standard',
           retrySchedule: null,
           timeoutSeconds: 5,
+          maxInFlight: null,
           enabled: true,
           secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
           previousSecret: null,

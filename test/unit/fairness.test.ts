@@ -100,3 +100,19 @@ describe('takeShares', () => {
     assert.ok(claimScan(100, 16) > 100);
   });
 });
+
+describe('EndpointLimits with a fixed maxInFlight', () => {
+  it('never lets more than maxInFlight go, whatever the adaptive cap', () => {
+    const limits = new EndpointLimits(OPTIONS);
+    assert.equal(limits.tryStart('sub_one', 1), true);
+    assert.equal(limits.tryStart('sub_one', 1), false);
+    assert.deepEqual(limits.saturated(), ['sub_one']);
+    assert.equal(limits.limit('sub_one'), 1);
+    limits.finish('sub_one', 'ok', 5);
+    assert.equal(limits.tryStart('sub_one', 1), true);
+    assert.equal(limits.tryStart('sub_one', 1), false);
+    limits.finish('sub_one', 'ok', 5);
+    assert.equal(limits.tryStart('sub_one', null), true, 'once maxInFlight is cleared, the adaptive cap applies');
+    assert.equal(limits.tryStart('sub_one', null), true);
+  });
+});

@@ -73,6 +73,7 @@ export function renderSubscription(s: Subscription, revealHeaders = true): Subsc
     payloadFormat: s.payloadFormat,
     retrySchedule: s.retrySchedule,
     timeoutSeconds: s.timeoutSeconds,
+    maxInFlight: s.maxInFlight,
     enabled: s.enabled,
     createdAt: iso(s.createdAt),
     updatedAt: iso(s.updatedAt),

@@ -122,6 +122,7 @@ export const SubscriberPatch = Type.Object(
 // ---- Subscriptions ----
 
 export const MAX_RETRY_SCHEDULE = 50; // entries
+export const MAX_IN_FLIGHT = 10_000; // a subscription's maxInFlight, as the largest HERALD_CONCURRENCY
 export const MAX_URL_LENGTH = 2_048; // characters
 
 const subscriptionProperties = {
@@ -137,6 +138,7 @@ const subscriptionProperties = {
   payloadFormat: PayloadFormatSchema,
   retrySchedule: Nullable(Type.Array(Type.Number())),
   timeoutSeconds: Type.Number(),
+  maxInFlight: Nullable(Type.Integer()),
   enabled: Type.Boolean(),
   createdAt: IsoTime,
   updatedAt: IsoTime,
@@ -173,6 +175,15 @@ export function subscriptionBodies(config: Pick<HeraldConfig, 'maxTimeoutSeconds
       ),
     ),
     timeoutSeconds: Type.Optional(Type.Number({ minimum: 1, maximum: config.maxTimeoutSeconds })),
+    maxInFlight: Type.Optional(
+      Nullable(
+        Type.Integer({
+          minimum: 1,
+          maximum: MAX_IN_FLIGHT,
+          description: 'Most attempts in flight at once per delivering process (1: one at a time); null: adaptive',
+        }),
+      ),
+    ),
     enabled: Type.Optional(Type.Boolean()),
   };
   const create = Type.Object({ ...fields, url: Type.String({ description: 'Absolute http(s) URL' }) }, { additionalProperties: false });

@@ -12,7 +12,7 @@ import { newId } from '../domain/ids.js';
 import type { RetrySettings } from '../domain/retry-policy.js';
 import type { AttemptOutcome, DeliveryJob } from '../store/store.js';
 import { authorize, type OutgoingRequest } from './auth/index.js';
-import { type AttemptResult, nextState } from './classify.js';
+import { type AttemptResult, type EndpointSignal, endpointSignal, nextState } from './classify.js';
 import { FormatError, formatRequest } from './formats/index.js';
 import { gate } from './gate.js';
 import type { HttpClient } from './http-client.js';
@@ -51,8 +51,13 @@ async function prepare(job: DeliveryJob, options: PipelineOptions, now: number):
   return request;
 }
 
+/** An attempt's outcome as recorded, with what it said about the endpoint (not recorded). */
+export interface AttemptRun extends AttemptOutcome {
+  signal: EndpointSignal;
+}
+
 /** Makes one attempt of `job` and works out the message's next state. */
-export async function runAttempt(job: DeliveryJob, client: HttpClient, options: PipelineOptions): Promise<AttemptOutcome> {
+export async function runAttempt(job: DeliveryJob, client: HttpClient, options: PipelineOptions): Promise<AttemptRun> {
   const createdAt = Date.now();
   const { subscription } = job;
   let result = gate(job);
@@ -88,5 +93,5 @@ export async function runAttempt(job: DeliveryJob, client: HttpClient, options: 
     trigger: job.manual ? 'manual' : 'scheduled',
     createdAt,
   };
-  return { attempt, attempts: job.attempts + 1, ...state };
+  return { attempt, attempts: job.attempts + 1, ...state, signal: endpointSignal(result) };
 }

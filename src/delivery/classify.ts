@@ -29,6 +29,23 @@ export function classify(result: AttemptResult): Verdict {
   return (RULES.find((r) => r.test(result)) as { verdict: Verdict }).verdict;
 }
 
+/** What an attempt says about its endpoint (fairness.ts adapts the endpoint's share to it): it
+ *  answered well, it is failing or overloaded, or the attempt says nothing about it. */
+export type EndpointSignal = 'ok' | 'failure' | 'neutral';
+
+const SIGNALS: { test: (r: AttemptResult) => boolean; signal: EndpointSignal }[] = [
+  { test: (r) => r.kind === 'not_sent', signal: 'neutral' }, // never reached the endpoint
+  { test: (r) => r.kind === 'error' && r.code === 'blocked', signal: 'neutral' }, // refused by the SSRF guard, not by the endpoint
+  { test: (r) => r.kind === 'error', signal: 'failure' }, // timeouts, connection errors, oversized answers
+  { test: (r) => r.kind === 'response' && r.statusCode >= 200 && r.statusCode < 300, signal: 'ok' },
+  { test: (r) => r.kind === 'response' && (r.statusCode === 429 || r.statusCode >= 500), signal: 'failure' }, // overloaded or broken
+  { test: () => true, signal: 'neutral' }, // other statuses: the endpoint answers, about this message
+];
+
+export function endpointSignal(result: AttemptResult): EndpointSignal {
+  return (SIGNALS.find((r) => r.test(result)) as { signal: EndpointSignal }).signal;
+}
+
 export interface NextState {
   status: MessageStatus;
   retries: number;

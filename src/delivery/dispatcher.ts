@@ -22,13 +22,21 @@
 // with a fresh one, so delivery never pauses for a lease to run out while there is room. When the
 // loop wakes to claim and finds no room, the queue leaves it a quarter batch of slots, so due
 // retries and any backlog keep going out while events pour in.
+//
+// Fairness (fairness.ts): each subscription's attempts in flight are capped, adaptively. A job
+// whose endpoint is at its cap waits in that endpoint's own queue (parked) and starts when one of
+// the endpoint's attempts finishes, so it never holds up another endpoint's jobs; parked jobs count
+// against the hand-off queue's bound, and those whose lease runs out while they wait give it back.
+// Claims leave saturated endpoints alone and take a bounded share of any other, so a dead endpoint
+// with a deep backlog holds a slot or two, not the whole dispatcher.
 import type { Logger } from 'pino';
 import { leaseMs } from '../domain/lease.js';
 import type { RetrySettings } from '../domain/retry-policy.js';
 import type { Handoff } from '../ingest/group-commit.js';
 import type { AttemptOutcome, DeliveryJob, IngestLease, QueueStore, ReturnedLease } from '../store/store.js';
 import { Batcher } from '../util/batcher.js';
-import { type PipelineOptions, runAttempt } from './attempt.js';
+import { type AttemptRun, type PipelineOptions, runAttempt } from './attempt.js';
+import { EndpointLimits } from './fairness.js';
 import type { HttpClient } from './http-client.js';
 
 export interface DispatcherOptions extends RetrySettings {
@@ -52,12 +60,23 @@ const IDLE_RETRY_MS = 1_000; // wait after a failed claim (database down)
 const TRICKLE_PAUSE_MS = 5; // wait after a claim that took everything due, before claiming again
 const UNRECORDED_PER_SLOT = 2; // outcomes awaiting their commit, per unit of concurrency, before claims pause
 const HANDOFF_PER_SLOT = 8; // handed-off jobs queued (or promised to ingest) per unit of concurrency
+const ENDPOINT_INITIAL_IN_FLIGHT = 16; // an endpoint's cap before it has shown how fast it answers
+const ENDPOINT_FAST_MS = 1_000; // a success quicker than this raises its endpoint's cap
+
+/** A job that has its lease and waits to start. */
+interface Queued {
+  job: DeliveryJob;
+  leaseEnds: number;
+}
 
 export class Dispatcher implements Handoff {
   private inflight = 0; // attempts waiting for their HTTP response
   private unrecorded = 0; // attempts finished (or in flight) whose outcome is not committed yet
   private reserved = 0; // queue places promised to ingest transactions not committed yet (the hand-off)
-  private readonly queue: { job: DeliveryJob; leaseEnds: number }[] = []; // handed off, not started yet
+  private readonly queue: Queued[] = []; // handed off, not started yet
+  private readonly limits: EndpointLimits;
+  private readonly parked = new Map<string, { jobs: Queued[]; head: number }>(); // by subscription: jobs whose endpoint is at its cap
+  private parkedCount = 0;
   private queueHead = 0;
   private loopReserve = 0; // slots the queue leaves to the loop: its claim's size, or a small claim's while it waits for room
   private running = false;
@@ -76,6 +95,7 @@ export class Dispatcher implements Handoff {
     private readonly logger: Logger,
     private readonly hooks: DispatcherHooks = {},
   ) {
+    this.limits = new EndpointLimits({ initial: ENDPOINT_INITIAL_IN_FLIGHT, max: options.concurrency, fastMs: ENDPOINT_FAST_MS });
     this.pipeline = {
       retryInterval: options.retryInterval,
       maxRetries: options.maxRetries,
@@ -111,9 +131,11 @@ export class Dispatcher implements Handoff {
     if (!this.running) return;
     this.running = false;
     this.unsubscribe();
-    // Handed-off jobs not started are left to their leases.
+    // Handed-off and parked jobs not started are left to their leases.
     this.queue.length = 0;
     this.queueHead = 0;
+    this.parked.clear();
+    this.parkedCount = 0;
     this.poke();
     await this.loopDone;
     if (this.inflight > 0) {
@@ -145,7 +167,7 @@ export class Dispatcher implements Handoff {
   reserve(writers: number): IngestLease | undefined {
     if (!this.running) return undefined;
     const size = HANDOFF_PER_SLOT * this.options.concurrency;
-    const free = size - (this.queue.length - this.queueHead) - this.reserved;
+    const free = size - (this.queue.length - this.queueHead) - this.parkedCount - this.reserved;
     const limit = Math.min(free, Math.ceil(size / writers)); // concurrent ingest transactions share the queue
     if (limit < 1) return undefined;
     this.reserved += limit;
@@ -171,16 +193,9 @@ export class Dispatcher implements Handoff {
     const now = Date.now();
     const expiring: ReturnedLease[] = [];
     while (room >= 1 && this.queueHead < this.queue.length) {
-      const { job, leaseEnds } = this.queue[this.queueHead] as { job: DeliveryJob; leaseEnds: number };
+      const queued = this.queue[this.queueHead] as Queued;
       this.queue[this.queueHead++] = undefined as never;
-      // Not enough lease left for a whole attempt and half the margin to record it: the lease is
-      // given back, so the claim loop takes the message at once with a fresh one.
-      if (now + leaseMs(job.subscription.timeoutSeconds, this.options.leaseMarginMs / 2) > leaseEnds) {
-        expiring.push({ messageId: job.messageId, leaseEnds });
-        continue;
-      }
-      this.launch(job);
-      room--;
+      if (this.startOrPark(queued, now, expiring)) room--;
     }
     if (expiring.length > 0) this.returnLeases(expiring);
     if (this.queueHead === this.queue.length) {
@@ -189,6 +204,77 @@ export class Dispatcher implements Handoff {
     } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
       this.queue.splice(0, this.queueHead);
       this.queueHead = 0;
+    }
+  }
+
+  /**
+   * Starts a job that holds its lease, if its endpoint is below its cap; otherwise parks it behind
+   * the endpoint's attempts in flight. A job without enough lease left for a whole attempt and half
+   * the margin to record it gives its lease back instead, so the claim loop takes the message at
+   * once with a fresh one. Returns whether it started.
+   */
+  private startOrPark(queued: Queued, now: number, expiring: ReturnedLease[]): boolean {
+    const { job, leaseEnds } = queued;
+    if (now + leaseMs(job.subscription.timeoutSeconds, this.options.leaseMarginMs / 2) > leaseEnds) {
+      expiring.push({ messageId: job.messageId, leaseEnds });
+      return false;
+    }
+    const id = job.subscription.id;
+    if (this.limits.tryStart(id, job.subscription.maxInFlight)) {
+      this.launch(job);
+      return true;
+    }
+    const parked = this.parked.get(id);
+    if (parked === undefined) this.parked.set(id, { jobs: [queued], head: 0 });
+    else parked.jobs.push(queued);
+    this.parkedCount++;
+    return false;
+  }
+
+  /** An attempt to `subscriptionId` finished: its parked jobs start while the endpoint and the dispatcher have room. */
+  private unpark(subscriptionId: string): void {
+    const parked = this.parked.get(subscriptionId);
+    if (parked === undefined) return;
+    const now = Date.now();
+    const expiring: ReturnedLease[] = [];
+    while (
+      parked.head < parked.jobs.length &&
+      this.room() >= 1 &&
+      this.limits.inFlight(subscriptionId) < this.limits.limit(subscriptionId)
+    ) {
+      const queued = parked.jobs[parked.head] as Queued;
+      parked.jobs[parked.head++] = undefined as never;
+      this.parkedCount--;
+      this.startOrPark(queued, now, expiring);
+    }
+    this.compact(subscriptionId, parked);
+    if (expiring.length > 0) this.returnLeases(expiring);
+  }
+
+  /** Gives back the leases of parked jobs that could no longer make a whole attempt, oldest first:
+   *  behind a slow or dead endpoint they would only hold the message and a place in the queue. */
+  private sweepParked(now: number): void {
+    if (this.parkedCount === 0) return;
+    const expiring: ReturnedLease[] = [];
+    for (const [id, parked] of this.parked) {
+      while (parked.head < parked.jobs.length) {
+        const { job, leaseEnds } = parked.jobs[parked.head] as Queued;
+        if (now + leaseMs(job.subscription.timeoutSeconds, this.options.leaseMarginMs / 2) <= leaseEnds) break;
+        expiring.push({ messageId: job.messageId, leaseEnds });
+        parked.jobs[parked.head++] = undefined as never;
+        this.parkedCount--;
+      }
+      this.compact(id, parked);
+    }
+    if (expiring.length > 0) this.returnLeases(expiring);
+  }
+
+  private compact(subscriptionId: string, parked: { jobs: Queued[]; head: number }): void {
+    if (parked.head === parked.jobs.length) {
+      if (this.parked.get(subscriptionId) === parked) this.parked.delete(subscriptionId);
+    } else if (parked.head > 1024 && parked.head * 2 > parked.jobs.length) {
+      parked.jobs.splice(0, parked.head);
+      parked.head = 0;
     }
   }
 
@@ -227,6 +313,7 @@ export class Dispatcher implements Handoff {
   private async loop(): Promise<void> {
     const { claimBatch, leaseMarginMs, pollIntervalMs } = this.options;
     while (this.running) {
+      this.sweepParked(Date.now());
       const room = this.room();
       // Claim only when a worthwhile batch fits, so claims stay large under load. Waiting for
       // room, the loop holds a small claim's worth of it against the hand-off queue.
@@ -238,8 +325,12 @@ export class Dispatcher implements Handoff {
       const limit = Math.min(room, claimBatch);
       this.loopReserve = limit;
       let jobs: DeliveryJob[];
+      const now = Date.now();
       try {
-        jobs = await this.store.claimDue(Date.now(), limit, leaseMarginMs);
+        jobs = await this.store.claimDue(now, limit, leaseMarginMs, {
+          skip: this.limits.saturated(),
+          perSubscription: this.limits.claimShare(),
+        });
       } catch (err) {
         this.logger.warn({ err }, 'claiming due messages failed; retrying');
         this.loopReserve = 0;
@@ -247,7 +338,10 @@ export class Dispatcher implements Handoff {
         continue;
       }
       this.loopReserve = 0;
-      for (const job of jobs) this.launch(job);
+      const expiring: ReturnedLease[] = [];
+      for (const job of jobs)
+        this.startOrPark({ job, leaseEnds: now + leaseMs(job.subscription.timeoutSeconds, leaseMarginMs) }, now, expiring);
+      if (expiring.length > 0) this.returnLeases(expiring);
       this.pump(); // room the claim did not use
       if (jobs.length === limit) {
         // A full batch: more is probably due. Yield to let responses in, then claim again.
@@ -272,18 +366,22 @@ export class Dispatcher implements Handoff {
     }
   }
 
+  /** Runs an attempt of `job`, whose endpoint slot (tryStart) it already holds. */
   private launch(job: DeliveryJob): void {
     this.inflight++;
     this.unrecorded++;
+    const id = job.subscription.id;
     this.attempt(job)
       .then(
         (outcome) => {
-          this.settled();
+          this.limits.finish(id, outcome.signal, outcome.attempt.durationMs);
+          this.settled(id);
           this.hooks.onAttempt?.(outcome);
           return this.recorder.submit(outcome);
         },
         (err) => {
-          this.settled();
+          this.limits.finish(id, 'neutral', 0);
+          this.settled(id);
           throw err;
         },
       )
@@ -294,10 +392,12 @@ export class Dispatcher implements Handoff {
       });
   }
 
-  /** An attempt has its response (or gave up): its slot is free for the next claim. */
-  private settled(): void {
+  /** An attempt to `subscriptionId` has its response (or gave up): its slot is free, first for the
+   *  endpoint's parked jobs, then for the next claim. */
+  private settled(subscriptionId: string): void {
     this.inflight--;
     if (this.inflight === 0) this.drained?.();
+    if (this.running) this.unpark(subscriptionId);
     this.freed();
   }
 
@@ -308,7 +408,7 @@ export class Dispatcher implements Handoff {
   }
 
   /** Makes one attempt of `job` (the pipeline, attempt.ts) and works out the message's next state. */
-  attempt(job: DeliveryJob): Promise<AttemptOutcome> {
+  attempt(job: DeliveryJob): Promise<AttemptRun> {
     return runAttempt(job, this.client, this.pipeline);
   }
 

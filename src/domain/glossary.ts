@@ -44,6 +44,9 @@ export interface Subscription {
   /** Seconds to wait before each retry; overrides the default 10^(n × interval) schedule. */
   retrySchedule: number[] | null;
   timeoutSeconds: number;
+  /** Most attempts in flight to it at once, per delivering process (1: one at a time, in order of
+   *  due time); null: adaptive (src/delivery/fairness.ts). */
+  maxInFlight: number | null;
   enabled: boolean;
   /** Standard Webhooks signing secret, `whsec_` + base64. */
   secret: string;

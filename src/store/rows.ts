@@ -79,6 +79,7 @@ export function rowMappers(d: Dialect) {
       payloadFormat: r.payload_format as PayloadFormat,
       retrySchedule: d.list<number>(r.retry_schedule),
       timeoutSeconds: r.timeout_seconds as number,
+      maxInFlight: nullable(r.max_in_flight),
       enabled: d.flag(r.enabled),
       secret: r.secret as string,
       previousSecret: nullable(r.previous_secret),

@@ -170,6 +170,7 @@ export type SubscriptionPatch = Partial<
     | 'payloadFormat'
     | 'retrySchedule'
     | 'timeoutSeconds'
+    | 'maxInFlight'
     | 'enabled'
     | 'secret'
     | 'previousSecret'
@@ -386,6 +387,14 @@ export interface AttemptStore {
   queryAttempts(query: AttemptQuery): Promise<CountedPage<NumberedAttempt>>;
 }
 
+/** How a claim shares out among endpoints (the dispatcher's fairness, src/delivery/fairness.ts). */
+export interface ClaimShare {
+  /** Subscriptions whose messages the claim leaves alone: their endpoints are at their cap. */
+  skip: readonly string[];
+  /** The most messages of any one subscription the claim takes (takeShares). */
+  perSubscription: number;
+}
+
 /** The delivery queue: all the dispatcher needs. */
 export interface QueueStore {
   readonly capabilities: StoreCapabilities;
@@ -393,9 +402,11 @@ export interface QueueStore {
    * Claims up to `limit` messages that are `pending` or `retrying` and due (nextAttemptAt <= now),
    * oldest due first, by moving their nextAttemptAt to the lease expiry: now + the subscription's
    * timeout + leaseMarginMs. A lease that expires makes the message claimable again (at-least-once).
-   * Safe against concurrent claimers: a message is handed to one claimer per lease.
+   * Safe against concurrent claimers: a message is handed to one claimer per lease. With `share`,
+   * messages of `share.skip` are left alone and at most `share.perSubscription` of any one
+   * subscription are taken, from the oldest claimScan() due messages (takeShares).
    */
-  claimDue(now: number, limit: number, leaseMarginMs: number): Promise<DeliveryJob[]>;
+  claimDue(now: number, limit: number, leaseMarginMs: number, share?: ClaimShare): Promise<DeliveryJob[]>;
   /**
    * Records attempts and applies the message states, in one transaction. An outcome whose message
    * no longer exists is dropped. Clears the manual flag.

@@ -55,6 +55,7 @@ describe('attempt pipeline', () => {
       payloadFormat: 'standard',
       retrySchedule: null,
       timeoutSeconds: 5,
+      maxInFlight: null,
       enabled: true,
       secret: SECRET,
       previousSecret: null,

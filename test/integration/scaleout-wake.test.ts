@@ -75,10 +75,10 @@ describe('scale-out: idle wake-up and roles', { skip: skipReason ?? false }, () 
   it('polling finds a message whose notification was lost', async () => {
     // Make one delivered message due again straight in the database, as a resend does but without
     // its pg_notify, as if the notification had been lost. Only the worker's poll can find it.
-    const [row] = await pgAdminQuery<{ id: string; at: string }>(
+    const [row] = await pgAdminQuery<{ id: string; subscription_id: string; at: string }>(
       db.url,
       `UPDATE messages SET status = 0, next_attempt_at = (extract(epoch from now()) * 1000)::bigint
-       WHERE id = (SELECT min(id) FROM messages) RETURNING id, next_attempt_at AS at`,
+       WHERE id = (SELECT min(id) FROM messages) RETURNING id, subscription_id, next_attempt_at AS at`,
     );
     assert.ok(row);
     const [queue] = await pgAdminQuery<{ q: string | null }>(db.url, `SELECT to_regclass('message_queue')::text AS q`);
@@ -86,7 +86,7 @@ describe('scale-out: idle wake-up and roles', { skip: skipReason ?? false }, () 
       // The PostgreSQL store keeps due messages in a queue table of their own (migration 0005).
       await pgAdminQuery(
         db.url,
-        `INSERT INTO message_queue (message_id, next_attempt_at) VALUES ('${row.id}', ${row.at})
+        `INSERT INTO message_queue (message_id, next_attempt_at, subscription_id) VALUES ('${row.id}', ${row.at}, '${row.subscription_id}')
          ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at`,
       );
     }

@@ -248,6 +248,7 @@ describe('secrets at rest', () => {
         payloadFormat: 'standard',
         retrySchedule: null,
         timeoutSeconds: 5,
+        maxInFlight: null,
         enabled: true,
         secret: plainSecret,
         previousSecret: null,

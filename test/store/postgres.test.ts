@@ -94,6 +94,7 @@ if (skipReason !== null) {
       payloadFormat: 'standard',
       retrySchedule: null,
       timeoutSeconds: 30,
+      maxInFlight: null,
       enabled: true,
       secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
       previousSecret: null,

@@ -21,6 +21,7 @@ const subscription = (over: Partial<Subscription> = {}): Subscription => ({
   payloadFormat: 'standard',
   retrySchedule: null,
   timeoutSeconds: 30,
+  maxInFlight: null,
   enabled: true,
   secret: 'whsec_x',
   previousSecret: null,

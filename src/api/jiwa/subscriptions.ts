@@ -112,6 +112,7 @@ export const subscriptionRoutes: FastifyPluginAsync<JiwaContext> = async (app, {
         payloadFormat: 'raw', // "All webhook messages are sent as a POST operation with any relevant document DTO as the body"
         retrySchedule: null,
         timeoutSeconds: config.timeoutSeconds,
+        maxInFlight: null,
         enabled: true,
         secret: newSecret(),
         previousSecret: null,

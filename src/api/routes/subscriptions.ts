@@ -91,6 +91,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
         payloadFormat: body.payloadFormat ?? 'standard',
         retrySchedule: body.retrySchedule ?? null,
         timeoutSeconds: body.timeoutSeconds ?? config.timeoutSeconds,
+        maxInFlight: body.maxInFlight ?? null,
         enabled: body.enabled ?? true,
         secret: newSecret(),
         previousSecret: null,
@@ -184,6 +185,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       if (body.payloadFormat !== undefined) patch.payloadFormat = body.payloadFormat;
       if (body.retrySchedule !== undefined) patch.retrySchedule = body.retrySchedule;
       if (body.timeoutSeconds !== undefined) patch.timeoutSeconds = body.timeoutSeconds;
+      if (body.maxInFlight !== undefined) patch.maxInFlight = body.maxInFlight;
       if (body.enabled !== undefined) patch.enabled = body.enabled;
       return renderSubscription(orNotFound(await store.updateSubscription(id, patch, Date.now())));
     },

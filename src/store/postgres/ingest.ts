@@ -38,7 +38,9 @@ export function ingestStore(db: PostgresConnection): IngestStore {
             VALUES (${newId('msg', event.createdAt)}, ${event.id}, ${event.type}, ${target.subscriber_id as string}, ${subscriptionId}, 0,
               ${event.createdAt}, ${event.createdAt}, ${event.createdAt})
             RETURNING *`;
-          if (m) await tx`INSERT INTO message_queue (message_id, next_attempt_at) VALUES (${m.id as string}, ${event.createdAt})`;
+          if (m) {
+            await tx`INSERT INTO message_queue (message_id, next_attempt_at, subscription_id) VALUES (${m.id as string}, ${event.createdAt}, ${subscriptionId})`;
+          }
           await db.notify(tx);
           return m ? { ...m, url: target.url } : null;
         });
@@ -146,9 +148,9 @@ async function ingestInTransaction(
             FROM json_to_recordset(${JSON.stringify(messageRows)}::text::json) AS t(
               id TEXT, event_id TEXT, event_type TEXT, subscriber_id TEXT, subscription_id TEXT, at BIGINT, due BIGINT, leased BOOLEAN)
             WHERE t.event_id = ANY(ARRAY(SELECT e.id FROM events e WHERE e.id = ANY(${eventIds}::text[])))
-            RETURNING id, next_attempt_at
+            RETURNING id, next_attempt_at, subscription_id
           )
-          INSERT INTO message_queue (message_id, next_attempt_at) SELECT id, next_attempt_at FROM inserted`,
+          INSERT INTO message_queue (message_id, next_attempt_at, subscription_id) SELECT id, next_attempt_at, subscription_id FROM inserted`,
     // Leased messages are this process's to deliver: other processes are told only of the rest.
     plan.messages.some((m) => !m.leased) ? db.notify(tx) : Promise.resolve([]),
   ]);

@@ -59,7 +59,7 @@ export function messageStore(db: PostgresConnection): MessageStore {
             RETURNING m.*, s.url`;
           if (r) {
             await tx`
-              INSERT INTO message_queue (message_id, next_attempt_at) VALUES (${id}, ${now})
+              INSERT INTO message_queue (message_id, next_attempt_at, subscription_id) VALUES (${id}, ${now}, ${r.subscription_id as string})
               ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at`;
             await db.notify(tx);
           }
@@ -90,7 +90,7 @@ export function messageStore(db: PostgresConnection): MessageStore {
               ${where(tx, conditions)} AND NOT (${inFlight})
               RETURNING m.id
             ), queued AS (
-              INSERT INTO message_queue (message_id, next_attempt_at) SELECT id, ${now}::bigint FROM recovered
+              INSERT INTO message_queue (message_id, next_attempt_at, subscription_id) SELECT id, ${now}::bigint, ${subscriptionId} FROM recovered
               ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at
             )
             SELECT (SELECT count(*) FROM recovered) AS recovered,

@@ -2,6 +2,9 @@
 // nextAttemptAt to the lease expiry in the same statement, so a row is handed to one claimer per
 // lease, and a worker that dies just lets the lease run out. Delivery bookkeeping (claims and
 // attempts) commits without waiting for its WAL flush: a crash only makes a message go out again.
+
+import type postgres from 'postgres';
+import { claimScan, takeShares } from '../../delivery/fairness.js';
 import { storableText } from '../../delivery/response-text.js';
 import type { Subscription } from '../../domain/glossary.js';
 import { STATUS_NUMBER } from '../../domain/glossary.js';
@@ -14,30 +17,54 @@ import { type JobRow, toJob, toSubscription } from './rows.js';
 /** capabilities are the composer's (postgres-store.ts). */
 export function queueStore(db: PostgresConnection): Omit<QueueStore, 'capabilities'> {
   return {
-    claimDue(now, limit, leaseMarginMs) {
+    claimDue(now, limit, leaseMarginMs, share) {
       return db.run(async () => {
         if (limit <= 0) return [];
+        const per = share?.perSubscription ?? limit;
+        const skip = share?.skip ?? [];
         // One statement: lock due queue rows no one else holds, move them and their messages to
         // the lease expiry, and read what delivery needs. A row another claimer just leased fails
         // `next_attempt_at <= now` on the re-check after its lock is released, so it is never handed
         // out twice. Rows are matched with `= ANY(ARRAY(...))` so the plan is index lookups whatever
-        // the table sizes (a join here can turn into a scan of every message).
+        // the table sizes (a join here can turn into a scan of every message). When the claim's
+        // share per subscription binds, the due rows are locked first and the share taken from
+        // them (takeShares), then those are leased; the rest are unlocked at commit.
         // Delivery bookkeeping commits without waiting for its WAL flush (SET LOCAL
         // synchronous_commit = off), like the SQLite store's: a server crash can lose at most the
         // last few claims and records, and those messages are simply delivered again (at least
         // once). Ingest and every API write keep waiting for the flush.
         const rows = await db.sql.begin(async (tx) => {
           const lease = tx`${now}::bigint + ${leaseMarginMs}::bigint + ceil(s.timeout_seconds * 1000)::bigint`;
+          const unskipped = skip.length === 0 ? tx`TRUE` : tx`subscription_id <> ALL(${skip as string[]}::text[])`;
+          let due: postgres.PendingQuery<postgres.Row[]>;
+          const noFlushWait = tx`SET LOCAL synchronous_commit = off`;
+          if (per >= limit) {
+            due = tx`
+              SELECT message_id, next_attempt_at AS due_at FROM message_queue
+              WHERE next_attempt_at <= ${now} AND ${unskipped}
+              ORDER BY next_attempt_at, message_id
+              LIMIT ${limit}
+              FOR UPDATE SKIP LOCKED`;
+          } else {
+            const candidates = await tx<{ message_id: string; subscription_id: string; due_at: number }[]>`
+              SELECT message_id, subscription_id, next_attempt_at AS due_at FROM message_queue
+              WHERE next_attempt_at <= ${now} AND ${unskipped}
+              ORDER BY next_attempt_at, message_id
+              LIMIT ${claimScan(limit, per)}
+              FOR UPDATE SKIP LOCKED`;
+            const taken = takeShares(
+              candidates.map((c) => c.subscription_id),
+              per,
+              limit,
+            ).map((i) => candidates[i] as (typeof candidates)[number]);
+            if (taken.length === 0) return [];
+            due = tx`
+              SELECT * FROM unnest(${taken.map((c) => c.message_id)}::text[], ${taken.map((c) => c.due_at)}::bigint[]) AS d(message_id, due_at)`;
+          }
           const [, claimed] = await Promise.all([
-            tx`SET LOCAL synchronous_commit = off`,
+            noFlushWait,
             tx<JobRow[]>`
-          WITH due AS (
-            SELECT message_id, next_attempt_at AS due_at FROM message_queue
-            WHERE next_attempt_at <= ${now}
-            ORDER BY next_attempt_at, message_id
-            LIMIT ${limit}
-            FOR UPDATE SKIP LOCKED
-          ), leased AS (
+          WITH due AS (${due}), leased AS (
             UPDATE message_queue q
             SET next_attempt_at = (SELECT ${lease} FROM messages m JOIN subscriptions s ON s.id = m.subscription_id WHERE m.id = q.message_id)
             WHERE q.message_id = ANY(ARRAY(SELECT message_id FROM due))
@@ -127,9 +154,9 @@ export function queueStore(db: PostgresConnection): Omit<QueueStore, 'capabiliti
                 UPDATE messages m SET next_attempt_at = ${now}, leased = FALSE
                 FROM unnest(${leases.map((l) => l.messageId)}::text[], ${leases.map((l) => l.leaseEnds)}::bigint[]) AS l(id, ends)
                 WHERE m.id = l.id AND m.next_attempt_at = l.ends AND m.leased AND m.status IN (0, 2)
-                RETURNING m.id
+                RETURNING m.id, m.subscription_id
               )
-              INSERT INTO message_queue (message_id, next_attempt_at) SELECT id, ${now} FROM returned
+              INSERT INTO message_queue (message_id, next_attempt_at, subscription_id) SELECT id, ${now}, subscription_id FROM returned
               ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at`,
             db.notify(tx),
           ]);
@@ -208,8 +235,8 @@ async function writeAttempts(db: PostgresConnection, outcomes: AttemptOutcome[],
           AND o.id <> ALL(ARRAY(SELECT a.id FROM attempts a WHERE a.id = ANY(ARRAY(SELECT id FROM o))))
         RETURNING m.id
       ), requeued AS (
-        INSERT INTO message_queue (message_id, next_attempt_at)
-        SELECT o.message_id, o.next_attempt_at FROM o
+        INSERT INTO message_queue (message_id, next_attempt_at, subscription_id)
+        SELECT o.message_id, o.next_attempt_at, o.subscription_id FROM o
         WHERE o.status IN (0, 2) AND o.next_attempt_at IS NOT NULL AND o.message_id = ANY(ARRAY(SELECT id FROM updated))
         ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at
       ), finished AS (

@@ -15,11 +15,11 @@ export function subscriptionStore(db: PostgresConnection): SubscriptionStore {
           return await db.sql.begin(async (tx) => {
             const [row] = await tx<Row[]>`
               INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers,
-                payload_format, retry_schedule, timeout_seconds, enabled, secret, previous_secret, previous_secret_expires_at,
-                created_at, updated_at)
+                payload_format, retry_schedule, timeout_seconds, max_in_flight, enabled, secret, previous_secret,
+                previous_secret_expires_at, created_at, updated_at)
               VALUES (${s.id}, ${s.subscriberId}, ${s.name}, ${s.description}, ${s.url}, ${s.method}, ${s.eventTypes}::text[],
                 ${s.channels}::text[], ${JSON.stringify(s.headers)}, ${s.payloadFormat}, ${s.retrySchedule}::float8[],
-                ${s.timeoutSeconds}, ${s.enabled}, ${s.secret}, ${s.previousSecret ?? null}, ${s.previousSecretExpiresAt ?? null},
+                ${s.timeoutSeconds}, ${s.maxInFlight ?? null}, ${s.enabled}, ${s.secret}, ${s.previousSecret ?? null}, ${s.previousSecretExpiresAt ?? null},
                 ${s.createdAt}, ${s.updatedAt})
               RETURNING *`;
             await tx`
@@ -54,6 +54,7 @@ export function subscriptionStore(db: PostgresConnection): SubscriptionStore {
           if (patch.headers !== undefined) set['headers'] = JSON.stringify(patch.headers);
           if (patch.payloadFormat !== undefined) set['payload_format'] = patch.payloadFormat;
           if (patch.timeoutSeconds !== undefined) set['timeout_seconds'] = patch.timeoutSeconds;
+          if (patch.maxInFlight !== undefined) set['max_in_flight'] = patch.maxInFlight;
           if (patch.enabled !== undefined) set['enabled'] = patch.enabled;
           if (patch.secret !== undefined) set['secret'] = patch.secret;
           if (patch.previousSecret !== undefined) set['previous_secret'] = patch.previousSecret;

@@ -1,6 +1,8 @@
 // The delivery queue. A claim leases messages by moving their next_attempt_at to the lease expiry
 // (leased = 1, so that releaseLeases can free them all at start-up: one process owns the file).
 // Outcomes are recorded in one transaction committed with synchronous=NORMAL (connection.ts).
+
+import { claimScan, takeShares } from '../../delivery/fairness.js';
 import type { Subscription } from '../../domain/glossary.js';
 import { leaseMs } from '../../domain/lease.js';
 import type { Row } from '../rows.js';
@@ -14,6 +16,19 @@ export type SqliteQueueStore = Omit<QueueStore, 'capabilities'> & {
   /** recordAttempts, the outcomes as value lists (wire.ts). */
   recordOutcomeValues(outcomes: OutcomeValues[]): void;
 };
+
+/** A due message as a claim reads it: id, event id, event type, event time, data, attempts, retries,
+ *  manual, subscription id, subscriber enabled. */
+type ClaimRow = [string, string, string, number, string, number, number, number, string, number];
+
+const CLAIM_FROM = `SELECT m.id, m.event_id, m.event_type, e.created_at, e.data, m.attempts, m.retries, m.manual, m.subscription_id, b.enabled
+  FROM messages m
+  JOIN events e ON e.id = m.event_id
+  JOIN subscriptions s ON s.id = m.subscription_id
+  JOIN subscribers b ON b.id = s.subscriber_id
+ WHERE m.status IN (0, 2) AND m.next_attempt_at <= ?`;
+const CLAIM = `${CLAIM_FROM} ORDER BY m.next_attempt_at LIMIT ?`;
+const CLAIM_SKIPPING = `${CLAIM_FROM} AND m.subscription_id NOT IN (SELECT value FROM json_each(?)) ORDER BY m.next_attempt_at LIMIT ?`;
 
 export function queueStore(db: SqliteConnection): SqliteQueueStore {
   const recordOutcomeValues = (outcomes: OutcomeValues[]): void => {
@@ -37,20 +52,19 @@ export function queueStore(db: SqliteConnection): SqliteQueueStore {
     });
   };
   return {
-    async claimDue(now, limit, leaseMarginMs) {
+    async claimDue(now, limit, leaseMarginMs, share) {
       return db.transaction(() => {
-        const rows = db
-          .stmt(
-            `SELECT m.id, m.event_id, m.event_type, e.created_at, e.data, m.attempts, m.retries, m.manual, m.subscription_id, b.enabled
-               FROM messages m
-               JOIN events e ON e.id = m.event_id
-               JOIN subscriptions s ON s.id = m.subscription_id
-               JOIN subscribers b ON b.id = s.subscriber_id
-              WHERE m.status IN (0, 2) AND m.next_attempt_at <= ?
-              ORDER BY m.next_attempt_at LIMIT ?`,
-          )
+        const per = share?.perSubscription ?? limit;
+        const skip = share?.skip ?? [];
+        let rows = (skip.length === 0 ? db.stmt(CLAIM) : db.stmt(CLAIM_SKIPPING))
           .raw(true)
-          .all(now, limit) as [string, string, string, number, string, number, number, number, string, number][];
+          .all(...(skip.length === 0 ? [now] : [now, JSON.stringify(skip)]), claimScan(limit, per)) as ClaimRow[];
+        if (per < limit)
+          rows = takeShares(
+            rows.map((r) => r[8]),
+            per,
+            limit,
+          ).map((i) => rows[i] as ClaimRow);
         if (rows.length === 0) return [];
         // Each subscription of the claim once, whole; its jobs share the object.
         const subscriptions = new Map<string, Subscription>();

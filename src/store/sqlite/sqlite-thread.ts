@@ -2,7 +2,7 @@
 // one at a time, in arrival order. Commits (and their fsyncs) block this thread, not the one
 // serving HTTP and deliveries.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { IngestLease } from '../store.js';
+import type { ClaimShare, IngestLease } from '../store.js';
 import { mapSqliteError } from './connection.js';
 import { type SqliteStore, sqliteStore } from './sqlite-store.js';
 import { jobBatch, packIngest, type RequestValues, requestFromValues } from './wire.js';
@@ -50,8 +50,8 @@ store?.onMessagesCommitted(() => {
 const packed: Record<string, (...args: never[]) => unknown> = {
   ingestPacked: async (requests: RequestValues[], lease: IngestLease | undefined) =>
     packIngest(await (store as SqliteStore).ingest(requests.map(requestFromValues), lease)),
-  claimDuePacked: async (now: number, limit: number, leaseMarginMs: number) =>
-    jobBatch(await (store as SqliteStore).claimDue(now, limit, leaseMarginMs)),
+  claimDuePacked: async (now: number, limit: number, leaseMarginMs: number, share: ClaimShare | undefined) =>
+    jobBatch(await (store as SqliteStore).claimDue(now, limit, leaseMarginMs, share)),
 };
 
 port.on('message', async ({ id, method, args }: Call) => {

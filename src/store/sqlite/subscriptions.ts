@@ -17,6 +17,7 @@ function subscriptionParams(s: Subscription): Params {
     enabled: s.enabled ? 1 : 0,
     previousSecret: s.previousSecret ?? null,
     previousSecretExpiresAt: s.previousSecretExpiresAt ?? null,
+    maxInFlight: s.maxInFlight ?? null,
   };
 }
 
@@ -34,9 +35,11 @@ export function subscriptionStore(db: SqliteConnection): SubscriptionStore {
           if (!db.get('SELECT 1 FROM subscribers WHERE id = ?', [s.subscriberId])) throw new HeraldError('unknown_subscriber');
           db.run(
             `INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers, payload_format,
-               retry_schedule, timeout_seconds, enabled, secret, previous_secret, previous_secret_expires_at, created_at, updated_at)
+               retry_schedule, timeout_seconds, max_in_flight, enabled, secret, previous_secret, previous_secret_expires_at, created_at,
+               updated_at)
              VALUES (@id, @subscriberId, @name, @description, @url, @method, @eventTypes, @channels, @headers, @payloadFormat,
-               @retrySchedule, @timeoutSeconds, @enabled, @secret, @previousSecret, @previousSecretExpiresAt, @createdAt, @updatedAt)`,
+               @retrySchedule, @timeoutSeconds, @maxInFlight, @enabled, @secret, @previousSecret, @previousSecretExpiresAt, @createdAt,
+               @updatedAt)`,
             subscriptionParams(s),
           );
           writePatterns(s.id, s.eventTypes);
@@ -61,7 +64,7 @@ export function subscriptionStore(db: SqliteConnection): SubscriptionStore {
         db.run(
           `UPDATE subscriptions SET name = @name, description = @description, url = @url, method = @method, event_types = @eventTypes,
              channels = @channels, headers = @headers, payload_format = @payloadFormat, retry_schedule = @retrySchedule,
-             timeout_seconds = @timeoutSeconds, enabled = @enabled, secret = @secret, previous_secret = @previousSecret,
+             timeout_seconds = @timeoutSeconds, max_in_flight = @maxInFlight, enabled = @enabled, secret = @secret, previous_secret = @previousSecret,
              previous_secret_expires_at = @previousSecretExpiresAt, updated_at = @updatedAt
            WHERE id = @id`,
           subscriptionParams(next),

@@ -5,7 +5,7 @@
 // (group commit, outcome recording) grow under load instead of latency.
 import { Worker } from 'node:worker_threads';
 import { type ErrorCode, HeraldError } from '../../domain/errors.js';
-import type { AttemptOutcome, DeliveryJob, IngestLease, IngestRequest, IngestResult, Store } from '../store.js';
+import type { AttemptOutcome, ClaimShare, DeliveryJob, IngestLease, IngestRequest, IngestResult, Store } from '../store.js';
 import { type JobBatch, jobsFromBatch, outcomeValues, type PackedIngest, requestValues, unpackIngest } from './wire.js';
 
 /** The Store methods that cross as a plain call (arguments and result as they are). The delivery
@@ -127,8 +127,8 @@ export function threadedSqliteStore(options: { path: string }): Store {
     async ingest(requests: IngestRequest[], lease?: IngestLease): Promise<IngestResult[]> {
       return unpackIngest((await thread.call('ingestPacked', [requests.map(requestValues), lease])) as PackedIngest, requests);
     },
-    async claimDue(now: number, limit: number, leaseMarginMs: number): Promise<DeliveryJob[]> {
-      return jobsFromBatch((await thread.call('claimDuePacked', [now, limit, leaseMarginMs])) as JobBatch);
+    async claimDue(now: number, limit: number, leaseMarginMs: number, share?: ClaimShare): Promise<DeliveryJob[]> {
+      return jobsFromBatch((await thread.call('claimDuePacked', [now, limit, leaseMarginMs, share])) as JobBatch);
     },
     async recordAttempts(outcomes: AttemptOutcome[]): Promise<void> {
       await thread.call('recordOutcomeValues', [outcomes.map(outcomeValues)]);

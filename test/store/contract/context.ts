@@ -136,6 +136,7 @@ export function contractContext(makeStore: MakeStore): ContractContext {
       payloadFormat: 'standard',
       retrySchedule: null,
       timeoutSeconds: 30,
+      maxInFlight: null,
       enabled: true,
       secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
       previousSecret: null,

@@ -41,6 +41,47 @@ export function queueContract(ctx: ContractContext): void {
       ]);
     });
 
+    it('with a share, takes at most perSubscription of each subscription, looking past older messages of a busy one', async () => {
+      const { subscriber, subscription: busy } = await world({ eventTypes: ['order.created'] });
+      const other = await addSubscription(subscriber.id, { eventTypes: ['order.updated'] });
+      const older = [];
+      for (let i = 1; i <= 5; i++) older.push((await send('order.created', { createdAt: T0 + i * 1_000 })).event.id);
+      const newer = (await send('order.updated', { createdAt: T0 + 9_000 })).event.id;
+      const now = T0 + 10_000;
+      const jobs = await ctx.store.claimDue(now, 2, MARGIN, { skip: [], perSubscription: 1 });
+      assert.deepEqual(
+        jobs.map((j) => [j.subscription.id, j.eventId]),
+        [
+          [busy.id, older[0]],
+          [other.id, newer],
+        ],
+        'oldest first, one of each: the newer message of the other subscription is not hidden behind the busy one',
+      );
+      const rest = await ctx.store.claimDue(now, 10, MARGIN, { skip: [], perSubscription: 3 });
+      assert.deepEqual(
+        rest.map((j) => j.eventId),
+        older.slice(1, 4),
+        'what the share left is still due, oldest first',
+      );
+    });
+
+    it('with a share, leaves the subscriptions it skips alone', async () => {
+      const { subscriber, subscription: skipped } = await world();
+      const taken = await addSubscription(subscriber.id);
+      await send('order.created', { createdAt: T0 + 1_000 });
+      await send('order.created', { createdAt: T0 + 2_000 });
+      const now = T0 + 10_000;
+      const jobs = await ctx.store.claimDue(now, 10, MARGIN, { skip: [skipped.id, 'sub_unknown'], perSubscription: 10 });
+      assert.equal(jobs.length, 2);
+      assert.ok(jobs.every((j) => j.subscription.id === taken.id));
+      const later = await ctx.store.claimDue(now, 10, MARGIN);
+      assert.equal(later.length, 2);
+      assert.ok(
+        later.every((j) => j.subscription.id === skipped.id),
+        'skipped messages stay due',
+      );
+    });
+
     it('claims oldest due first, up to the limit', async () => {
       await world();
       const e1 = await send('order.created', { createdAt: T0 + 1_000 });

@@ -66,7 +66,7 @@ export const ConfigSchema = Type.Object({
       'a claimed message is leased for its attempt deadline + this; time to record the attempt before another worker may take the message (at least 1000)',
   }),
   concurrency: Type.Integer({
-    default: 512,
+    default: 2_048,
     minimum: 1,
     maximum: 10_000,
     env: 'HERALD_CONCURRENCY',
@@ -167,7 +167,7 @@ export const ConfigSchema = Type.Object({
       'an idle keep-alive connection is closed after this; longer than the 60 s idle timeout of common load balancers, so they do not reuse a connection as Herald closes it',
   }),
   maxConnections: Type.Integer({
-    default: 1_024,
+    default: 2_048,
     minimum: 1,
     maximum: 1_000_000,
     env: 'HERALD_MAX_CONNECTIONS',

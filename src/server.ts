@@ -17,6 +17,8 @@ import {
   attemptDuration,
   attemptsRecorded,
   attemptsTotal,
+  endpointBackoffs,
+  fairnessSource,
   inflightSource,
   messagesHandedOff,
   retentionPurged,
@@ -124,10 +126,17 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
         },
         onRecorded: (outcomes) => attemptsRecorded.inc(outcomes.length),
         onAdopted: (jobs) => messagesHandedOff.inc(jobs.length),
+        onBackoff: () => endpointBackoffs.inc(),
       },
     );
     const running = dispatcher;
     inflightSource.read = () => running.inFlight;
+    fairnessSource.read = () => {
+      const { inFlight, saturated, parked } = running.fairness();
+      const buckets = { '1': 0, '2-4': 0, '5-16': 0, '17-64': 0, '65+': 0 };
+      for (const n of inFlight) buckets[n === 1 ? '1' : n <= 4 ? '2-4' : n <= 16 ? '5-16' : n <= 64 ? '17-64' : '65+']++;
+      return { inFlight: buckets, saturated, parked };
+    };
   }
   // Ingest hands this process's dispatcher the messages it creates (the hand-off, dispatcher.ts).
   const app = await buildApp({ store, config, role: config.role, ...(dispatcher ? { handoff: dispatcher } : {}) });

@@ -53,6 +53,8 @@ export interface DispatcherHooks {
   onRecorded?: (outcomes: AttemptOutcome[]) => void;
   /** Jobs taken from ingest (the hand-off), as they are queued. */
   onAdopted?: (jobs: DeliveryJob[]) => void;
+  /** An endpoint's cap of attempts in flight was halved (fairness.ts). */
+  onBackoff?: () => void;
 }
 
 const RECORD_BATCH = 1_000; // outcomes per transaction
@@ -95,7 +97,12 @@ export class Dispatcher implements Handoff {
     private readonly logger: Logger,
     private readonly hooks: DispatcherHooks = {},
   ) {
-    this.limits = new EndpointLimits({ initial: ENDPOINT_INITIAL_IN_FLIGHT, max: options.concurrency, fastMs: ENDPOINT_FAST_MS });
+    this.limits = new EndpointLimits({
+      initial: ENDPOINT_INITIAL_IN_FLIGHT,
+      max: options.concurrency,
+      fastMs: ENDPOINT_FAST_MS,
+      onBackoff: hooks.onBackoff,
+    });
     this.pipeline = {
       retryInterval: options.retryInterval,
       maxRetries: options.maxRetries,
@@ -151,6 +158,11 @@ export class Dispatcher implements Handoff {
 
   get inFlight(): number {
     return this.inflight;
+  }
+
+  /** Per-endpoint fairness now: each busy endpoint's attempts in flight, endpoints at their cap, parked jobs. */
+  fairness(): { inFlight: number[]; saturated: number; parked: number } {
+    return { ...this.limits.census(), parked: this.parkedCount };
   }
 
   /** Free slots: attempts that may start now without passing either bound. */

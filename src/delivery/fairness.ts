@@ -22,6 +22,8 @@ export interface FairnessOptions {
   max: number;
   /** A success that took longer than this (ms) does not raise the cap. */
   fastMs: number;
+  /** Called each time an endpoint's cap is halved. */
+  onBackoff?: () => void;
 }
 
 interface Endpoint {
@@ -57,8 +59,10 @@ export class EndpointLimits {
     if (e === undefined || e.inflight === 0) return;
     const wasFull = e.inflight >= capOf(e);
     e.inflight--;
-    if (signal === 'failure') e.limit = Math.max(1, Math.floor(e.limit / 2));
-    else if (signal === 'ok' && wasFull && durationMs < this.options.fastMs) e.limit = Math.min(this.options.max, e.limit + 1);
+    if (signal === 'failure') {
+      e.limit = Math.max(1, Math.floor(e.limit / 2));
+      this.options.onBackoff?.();
+    } else if (signal === 'ok' && wasFull && durationMs < this.options.fastMs) e.limit = Math.min(this.options.max, e.limit + 1);
     if (e.inflight === 0 && e.limit >= this.options.initial) this.endpoints.delete(subscriptionId);
   }
 
@@ -71,6 +75,17 @@ export class EndpointLimits {
   limit(subscriptionId: string): number {
     const e = this.endpoints.get(subscriptionId);
     return e === undefined ? this.options.initial : capOf(e);
+  }
+
+  /** The attempts in flight of each endpoint that has some, and how many endpoints are at their cap. */
+  census(): { inFlight: number[]; saturated: number } {
+    const inFlight: number[] = [];
+    let saturated = 0;
+    for (const e of this.endpoints.values()) {
+      if (e.inflight > 0) inFlight.push(e.inflight);
+      if (e.inflight >= capOf(e)) saturated++;
+    }
+    return { inFlight, saturated };
   }
 
   /** Endpoints at their cap: a claim need not look at their messages. */

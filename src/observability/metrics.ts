@@ -62,3 +62,56 @@ export const inflightAttempts = new Gauge({
     this.set(inflightSource.read());
   },
 });
+
+/** What per-endpoint fairness looks like now (src/delivery/fairness.ts), read when scraped. */
+export interface FairnessSnapshot {
+  /** Endpoints with attempts in flight, by how many: the buckets of ENDPOINT_IN_FLIGHT_BUCKETS. */
+  inFlight: Record<(typeof ENDPOINT_IN_FLIGHT_BUCKETS)[number], number>;
+  /** Endpoints at their cap. */
+  saturated: number;
+  /** Jobs waiting behind their endpoint's attempts. */
+  parked: number;
+}
+
+/** Labels of herald_endpoints_in_flight: how many attempts an endpoint has in flight (bounded cardinality). */
+export const ENDPOINT_IN_FLIGHT_BUCKETS = ['1', '2-4', '5-16', '17-64', '65+'] as const;
+
+/** Set by the dispatcher's owner. */
+export const fairnessSource = {
+  read: (): FairnessSnapshot => ({ inFlight: { '1': 0, '2-4': 0, '5-16': 0, '17-64': 0, '65+': 0 }, saturated: 0, parked: 0 }),
+};
+
+export const endpointsInFlight = new Gauge({
+  name: 'herald_endpoints_in_flight',
+  help: 'Endpoints (subscriptions) with attempts in flight in this process, by how many',
+  labelNames: ['in_flight'] as const,
+  registers: [registry],
+  collect() {
+    const { inFlight } = fairnessSource.read();
+    for (const bucket of ENDPOINT_IN_FLIGHT_BUCKETS) this.labels(bucket).set(inFlight[bucket]);
+  },
+});
+
+export const endpointsSaturated = new Gauge({
+  name: 'herald_endpoints_saturated',
+  help: 'Endpoints at their cap of attempts in flight (adaptive, or maxInFlight); their messages wait',
+  registers: [registry],
+  collect() {
+    this.set(fairnessSource.read().saturated);
+  },
+});
+
+export const parkedJobs = new Gauge({
+  name: 'herald_parked_jobs',
+  help: "Messages leased to this process waiting behind their endpoint's attempts in flight",
+  registers: [registry],
+  collect() {
+    this.set(fairnessSource.read().parked);
+  },
+});
+
+export const endpointBackoffs = new Counter({
+  name: 'herald_endpoint_backoffs_total',
+  help: "Times an endpoint's cap of attempts in flight was halved (a timeout, connection error, 5xx or 429)",
+  registers: [registry],
+});

@@ -88,6 +88,12 @@ async function headOfLine(herald: TestHerald, healthy: TestReceiver, dead: DeadR
   assert.ok(worst <= WAIT_BOUND_MS, `healthy events waited ${waits.join(', ')} ms (bound ${WAIT_BOUND_MS} ms)`);
   const connections = dead.reduce((n, r) => n + r.connections, 0);
   assert.ok(connections < 512, `the dead endpoints hold ${connections} connections, not every slot`);
+
+  // The metrics show it: ten endpoints at their cap of 16, with their backlog waiting.
+  const metrics = await (await fetch(`${herald.url}/metrics`)).text();
+  const gauge = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(metrics)?.[1] ?? Number.NaN);
+  assert.equal(gauge('herald_endpoints_saturated'), DEAD);
+  assert.equal(gauge('herald_endpoints_in_flight\\{in_flight="5-16"\\}'), DEAD);
 }
 
 describe('fairness: dead endpoints with deep backlogs do not delay a healthy one', () => {

@@ -91,6 +91,8 @@ export interface Subscription {
   /** The secret before the last rotation: deliveries are signed with it too until it expires. */
   previousSecret: string | null;
   previousSecretExpiresAt: number | null;
+  /** Kept by delivery (src/domain/health.ts); the API shows it and changes it only with `enabled`. */
+  health: SubscriptionHealth;
   createdAt: number;
   updatedAt: number;
 }

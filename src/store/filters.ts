@@ -2,7 +2,16 @@
 // with which value. A store renders the conditions in its own dialect (placeholders, array
 // parameters); neither spells a filter of its own. Columns are whitelisted text, never user input.
 import { STATUS_NUMBER } from '../domain/glossary.js';
-import type { AttemptFilter, AttemptQuery, AuditFilter, EventFilter, MessageFilter, MessageQuery, PageQuery } from './store.js';
+import type {
+  AttemptFilter,
+  AttemptQuery,
+  AuditFilter,
+  EventFilter,
+  MessageFilter,
+  MessageQuery,
+  PageQuery,
+  SubscriptionFilter,
+} from './store.js';
 
 /** `column op value`; `in` takes a list. */
 export interface Condition {
@@ -31,8 +40,8 @@ export const eventTypeConditions = (q: PageQuery): Condition[] => conditions([[q
 
 export const subscriberConditions = (q: PageQuery): Condition[] => conditions([cursor(q, 'id')]);
 
-export const subscriptionConditions = (q: PageQuery & { subscriberId?: string }): Condition[] =>
-  conditions([cursor(q, 'id'), [q.subscriberId, 'subscriber_id']]);
+export const subscriptionConditions = (q: SubscriptionFilter): Condition[] =>
+  conditions([cursor(q, 'id'), [q.subscriberId, 'subscriber_id'], [q.health, 'health_status']]);
 
 export const apiKeyConditions = (q: PageQuery): Condition[] => conditions([cursor(q, 'id')]);
 

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HeraldEvent, Subscription } from '../../src/domain/glossary.js';
+import { initialHealth } from '../../src/domain/health.js';
 import { newId } from '../../src/domain/ids.js';
 import { type IngestFacts, idempotencyScope, planIngest } from '../../src/fanout/plan.js';
 
@@ -25,6 +26,7 @@ const subscription = (over: Partial<Subscription> = {}): Subscription => ({
   secret: 'whsec_x',
   previousSecret: null,
   previousSecretExpiresAt: null,
+  health: initialHealth(true, 0),
   createdAt: T0,
   updatedAt: T0,
   ...over,

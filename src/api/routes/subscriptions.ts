@@ -8,6 +8,7 @@ import { Type } from 'typebox';
 import { networkPolicy } from '../../delivery/ssrf.js';
 import { HeraldError } from '../../domain/errors.js';
 import type { Subscription } from '../../domain/glossary.js';
+import { disableHealth, enableHealth, initialHealth } from '../../domain/health.js';
 import { newId } from '../../domain/ids.js';
 import type { SubscriptionPatch } from '../../store/store.js';
 import { assertVisible, confineTo, SCOPE_ACTIONS } from '../auth.js';
@@ -37,6 +38,7 @@ import {
   SubscriptionSchema,
   SubscriptionWithSecretSchema,
   subscriptionBodies,
+  subscriptionListFilters,
 } from '../schemas.js';
 
 /** Custom header values are credentials as often as not: only callers who may read the signing
@@ -93,6 +95,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
         secret: newSecret(),
         previousSecret: null,
         previousSecretExpiresAt: null,
+        health: initialHealth(body.enabled ?? true, now),
         createdAt: now,
         updatedAt: now,
       };
@@ -107,9 +110,9 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       config: { action: 'subscriptions.read' },
       schema: {
         tags,
-        summary: "List a subscriber's subscriptions, newest first",
+        summary: "List a subscriber's subscriptions, newest first, optionally those of one health status",
         params: IdParams,
-        querystring: Type.Object(pageQuery, { additionalProperties: false }),
+        querystring: Type.Object({ ...pageQuery, ...subscriptionListFilters }, { additionalProperties: false }),
         response: { 200: Page(SubscriptionSchema), ...errorResponses },
       },
     },
@@ -118,7 +121,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       assertId('sbr', subscriberId);
       assertVisible(request, subscriberId);
       orNotFound(await store.getSubscriber(subscriberId));
-      const result = await store.listSubscriptions({ ...page(request.query, 'sub'), subscriberId });
+      const result = await store.listSubscriptions({ ...page(request.query, 'sub'), subscriberId, health: request.query.health });
       const reveal = revealHeaders(request);
       return { data: result.data.map((sub) => renderSubscription(sub, reveal)), nextCursor: result.nextCursor };
     },
@@ -130,9 +133,9 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       config: { action: 'subscriptions.read' },
       schema: {
         tags,
-        summary: 'List subscriptions, newest first',
+        summary: 'List subscriptions, newest first, optionally those of one subscriber or one health status',
         querystring: Type.Object(
-          { ...pageQuery, subscriberId: Type.Optional(Type.String({ maxLength: 128 })) },
+          { ...pageQuery, subscriberId: Type.Optional(Type.String({ maxLength: 128 })), ...subscriptionListFilters },
           { additionalProperties: false },
         ),
         response: { 200: Page(SubscriptionSchema), ...errorResponses },
@@ -140,7 +143,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
     },
     async (request) => {
       const subscriberId = confineTo(request, request.query.subscriberId);
-      const result = await store.listSubscriptions({ ...page(request.query, 'sub'), subscriberId });
+      const result = await store.listSubscriptions({ ...page(request.query, 'sub'), subscriberId, health: request.query.health });
       const reveal = revealHeaders(request);
       return { data: result.data.map((sub) => renderSubscription(sub, reveal)), nextCursor: result.nextCursor };
     },
@@ -161,7 +164,8 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       config: { action: 'subscriptions.write', audit: 'subscription.update' },
       schema: {
         tags,
-        summary: 'Change a subscription; fields left out keep their value, null clears a nullable one',
+        summary:
+          'Change a subscription; fields left out keep their value, null clears a nullable one. enabled: true clears its health (then POST .../recover resends what failed)',
         params: IdParams,
         body: bodies.patch,
         response: { 200: SubscriptionSchema, ...errorResponses },
@@ -169,8 +173,9 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
     },
     async (request) => {
       const { id } = request.params;
-      await loadSubscription(store, request, id);
+      const current = await loadSubscription(store, request, id);
       const body = request.body;
+      const now = Date.now();
       const patch: SubscriptionPatch = {};
       if (body.name !== undefined) patch.name = body.name;
       if (body.description !== undefined) patch.description = body.description;
@@ -183,7 +188,10 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       if (body.retrySchedule !== undefined) patch.retrySchedule = body.retrySchedule;
       if (body.timeoutSeconds !== undefined) patch.timeoutSeconds = body.timeoutSeconds;
       if (body.enabled !== undefined) patch.enabled = body.enabled;
-      return renderSubscription(orNotFound(await store.updateSubscription(id, patch, Date.now())));
+      // Enabled again: healthy, counts and breaker cleared. Disabled: with that reason, whatever it was.
+      if (body.enabled === true && !current.enabled) patch.health = enableHealth(current.health, now).health;
+      if (body.enabled === false && current.enabled) patch.health = disableHealth(current.health, 'disabled_manually', now).health;
+      return renderSubscription(orNotFound(await store.updateSubscription(id, patch, now)));
     },
   );
 

@@ -10,6 +10,7 @@ import rowLockFreeInserts from './0007-row-lock-free-inserts.js';
 import apiKeySubscriberFk from './0008-api-key-subscriber-fk.js';
 import sessions from './0009-sessions.js';
 import alignedColumnNames from './0010-aligned-column-names.js';
+import subscriptionHealth from './0011-subscription-health.js';
 
 export interface Migration {
   version: number;
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: '0008-api-key-subscriber-fk', sql: apiKeySubscriberFk },
   { version: 9, name: '0009-sessions', sql: sessions },
   { version: 10, name: '0010-aligned-column-names', sql: alignedColumnNames },
+  { version: 11, name: '0011-subscription-health', sql: subscriptionHealth },
 ];

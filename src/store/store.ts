@@ -355,7 +355,8 @@ export interface IngestStore {
    * Commits each event with one message per matching subscription, all requests in one
    * transaction (group commit); results are in request order. Which subscriptions an event
    * reaches, and what a repeated idempotency key answers, is decided by src/fanout/plan.ts over
-   * what the store looks up. Messages are created `pending`, due at the event's createdAt. Nothing
+   * what the store looks up. Messages are created `pending`, due at the event's createdAt (or,
+   * while their subscription's breaker holds messages back, when it lets them out). Nothing
    * is written for a request whose result is not `created`.
    * With `lease`, up to lease.limit of the new messages are leased to the caller (IngestLease);
    * subscribers of onMessagesCommitted are told only of the others.

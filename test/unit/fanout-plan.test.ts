@@ -145,4 +145,25 @@ describe('fan-out plan', () => {
       ],
     );
   });
+
+  it('holds back a message of a subscription whose breaker is open, due when it lets messages out, never leased', () => {
+    const open = (breaker: 'open' | 'half_open', until: number) =>
+      ({ ...initialHealth(true, 0), status: 'failing', reason: 'breaker_open', breaker, breakerUntil: until, breakerOpenedAt: 0 }) as const;
+    const subs = [
+      subscription({ id: 'sub_1', health: open('open', T0 + 30_000) }),
+      subscription({ id: 'sub_2', health: open('half_open', T0 + 45_000) }),
+      subscription({ id: 'sub_3', health: open('open', T0) }), // its cool-down is over: the message may be the probe
+      subscription({ id: 'sub_4' }),
+    ];
+    const plan = planIngest([{ event: event(), requestHash: null }], facts({ candidates: subs }), { limit: 10, leaseMarginMs: 1_000 });
+    assert.deepEqual(
+      plan.messages.map((m) => [m.subscription.id, m.leased, m.nextAttemptAt - T0]),
+      [
+        ['sub_1', false, 30_000],
+        ['sub_2', false, 45_000],
+        ['sub_3', true, 31_000],
+        ['sub_4', true, 31_000],
+      ],
+    );
+  });
 });

@@ -7,7 +7,7 @@ import pino, { type Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import { prepareJiwa } from './api/jiwa/startup.js';
 import type { HeraldConfig } from './config/config.js';
-import { ConfigError } from './config/config.js';
+import { ConfigError, healthPolicy } from './config/config.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { HttpClient } from './delivery/http-client.js';
 import { deliveryConnector } from './delivery/ssrf.js';
@@ -17,11 +17,14 @@ import {
   attemptDuration,
   attemptsRecorded,
   attemptsTotal,
+  breakerSkipped,
   endpointBackoffs,
   fairnessSource,
+  healthCountSource,
   inflightSource,
   messagesHandedOff,
   retentionPurged,
+  subscriptionsAutoDisabled,
 } from './observability/metrics.js';
 import { protectSecrets } from './security/protect.js';
 import { openStore } from './store/open.js';
@@ -99,6 +102,8 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
 
   const attemptsSucceeded = attemptsTotal.labels('succeeded'); // bound once: no label lookup per attempt
   const attemptsFailed = attemptsTotal.labels('failed');
+  healthCountSource.read = () => store.countSubscriptionHealth();
+  const healthLog = logger.child({ component: 'health' });
   let dispatcher: Dispatcher | null = null;
   let client: HttpClient | null = null;
   if (config.role !== 'api') {
@@ -117,14 +122,28 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
         claimBatch: config.claimBatch,
         leaseMarginMs: config.leaseMarginMs,
         pollIntervalMs: config.pollIntervalMs,
+        health: healthPolicy(config),
       },
       logger.child({ component: 'dispatcher' }),
       {
         onAttempt: (o) => {
+          if (!('attempt' in o)) {
+            breakerSkipped.inc();
+            return;
+          }
           (o.status === 'succeeded' ? attemptsSucceeded : attemptsFailed).inc();
           attemptDuration.observe(o.attempt.durationMs / 1000);
         },
-        onRecorded: (outcomes) => attemptsRecorded.inc(outcomes.length),
+        onRecorded: (outcomes, transitions) => {
+          let attempts = 0;
+          for (const o of outcomes) if ('attempt' in o) attempts++;
+          attemptsRecorded.inc(attempts);
+          for (const t of transitions) {
+            if (t.kind === 'status' && t.to === 'disabled' && t.reason !== null) subscriptionsAutoDisabled.labels(t.reason).inc();
+            const notable = t.kind === 'status' && [t.from, t.to].some((s) => s === 'failing' || s === 'disabled');
+            healthLog[notable ? 'info' : 'debug'](t, 'subscription health changed');
+          }
+        },
         onAdopted: (jobs) => messagesHandedOff.inc(jobs.length),
         onBackoff: () => endpointBackoffs.inc(),
       },

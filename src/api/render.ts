@@ -1,7 +1,17 @@
 // Domain records → API JSON: epoch milliseconds become ISO 8601 strings, secrets stay behind.
 import { isActive } from '../domain/api-keys.js';
 import { HeraldError } from '../domain/errors.js';
-import type { ApiKey, Attempt, AuditEntry, EventType, HeraldEvent, Message, Subscriber, Subscription } from '../domain/glossary.js';
+import type {
+  ApiKey,
+  Attempt,
+  AuditEntry,
+  EventType,
+  HeraldEvent,
+  Message,
+  Subscriber,
+  Subscription,
+  SubscriptionHealth,
+} from '../domain/glossary.js';
 import type { AttemptRef, SubscriptionStats } from '../store/store.js';
 import type {
   ApiKeyJson,
@@ -9,6 +19,7 @@ import type {
   AuditEntryJson,
   EventJson,
   EventTypeJson,
+  HealthJson,
   IngestJson,
   MessageJson,
   StatsJson,
@@ -75,8 +86,21 @@ export function renderSubscription(s: Subscription, revealHeaders = true): Subsc
     timeoutSeconds: s.timeoutSeconds,
     maxInFlight: s.maxInFlight,
     enabled: s.enabled,
+    health: renderHealth(s.health),
     createdAt: iso(s.createdAt),
     updatedAt: iso(s.updatedAt),
+  };
+}
+
+export function renderHealth(h: SubscriptionHealth): HealthJson {
+  return {
+    status: h.status,
+    reason: h.reason,
+    since: iso(h.since),
+    consecutiveFailures: h.consecutiveFailures,
+    failingSince: isoOrNull(h.failingSince),
+    failedMessages: h.failedMessages,
+    breaker: { state: h.breaker, openedAt: isoOrNull(h.breakerOpenedAt), until: isoOrNull(h.breakerUntil) },
   };
 }
 

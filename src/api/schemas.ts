@@ -4,7 +4,16 @@
 import { type Static, type TLiteral, type TSchema, type TUnion, Type } from 'typebox';
 import type { HeraldConfig } from '../config/config.js';
 import { EVENT_TYPE_NAME_MAX } from '../domain/event-types.js';
-import { API_KEY_SCOPES, ATTEMPT_TRIGGERS, HTTP_METHODS, MESSAGE_STATUSES, PAYLOAD_FORMATS } from '../domain/glossary.js';
+import {
+  API_KEY_SCOPES,
+  ATTEMPT_TRIGGERS,
+  BREAKER_STATES,
+  HEALTH_REASONS,
+  HEALTH_STATUSES,
+  HTTP_METHODS,
+  MESSAGE_STATUSES,
+  PAYLOAD_FORMATS,
+} from '../domain/glossary.js';
 import { DEFAULT_RECOVER_STATUSES, RECOVERABLE_STATUSES } from '../domain/recovery.js';
 
 // ---- Building blocks ----
@@ -25,6 +34,7 @@ export const MethodSchema = OneOf(HTTP_METHODS);
 export const PayloadFormatSchema = OneOf(PAYLOAD_FORMATS);
 export const MessageStatusSchema = OneOf(MESSAGE_STATUSES);
 export const TriggerSchema = OneOf(ATTEMPT_TRIGGERS);
+export const HealthStatusSchema = OneOf(HEALTH_STATUSES);
 
 export const CHANNEL_PATTERN = '^[A-Za-z0-9_.:-]+$';
 const Channel = Type.String({ minLength: 1, maxLength: 128, pattern: CHANNEL_PATTERN });
@@ -125,6 +135,31 @@ export const MAX_RETRY_SCHEDULE = 50; // entries
 export const MAX_IN_FLIGHT = 10_000; // a subscription's maxInFlight, as the largest HERALD_CONCURRENCY
 export const MAX_URL_LENGTH = 2_048; // characters
 
+export const HealthSchema = Type.Object(
+  {
+    status: HealthStatusSchema,
+    reason: Nullable(OneOf(HEALTH_REASONS)),
+    since: IsoTime,
+    consecutiveFailures: Type.Integer({ description: 'Attempts in a row that did not succeed' }),
+    failingSince: Type.Union([IsoTime, Type.Null()], {
+      description: 'The first failed attempt after the last success; null while the last attempt succeeded',
+    }),
+    failedMessages: Type.Integer({ description: 'Messages failed for good (retries used up) since failingSince' }),
+    breaker: Type.Object({
+      state: OneOf(BREAKER_STATES),
+      openedAt: NullableIsoTime,
+      until: Type.Union([IsoTime, Type.Null()], {
+        description: 'open: when the next probe may go; half_open: when the probe in flight times out',
+      }),
+    }),
+  },
+  {
+    description:
+      'disabled: not enabled (reason disabled_manually, endpoint_gone or out_of_order); failing: the breaker is open, or as many attempts in a row failed as open it; degraded: fewer did; healthy otherwise',
+  },
+);
+export type HealthJson = Static<typeof HealthSchema>;
+
 const subscriptionProperties = {
   id: Type.String(),
   subscriberId: Type.String(),
@@ -140,8 +175,14 @@ const subscriptionProperties = {
   timeoutSeconds: Type.Number(),
   maxInFlight: Nullable(Type.Integer()),
   enabled: Type.Boolean(),
+  health: HealthSchema,
   createdAt: IsoTime,
   updatedAt: IsoTime,
+};
+
+/** Lists of subscriptions filter on health. */
+export const subscriptionListFilters = {
+  health: Type.Optional(HealthStatusSchema),
 };
 
 export const SubscriptionSchema = Type.Object(subscriptionProperties);

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
 import { parseNetworks } from '../delivery/ssrf.js';
+import type { HealthPolicy } from '../domain/health.js';
 import { leaseMs } from '../domain/lease.js';
 
 export const ConfigSchema = Type.Object({
@@ -92,6 +93,38 @@ export const ConfigSchema = Type.Object({
     maximum: 60_000,
     env: 'HERALD_POLL_INTERVAL_MS',
     description: 'longest an idle worker waits before looking for due messages without a notification',
+  }),
+  // Endpoint health (src/domain/health.ts; README "Endpoint health")
+  breakerThreshold: Type.Integer({
+    default: 10,
+    minimum: 1,
+    maximum: 10_000,
+    env: 'HERALD_BREAKER_THRESHOLD',
+    description:
+      "transport errors, timeouts or 5xx in a row that open a subscription's circuit breaker; as many failed attempts in a row make it failing",
+  }),
+  breakerCooldownSeconds: Type.Number({
+    default: 30,
+    minimum: 0.05,
+    maximum: 86_400,
+    env: 'HERALD_BREAKER_COOLDOWN_SECONDS',
+    description:
+      'how long an open breaker holds messages back before one probe goes out; 30 s costs a dead endpoint two requests a minute and gets an endpoint back from a restart or deploy its traffic within half a minute',
+  }),
+  autoDisableAfterSeconds: Type.Number({
+    default: 432_000,
+    minimum: 0,
+    maximum: 31_536_000,
+    env: 'HERALD_AUTO_DISABLE_AFTER_SECONDS',
+    description:
+      'a subscription failing this long without a success (432000 s = 5 days) is disabled as out_of_order, once enough of its messages failed (HERALD_AUTO_DISABLE_MIN_FAILED_MESSAGES); 0 = never',
+  }),
+  autoDisableMinFailedMessages: Type.Integer({
+    default: 2,
+    minimum: 0,
+    maximum: 1_000_000,
+    env: 'HERALD_AUTO_DISABLE_MIN_FAILED_MESSAGES',
+    description: 'messages failed for good (retries used up) since the failures began, needed before a subscription is auto-disabled',
   }),
   retentionDays: Type.Number({
     default: 90,
@@ -317,6 +350,16 @@ function checkLease(config: HeraldConfig): void {
       );
     }
   }
+}
+
+/** The health settings as src/domain/health.ts takes them. */
+export function healthPolicy(config: HeraldConfig): HealthPolicy {
+  return {
+    breakerThreshold: config.breakerThreshold,
+    breakerCooldownMs: Math.round(config.breakerCooldownSeconds * 1000),
+    autoDisableAfterMs: Math.round(config.autoDisableAfterSeconds * 1000),
+    autoDisableMinFailedMessages: config.autoDisableMinFailedMessages,
+  };
 }
 
 /** The configuration of this process: defaults, HERALD_CONFIG file, environment, then `flags`. */

@@ -1,6 +1,8 @@
 // The attempt pipeline (DESIGN.md §3): one attempt of one message, stage by stage, each stage a
 // module of its own:
-//   gate      (gate.ts)        may it be sent at all: the subscription enabled
+//   gate      (gate.ts)        may it be sent at all: the subscription enabled, its breaker closed
+//                              (or this job its probe); held back by the breaker, the job ends here
+//                              as a deferred outcome: no attempt, the message due again later
 //   format    (formats/)       the body and its Content-Type, by the subscription's payload format
 //   authorize (auth/)          Standard Webhooks signature, and auth methods towards the receiver
 //   send      (http-client.ts) one request through the SSRF guard, one deadline
@@ -10,15 +12,17 @@
 import type { Attempt } from '../domain/glossary.js';
 import { newId } from '../domain/ids.js';
 import type { RetrySettings } from '../domain/retry-policy.js';
-import type { AttemptOutcome, DeliveryJob } from '../store/store.js';
+import type { DeliveryJob, DeliveryOutcome } from '../store/store.js';
 import { authorize, type OutgoingRequest } from './auth/index.js';
-import { type AttemptResult, type EndpointSignal, endpointSignal, nextState } from './classify.js';
+import { type AttemptResult, classify, type EndpointSignal, nextState } from './classify.js';
 import { FormatError, formatRequest } from './formats/index.js';
-import { gate } from './gate.js';
+import { gate, type ProbeGate } from './gate.js';
 import type { HttpClient } from './http-client.js';
 
 export interface PipelineOptions extends RetrySettings {
   userAgent: string;
+  /** Where a job of a subscription whose breaker awaits its probe asks to be it. */
+  probes: ProbeGate;
 }
 
 const REDACTED = '[redacted]'; // what attempts record for custom header values (often receivers' credentials)
@@ -51,16 +55,21 @@ async function prepare(job: DeliveryJob, options: PipelineOptions, now: number):
   return request;
 }
 
-/** An attempt's outcome as recorded, with what it said about the endpoint (not recorded). */
-export interface AttemptRun extends AttemptOutcome {
-  signal: EndpointSignal;
-}
+/** What one run of the pipeline gives the dispatcher: the outcome to record, and what the result
+ *  said about the endpoint (for its share of the delivery slots, fairness.ts; not recorded). */
+export type DeliveryRun = DeliveryOutcome & { signal: EndpointSignal };
 
-/** Makes one attempt of `job` and works out the message's next state. */
-export async function runAttempt(job: DeliveryJob, client: HttpClient, options: PipelineOptions): Promise<AttemptRun> {
+/** Makes one attempt of `job` and works out the message's next state; or, held back by its
+ *  subscription's breaker, makes none and says when the message is due again. */
+export async function runAttempt(job: DeliveryJob, client: HttpClient, options: PipelineOptions): Promise<DeliveryRun> {
   const createdAt = Date.now();
   const { subscription } = job;
-  let result = gate(job);
+  const passed = await gate(job, createdAt, options.probes);
+  if ('kind' in passed && classify(passed).verdict === 'hold' && passed.code === 'breaker_open') {
+    return { deferred: true, messageId: job.messageId, subscriptionId: subscription.id, nextAttemptAt: passed.until, signal: 'neutral' };
+  }
+  let result: AttemptResult | null = 'kind' in passed ? passed : null;
+  const probe = !('kind' in passed) && passed.probe;
   let headers: Record<string, string> = {};
   if (result === null) {
     const prepared = await prepare(job, options, createdAt);
@@ -93,5 +102,5 @@ export async function runAttempt(job: DeliveryJob, client: HttpClient, options: 
     trigger: job.manual ? 'manual' : 'scheduled',
     createdAt,
   };
-  return { attempt, attempts: job.attempts + 1, ...state, signal: endpointSignal(result) };
+  return { attempt, attempts: job.attempts + 1, ...state, ...(probe ? { probe } : {}), signal: classify(result).signal };
 }

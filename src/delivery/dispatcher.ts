@@ -30,13 +30,15 @@
 // Claims leave saturated endpoints alone and take a bounded share of any other, so a dead endpoint
 // with a deep backlog holds a slot or two, not the whole dispatcher.
 import type { Logger } from 'pino';
+import type { HealthPolicy } from '../domain/health.js';
 import { leaseMs } from '../domain/lease.js';
 import type { RetrySettings } from '../domain/retry-policy.js';
 import type { Handoff } from '../ingest/group-commit.js';
-import type { AttemptOutcome, DeliveryJob, IngestLease, QueueStore, ReturnedLease } from '../store/store.js';
+import type { DeliveryJob, DeliveryOutcome, IngestLease, QueueStore, ReturnedLease, SubscriptionTransition } from '../store/store.js';
 import { Batcher } from '../util/batcher.js';
-import { type AttemptRun, type PipelineOptions, runAttempt } from './attempt.js';
+import { type DeliveryRun, type PipelineOptions, runAttempt } from './attempt.js';
 import { EndpointLimits } from './fairness.js';
+import { ProbeGate } from './gate.js';
 import type { HttpClient } from './http-client.js';
 
 export interface DispatcherOptions extends RetrySettings {
@@ -44,13 +46,16 @@ export interface DispatcherOptions extends RetrySettings {
   claimBatch: number; // messages per claim
   leaseMarginMs: number; // lease = attempt deadline + this
   pollIntervalMs: number; // longest sleep when idle
+  /** Endpoint health and the circuit breaker (src/domain/health.ts), applied as outcomes are recorded. */
+  health: HealthPolicy;
   userAgent?: string;
 }
 
 export interface DispatcherHooks {
-  onAttempt?: (outcome: AttemptOutcome) => void;
-  /** Outcomes committed to the store, after each batch. */
-  onRecorded?: (outcomes: AttemptOutcome[]) => void;
+  /** An attempt made, or a job its subscription's breaker held back (a deferred outcome). */
+  onAttempt?: (outcome: DeliveryOutcome) => void;
+  /** Outcomes committed to the store, after each batch, and the health transitions they made. */
+  onRecorded?: (outcomes: DeliveryOutcome[], transitions: SubscriptionTransition[]) => void;
   /** Jobs taken from ingest (the hand-off), as they are queued. */
   onAdopted?: (jobs: DeliveryJob[]) => void;
   /** An endpoint's cap of attempts in flight was halved (fairness.ts). */
@@ -85,7 +90,7 @@ export class Dispatcher implements Handoff {
   private loopDone: Promise<void> = Promise.resolve();
   private wake: (() => void) | null = null;
   private wakeRequested = false;
-  private readonly recorder: Batcher<AttemptOutcome, undefined>;
+  private readonly recorder: Batcher<DeliveryOutcome, undefined>;
   private unsubscribe: () => void = () => {};
   private drained: (() => void) | null = null;
   private readonly pipeline: PipelineOptions;
@@ -107,11 +112,12 @@ export class Dispatcher implements Handoff {
       retryInterval: options.retryInterval,
       maxRetries: options.maxRetries,
       userAgent: options.userAgent ?? 'Herald-Webhooks/0.1',
+      probes: new ProbeGate(store, options.leaseMarginMs),
     };
     this.recorder = new Batcher(
       async (outcomes) => {
-        await this.recordWithRetry(outcomes);
-        this.hooks.onRecorded?.(outcomes);
+        const transitions = await this.recordWithRetry(outcomes);
+        this.hooks.onRecorded?.(outcomes, transitions);
         // A retry is due: the loop may be asleep until later than it.
         if (outcomes.some((o) => o.nextAttemptAt !== null)) this.poke();
         return outcomes.map(() => undefined);
@@ -386,7 +392,7 @@ export class Dispatcher implements Handoff {
     this.attempt(job)
       .then(
         (outcome) => {
-          this.limits.finish(id, outcome.signal, outcome.attempt.durationMs);
+          this.limits.finish(id, outcome.signal, 'attempt' in outcome ? outcome.attempt.durationMs : 0);
           this.settled(id);
           this.hooks.onAttempt?.(outcome);
           return this.recorder.submit(outcome);
@@ -420,16 +426,15 @@ export class Dispatcher implements Handoff {
   }
 
   /** Makes one attempt of `job` (the pipeline, attempt.ts) and works out the message's next state. */
-  attempt(job: DeliveryJob): Promise<AttemptRun> {
+  attempt(job: DeliveryJob): Promise<DeliveryRun> {
     return runAttempt(job, this.client, this.pipeline);
   }
 
   /** Records outcomes; while the database is unreachable, keeps trying until stop() gives up. */
-  private async recordWithRetry(outcomes: AttemptOutcome[]): Promise<void> {
+  private async recordWithRetry(outcomes: DeliveryOutcome[]): Promise<SubscriptionTransition[]> {
     for (let tries = 0; ; tries++) {
       try {
-        await this.store.recordAttempts(outcomes);
-        return;
+        return await this.store.recordAttempts(outcomes, this.options.health);
       } catch (err) {
         // Bounded: after ~1 minute the leases take over and the messages are delivered again.
         if (tries >= 60) throw err;

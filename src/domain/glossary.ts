@@ -27,6 +27,47 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 export const PAYLOAD_FORMATS = ['standard', 'raw'] as const;
 export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
 
+/** A subscription's health (README "Endpoint health"): `disabled` when it is not enabled; `failing`
+ *  when its breaker is open or the breaker threshold of attempts in a row failed; `degraded` when
+ *  some did, fewer; `healthy` otherwise. */
+export const HEALTH_STATUSES = ['healthy', 'degraded', 'failing', 'disabled'] as const;
+export type HealthStatus = (typeof HEALTH_STATUSES)[number];
+
+/** Why a subscription is not healthy: failing or degraded for `consecutive_failures` or
+ *  `breaker_open`; disabled through the API (`disabled_manually`), by a 410 Gone
+ *  (`endpoint_gone`), or for failing too long (`out_of_order`, seed 002's word). */
+export const HEALTH_REASONS = ['consecutive_failures', 'breaker_open', 'disabled_manually', 'endpoint_gone', 'out_of_order'] as const;
+export type HealthReason = (typeof HEALTH_REASONS)[number];
+
+/** A subscription's circuit breaker: `closed` lets attempts through; `open` holds them back until a
+ *  cool-down ends; `half_open` while one probe is out. */
+export const BREAKER_STATES = ['closed', 'open', 'half_open'] as const;
+export type BreakerState = (typeof BREAKER_STATES)[number];
+
+/** How a subscription's deliveries are going, with its breaker. src/domain/health.ts makes every
+ *  change; the stores keep what it decides. */
+export interface SubscriptionHealth {
+  status: HealthStatus;
+  /** null when healthy. */
+  reason: HealthReason | null;
+  /** When the status last changed. */
+  since: number;
+  /** Attempts in a row that did not succeed (any answer but a 2xx, or none). */
+  consecutiveFailures: number;
+  /** The first failed attempt after the last success; null while the last attempt succeeded. */
+  failingSince: number | null;
+  /** Messages failed for good (retries used up) since failingSince. */
+  failedMessages: number;
+  breaker: BreakerState;
+  /** Transport errors, timeouts and 5xx in a row: the breaker opens when they reach the threshold. */
+  breakerFaults: number;
+  /** open: when the cool-down ends and a probe may go; half_open: when the probe's lease ends;
+   *  null when closed. A message the breaker holds back is due at exactly this time. */
+  breakerUntil: number | null;
+  /** When the breaker opened (kept while it probes and re-opens); null when closed. */
+  breakerOpenedAt: number | null;
+}
+
 /** One delivery target of a subscriber: where, how, and which event types. */
 export interface Subscription {
   id: string; // sub_...
@@ -53,6 +94,8 @@ export interface Subscription {
   /** The secret before the last rotation: deliveries are signed with it too until it expires. */
   previousSecret: string | null;
   previousSecretExpiresAt: number | null;
+  /** Kept by delivery (src/domain/health.ts); the API shows it and changes it only with `enabled`. */
+  health: SubscriptionHealth;
   createdAt: number;
   updatedAt: number;
 }

@@ -4,6 +4,7 @@
 // the batch's idempotency keys, known event types and subscribers, candidate subscriptions); this
 // decides; the store writes what it is told. Neither store decides anything of its own.
 import type { HeraldEvent, Subscription } from '../domain/glossary.js';
+import { probeVerdict } from '../domain/health.js';
 import { newId } from '../domain/ids.js';
 import { leaseMs } from '../domain/lease.js';
 import type { DeliveryJob, IngestLease, IngestRequest, IngestResult } from '../store/store.js';
@@ -35,7 +36,8 @@ export interface PlannedMessage {
   id: string;
   event: HeraldEvent;
   subscription: Subscription;
-  /** When it is due: the event's time, or, leased, when the lease ends. */
+  /** When it is due: the event's time; leased, when the lease ends; held back by its subscription's
+   *  open breaker (src/domain/health.ts), when the breaker lets messages out again. */
   nextAttemptAt: number;
   /** Leased to the caller (IngestLease): written claimed, returned as a job. */
   leased: boolean;
@@ -72,7 +74,8 @@ export function replayOf(prior: PriorEvent, requestHash: string | null): IngestR
  * Decides a batch. Results are in request order. An event whose idempotency key was used before,
  * in the store or earlier in the batch, is replayed or conflicts; one of an unknown type or for an
  * unknown subscriber is refused; the rest are created with a message per target, the first
- * `lease.limit` of them (in request order, then subscription id order) leased to the caller.
+ * `lease.limit` of them (in request order, then subscription id order) leased to the caller, but
+ * for those an open breaker holds back.
  */
 export function planIngest(requests: readonly IngestRequest[], facts: IngestFacts, lease?: IngestLease): IngestPlan {
   const candidates = [...facts.candidates].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -104,13 +107,20 @@ export function planIngest(requests: readonly IngestRequest[], facts: IngestFact
     for (const subscription of ofType) {
       if (!subscriberMatches(subscription.subscriberId, event.subscriberId) || !channelsMatch(subscription.channels, event.channels))
         continue;
-      const leased = leaseable > 0;
+      // An open breaker holds the message back from the start, with those it holds already: it is
+      // written due when they are, and moves with them (heldMove), never claimed only to wait.
+      const breaker = probeVerdict(subscription.health, event.createdAt, false);
+      const leased = breaker.send && leaseable > 0;
       if (leased) leaseable--;
       plan.messages.push({
         id: newId('msg', event.createdAt),
         event,
         subscription,
-        nextAttemptAt: leased ? event.createdAt + leaseMs(subscription.timeoutSeconds, lease?.leaseMarginMs ?? 0) : event.createdAt,
+        nextAttemptAt: !breaker.send
+          ? breaker.until
+          : leased
+            ? event.createdAt + leaseMs(subscription.timeoutSeconds, lease?.leaseMarginMs ?? 0)
+            : event.createdAt,
         leased,
       });
       messages++;

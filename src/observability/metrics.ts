@@ -115,3 +115,52 @@ export const endpointBackoffs = new Counter({
   help: "Times an endpoint's cap of attempts in flight was halved (a timeout, connection error, 5xx or 429)",
   registers: [registry],
 });
+export const breakerSkipped = new Counter({
+  name: 'herald_breaker_skipped_total',
+  help: 'Messages an open circuit breaker pushed back without an attempt (each time one was claimed and held back)',
+  registers: [registry],
+});
+
+export const subscriptionsAutoDisabled = new Counter({
+  name: 'herald_subscriptions_auto_disabled_total',
+  help: 'Subscriptions disabled by delivery: endpoint_gone (410 Gone) or out_of_order (failing too long)',
+  labelNames: ['reason'] as const,
+  registers: [registry],
+});
+for (const reason of ['endpoint_gone', 'out_of_order']) subscriptionsAutoDisabled.labels(reason).inc(0);
+
+/** Counts subscriptions by health status and breaker state when scraped (set by the process's owner
+ *  to the store's countSubscriptionHealth); the same in every process of a database. */
+export const healthCountSource: { read: () => Promise<{ status: Record<string, number>; breaker: Record<string, number> } | null> } = {
+  read: async () => null,
+};
+
+// One store query serves both gauges of a scrape.
+let counted: { at: number; counts: ReturnType<typeof healthCountSource.read> } | null = null;
+function healthCounts(): ReturnType<typeof healthCountSource.read> {
+  const now = Date.now();
+  if (counted === null || now - counted.at > 1_000) counted = { at: now, counts: healthCountSource.read().catch(() => null) };
+  return counted.counts;
+}
+
+export const subscriptionsByBreaker = new Gauge({
+  name: 'herald_subscriptions_by_breaker_state',
+  help: 'Subscriptions by circuit breaker state: closed, open, half_open (read from the store)',
+  labelNames: ['state'] as const,
+  registers: [registry],
+  async collect() {
+    const counts = await healthCounts();
+    if (counts) for (const [state, n] of Object.entries(counts.breaker)) this.labels(state).set(n);
+  },
+});
+
+export const subscriptionsByHealth = new Gauge({
+  name: 'herald_subscriptions_by_health',
+  help: 'Subscriptions by health status: healthy, degraded, failing, disabled (read from the store)',
+  labelNames: ['status'] as const,
+  registers: [registry],
+  async collect() {
+    const counts = await healthCounts();
+    if (counts) for (const [status, n] of Object.entries(counts.status)) this.labels(status).set(n);
+  },
+});

@@ -12,6 +12,7 @@ import type {
   MessageQuery,
   PageQuery,
   RecoverQuery,
+  SubscriptionFilter,
 } from './store.js';
 
 /** `column op value`; `in` takes a list. */
@@ -41,8 +42,8 @@ export const eventTypeConditions = (q: PageQuery): Condition[] => conditions([[q
 
 export const subscriberConditions = (q: PageQuery): Condition[] => conditions([cursor(q, 'id')]);
 
-export const subscriptionConditions = (q: PageQuery & { subscriberId?: string }): Condition[] =>
-  conditions([cursor(q, 'id'), [q.subscriberId, 'subscriber_id']]);
+export const subscriptionConditions = (q: SubscriptionFilter): Condition[] =>
+  conditions([cursor(q, 'id'), [q.subscriberId, 'subscriber_id'], [q.health, 'health_status']]);
 
 export const apiKeyConditions = (q: PageQuery): Condition[] => conditions([cursor(q, 'id')]);
 

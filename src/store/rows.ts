@@ -8,18 +8,22 @@ import type {
   Attempt,
   AttemptTrigger,
   AuditEntry,
+  BreakerState,
   EventType,
+  HealthReason,
+  HealthStatus,
   HeraldEvent,
   HttpMethod,
   Message,
   PayloadFormat,
   Subscriber,
   Subscription,
+  SubscriptionHealth,
 } from '../domain/glossary.js';
-import { MESSAGE_STATUSES, STATUS_NAME } from '../domain/glossary.js';
+import { BREAKER_STATES, HEALTH_STATUSES, MESSAGE_STATUSES, STATUS_NAME } from '../domain/glossary.js';
 import type { SeriesWindow } from '../domain/stats.js';
 import type { PriorEvent } from '../fanout/plan.js';
-import type { AttemptRef, Page, StoredSession, SubscriptionStats } from './store.js';
+import type { AttemptRef, HealthCounts, Page, StoredSession, SubscriptionStats } from './store.js';
 
 /** A row as a driver returns it, by column name. */
 export type Row = Record<string, unknown>;
@@ -38,6 +42,69 @@ export function parseJson<T>(text: unknown): T | null {
 }
 
 const nullable = <T>(value: unknown): T | null => (value ?? null) as T | null;
+
+/** A subscription's health columns (migrations: SQLite 0006, PostgreSQL 0011), as both dialects
+ *  store them (healthColumns gives their values). */
+export const HEALTH_COLUMNS = [
+  'health_status',
+  'health_reason',
+  'health_since',
+  'consecutive_failures',
+  'failing_since',
+  'failed_messages',
+  'breaker_state',
+  'breaker_faults',
+  'breaker_until',
+  'breaker_opened_at',
+] as const;
+
+/** A subscription's health as its columns, by name. */
+export function healthColumns(h: SubscriptionHealth): Record<(typeof HEALTH_COLUMNS)[number], string | number | null> {
+  return {
+    health_status: h.status,
+    health_reason: h.reason,
+    health_since: h.since,
+    consecutive_failures: h.consecutiveFailures,
+    failing_since: h.failingSince,
+    failed_messages: h.failedMessages,
+    breaker_state: h.breaker,
+    breaker_faults: h.breakerFaults,
+    breaker_until: h.breakerUntil,
+    breaker_opened_at: h.breakerOpenedAt,
+  };
+}
+
+/** Rows of (health_status, breaker_state, n) counted: every status and state, 0 where no row. */
+export function healthCounts(rows: readonly Row[]): HealthCounts {
+  const counts: HealthCounts = {
+    status: Object.fromEntries(HEALTH_STATUSES.map((s) => [s, 0])) as HealthCounts['status'],
+    breaker: Object.fromEntries(BREAKER_STATES.map((s) => [s, 0])) as HealthCounts['breaker'],
+  };
+  for (const r of rows) {
+    const n = Number(r.n);
+    const status = r.health_status as HealthStatus;
+    const breaker = r.breaker_state as BreakerState;
+    if (status in counts.status) counts.status[status] += n;
+    if (breaker in counts.breaker) counts.breaker[breaker] += n;
+  }
+  return counts;
+}
+
+/** A subscription's health from its row. */
+export function toHealth(r: Row): SubscriptionHealth {
+  return {
+    status: r.health_status as HealthStatus,
+    reason: nullable<HealthReason>(r.health_reason),
+    since: Number(r.health_since),
+    consecutiveFailures: r.consecutive_failures as number,
+    failingSince: nullable(r.failing_since),
+    failedMessages: r.failed_messages as number,
+    breaker: r.breaker_state as BreakerState,
+    breakerFaults: r.breaker_faults as number,
+    breakerUntil: nullable(r.breaker_until),
+    breakerOpenedAt: nullable(r.breaker_opened_at),
+  };
+}
 
 /** The row mappers of one dialect. */
 export function rowMappers(d: Dialect) {
@@ -84,6 +151,7 @@ export function rowMappers(d: Dialect) {
       secret: r.secret as string,
       previousSecret: nullable(r.previous_secret),
       previousSecretExpiresAt: nullable(r.previous_secret_expires_at),
+      health: toHealth(r),
       createdAt: r.created_at as number,
       updatedAt: r.updated_at as number,
     }),

@@ -12,13 +12,16 @@ import type {
   Attempt,
   AttemptTrigger,
   AuditEntry,
+  BreakerState,
   EventType,
+  HealthStatus,
   HeraldEvent,
   Message,
   MessageStatus,
   Subscriber,
   Subscription,
 } from '../domain/glossary.js';
+import type { HealthPolicy, HealthSignal, HealthTransition, ProbeVerdict } from '../domain/health.js';
 import type { RecoverableStatus } from '../domain/recovery.js';
 import type { SeriesWindow } from '../domain/stats.js';
 
@@ -175,6 +178,7 @@ export type SubscriptionPatch = Partial<
     | 'secret'
     | 'previousSecret'
     | 'previousSecretExpiresAt'
+    | 'health'
   >
 >;
 
@@ -200,6 +204,12 @@ export interface SubscriptionStatsQuery {
   /** Tells a message in flight (lease not expired) from one waiting for its next attempt. */
   now: number;
   series: SeriesWindow;
+}
+
+/** listSubscriptions' filters. */
+export interface SubscriptionFilter extends PageQuery {
+  subscriberId?: string;
+  health?: HealthStatus;
 }
 
 /** One event to ingest. The caller has validated it and given it its id. */
@@ -280,8 +290,34 @@ export interface AttemptOutcome {
   attempts: number;
   retries: number;
   nextAttemptAt: number | null;
-  /** 410 Gone: the subscription is disabled along with recording the attempt. */
-  disableSubscription: boolean;
+  /** What the attempt says about its endpoint (classify.ts), applied to its subscription's health
+   *  in the same transaction (src/domain/health.ts; `gone` disables it); null: nothing was sent. */
+  health: HealthSignal | null;
+  /** The attempt was its subscription's breaker probe (gate.ts); absent: it was not. */
+  probe?: boolean;
+}
+
+/** A job the pipeline held back without sending it (its subscription's breaker is open): no
+ *  attempt is recorded, the message keeps its status, attempts and retries, and is due again at
+ *  nextAttemptAt. */
+export interface DeferredOutcome {
+  deferred: true;
+  messageId: string;
+  subscriptionId: string;
+  nextAttemptAt: number;
+}
+
+/** What recordAttempts records: an attempt, or a job held back. Tell them apart with `'attempt' in o`. */
+export type DeliveryOutcome = AttemptOutcome | DeferredOutcome;
+
+/** A change of a subscription's health made while recording attempts (for metrics, and the
+ *  operational webhooks to come). */
+export type SubscriptionTransition = HealthTransition & { subscriptionId: string };
+
+/** How many subscriptions have each health status and each breaker state. */
+export interface HealthCounts {
+  status: Record<HealthStatus, number>;
+  breaker: Record<BreakerState, number>;
 }
 
 export interface StoreCapabilities {
@@ -331,9 +367,13 @@ export interface SubscriberStore {
 export interface SubscriptionStore {
   createSubscription(subscription: Subscription): Promise<Subscription>;
   getSubscription(id: string): Promise<Subscription | null>;
-  listSubscriptions(query: PageQuery & { subscriberId?: string }): Promise<Page<Subscription>>;
+  listSubscriptions(query: SubscriptionFilter): Promise<Page<Subscription>>;
+  /** With `patch.health` (enabling or disabling, src/domain/health.ts), the messages its breaker
+   *  held back follow it (heldMove) in the same transaction. */
   updateSubscription(id: string, patch: SubscriptionPatch, now: number): Promise<Subscription | null>;
   deleteSubscription(id: string): Promise<boolean>;
+  /** How many subscriptions have each health status and each breaker state (every key present, 0 or more). */
+  countSubscriptionHealth(): Promise<HealthCounts>;
 }
 
 /** Events in: ingest (the fan-out plan of src/fanout/, written) and the event log. */
@@ -342,7 +382,8 @@ export interface IngestStore {
    * Commits each event with one message per matching subscription, all requests in one
    * transaction (group commit); results are in request order. Which subscriptions an event
    * reaches, and what a repeated idempotency key answers, is decided by src/fanout/plan.ts over
-   * what the store looks up. Messages are created `pending`, due at the event's createdAt. Nothing
+   * what the store looks up. Messages are created `pending`, due at the event's createdAt (or,
+   * while their subscription's breaker holds messages back, when it lets them out). Nothing
    * is written for a request whose result is not `created`.
    * With `lease`, up to lease.limit of the new messages are leased to the caller (IngestLease);
    * subscribers of onMessagesCommitted are told only of the others.
@@ -409,9 +450,22 @@ export interface QueueStore {
   claimDue(now: number, limit: number, leaseMarginMs: number, share?: ClaimShare): Promise<DeliveryJob[]>;
   /**
    * Records attempts and applies the message states, in one transaction. An outcome whose message
-   * no longer exists is dropped. Clears the manual flag.
+   * no longer exists is dropped. Clears the manual flag. A deferred outcome only makes its message
+   * due at its nextAttemptAt (and no longer leased). In the same transaction, each subscription's
+   * health takes the recorded attempts' signals as src/domain/health.ts decides under `policy`
+   * (default: the settings' defaults): its counts, its breaker (and the messages it holds back,
+   * heldMove), disabling it (enabled false) on 410 Gone or when out of order. Returns the health
+   * transitions made.
    */
-  recordAttempts(outcomes: AttemptOutcome[]): Promise<void>;
+  recordAttempts(outcomes: readonly DeliveryOutcome[], policy?: HealthPolicy): Promise<SubscriptionTransition[]>;
+  /**
+   * A job of `subscriptionId` found its breaker open with the probe window come (probeVerdict):
+   * decides, on the subscription's current health and atomically against every other caller (one
+   * wins), whether it goes out as the one probe (the breaker is half-open until `leaseEnds`), goes
+   * out because the breaker has closed meanwhile, or waits until a time (src/domain/health.ts
+   * startProbe; the held messages follow). An unknown subscription answers `send` (nothing to hold).
+   */
+  startProbe(subscriptionId: string, now: number, leaseEnds: number, manual: boolean): Promise<ProbeVerdict>;
   /** Makes every leased message due now. Only for a single-process store at start-up (SQLite). */
   releaseLeases(now: number): Promise<number>;
   /**

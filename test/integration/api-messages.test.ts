@@ -34,7 +34,7 @@ describe('API messages and attempts', () => {
       attempts: job.attempts + 1,
       retries: status === 'retrying' ? job.retries + 1 : job.retries,
       nextAttemptAt,
-      disableSubscription: false,
+      health: null,
     };
   }
 

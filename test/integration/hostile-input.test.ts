@@ -1151,7 +1151,7 @@ async function seed(side: Side, generation: number): Promise<void> {
       attempts: 1,
       retries: 0,
       nextAttemptAt: null,
-      disableSubscription: false,
+      health: null,
     },
   ]);
   const key = await call(side, 'POST', '/v1/api-keys', { name: `fixture ${generation}`, scope: 'read' });

@@ -13,6 +13,7 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { type AddressInfo, createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { HeraldEvent, Subscription } from '../../src/domain/glossary.js';
+import { initialHealth } from '../../src/domain/health.js';
 import { newId } from '../../src/domain/ids.js';
 import { pgAdminQuery } from '../../src/store/postgres/admin.js';
 import { postgresStore } from '../../src/store/postgres/postgres-store.js';
@@ -373,7 +374,9 @@ async function hostileReceivers(h: TestHerald, onDatabase?: () => Promise<void>)
 }
 
 // leaseMarginMs: a message whose outcome was not recorded comes back within the test's time.
-const HERALD = { leaseMarginMs: 1_000 };
+// Every failing receiver here gets all its 20 messages tried: the circuit breaker, which would hold
+// them back after 10 faults in a row (test/integration/breaker.test.ts), is out of the way.
+const HERALD = { leaseMarginMs: 1_000, breakerThreshold: 10_000 };
 
 describe('hostile receivers', () => {
   describe('SQLite', () => {
@@ -445,6 +448,7 @@ describe('hostile receivers', () => {
           secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
           previousSecret: null,
           previousSecretExpiresAt: null,
+          health: initialHealth(true, 0),
           createdAt: now,
           updatedAt: now,
         };
@@ -507,7 +511,7 @@ describe('hostile receivers', () => {
             attempts: 1,
             retries: 0,
             nextAttemptAt: null,
-            disableSubscription: false,
+            health: null,
           };
           bad.get(i)?.(o);
           return o;

@@ -76,7 +76,7 @@ async function buildWorld(api: TestApi, name = 'Acme <Wholesale>, "Pty"'): Promi
           attempts: n,
           retries: final ? retries : n,
           nextAttemptAt: status === 'retrying' || !final ? at + 3_600_000 : null,
-          disableSubscription: false,
+          health: null,
         },
       ]);
       await new Promise((r) => setTimeout(r, 2)); // distinct attempt times, so ids order as made

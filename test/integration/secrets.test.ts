@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { ConfigError } from '../../src/config/config.js';
+import { initialHealth } from '../../src/domain/health.js';
 import { newId } from '../../src/domain/ids.js';
 import { loadSecretKey } from '../../src/security/key-source.js';
 import { formatSecretKey, generateSecretKey, isSealed, parseSecretKey, sealedKeyId, secretKeyId } from '../../src/security/secret-box.js';
@@ -253,6 +254,7 @@ describe('secrets at rest', () => {
         secret: plainSecret,
         previousSecret: null,
         previousSecretExpiresAt: null,
+        health: initialHealth(true, 0),
         createdAt: now,
         updatedAt: now,
       });

@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import postgres from 'postgres';
 import { HeraldError } from '../../src/domain/errors.js';
 import type { HeraldEvent } from '../../src/domain/glossary.js';
+import { initialHealth } from '../../src/domain/health.js';
 import { newId } from '../../src/domain/ids.js';
 import { pgAdminQuery } from '../../src/store/postgres/admin.js';
 import { MIGRATIONS } from '../../src/store/postgres/migrations/index.js';
@@ -99,6 +100,7 @@ if (skipReason !== null) {
       secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
       previousSecret: null,
       previousSecretExpiresAt: null,
+      health: initialHealth(true, 0),
       createdAt: at,
       updatedAt: at,
     });
@@ -347,7 +349,7 @@ if (skipReason !== null) {
           attempts: 1,
           retries: 0,
           nextAttemptAt: null,
-          disableSubscription: false,
+          health: null,
         };
         await s.store.recordAttempts([outcome]);
         await s.store.recordAttempts([outcome]);

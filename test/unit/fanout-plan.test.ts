@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { HeraldEvent, Subscription } from '../../src/domain/glossary.js';
+import { initialHealth } from '../../src/domain/health.js';
 import { newId } from '../../src/domain/ids.js';
 import { type IngestFacts, idempotencyScope, planIngest } from '../../src/fanout/plan.js';
 
@@ -26,6 +27,7 @@ const subscription = (over: Partial<Subscription> = {}): Subscription => ({
   secret: 'whsec_x',
   previousSecret: null,
   previousSecretExpiresAt: null,
+  health: initialHealth(true, 0),
   createdAt: T0,
   updatedAt: T0,
   ...over,
@@ -141,6 +143,27 @@ describe('fan-out plan', () => {
         ['sub_2', true, 31_000],
         ['sub_1', true, 8_000],
         ['sub_2', false, 0],
+      ],
+    );
+  });
+
+  it('holds back a message of a subscription whose breaker is open, due when it lets messages out, never leased', () => {
+    const open = (breaker: 'open' | 'half_open', until: number) =>
+      ({ ...initialHealth(true, 0), status: 'failing', reason: 'breaker_open', breaker, breakerUntil: until, breakerOpenedAt: 0 }) as const;
+    const subs = [
+      subscription({ id: 'sub_1', health: open('open', T0 + 30_000) }),
+      subscription({ id: 'sub_2', health: open('half_open', T0 + 45_000) }),
+      subscription({ id: 'sub_3', health: open('open', T0) }), // its cool-down is over: the message may be the probe
+      subscription({ id: 'sub_4' }),
+    ];
+    const plan = planIngest([{ event: event(), requestHash: null }], facts({ candidates: subs }), { limit: 10, leaseMarginMs: 1_000 });
+    assert.deepEqual(
+      plan.messages.map((m) => [m.subscription.id, m.leased, m.nextAttemptAt - T0]),
+      [
+        ['sub_1', false, 30_000],
+        ['sub_2', false, 45_000],
+        ['sub_3', true, 31_000],
+        ['sub_4', true, 31_000],
       ],
     );
   });

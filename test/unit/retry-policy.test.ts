@@ -54,7 +54,7 @@ describe('attempt outcomes', () => {
       status: 'failed',
       retries: 0,
       nextAttemptAt: null,
-      disableSubscription: true,
+      health: 'gone',
     });
     assert.equal(nextState(job.retries, job.retrySchedule, response(302), jiwa, 0).status, 'retrying');
     const retry = nextState(job.retries, job.retrySchedule, response(500), jiwa, 0);

@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import { networkPolicy } from '../../delivery/ssrf.js';
 import { HeraldError } from '../../domain/errors.js';
 import type { Subscriber, Subscription } from '../../domain/glossary.js';
+import { initialHealth } from '../../domain/health.js';
 import { newId } from '../../domain/ids.js';
 import { describeChange } from '../audit.js';
 import { assertId, checkEventTypePatterns, checkHeaders, checkTargetUrl, createSubscriptionUnder } from '../checks.js';
@@ -117,6 +118,7 @@ export const subscriptionRoutes: FastifyPluginAsync<JiwaContext> = async (app, {
         secret: newSecret(),
         previousSecret: null,
         previousSecretExpiresAt: null,
+        health: initialHealth(true, now),
         createdAt: now,
         updatedAt: now,
       };

@@ -8,6 +8,7 @@ import { Type } from 'typebox';
 import { networkPolicy } from '../../delivery/ssrf.js';
 import { HeraldError } from '../../domain/errors.js';
 import type { Subscription } from '../../domain/glossary.js';
+import { disableHealth, enableHealth, initialHealth } from '../../domain/health.js';
 import { newId } from '../../domain/ids.js';
 import { DEFAULT_RECOVER_STATUSES } from '../../domain/recovery.js';
 import { seriesWindow } from '../../domain/stats.js';
@@ -39,6 +40,7 @@ import {
   SubscriptionSchema,
   SubscriptionWithSecretSchema,
   subscriptionBodies,
+  subscriptionListFilters,
 } from '../schemas.js';
 
 /** Custom header values are credentials as often as not: only callers who may read the signing
@@ -96,6 +98,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
         secret: newSecret(),
         previousSecret: null,
         previousSecretExpiresAt: null,
+        health: initialHealth(body.enabled ?? true, now),
         createdAt: now,
         updatedAt: now,
       };
@@ -110,9 +113,9 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       config: { action: 'subscriptions.read' },
       schema: {
         tags,
-        summary: "List a subscriber's subscriptions, newest first",
+        summary: "List a subscriber's subscriptions, newest first, optionally those of one health status",
         params: IdParams,
-        querystring: Type.Object(pageQuery, { additionalProperties: false }),
+        querystring: Type.Object({ ...pageQuery, ...subscriptionListFilters }, { additionalProperties: false }),
         response: { 200: Page(SubscriptionSchema), ...errorResponses },
       },
     },
@@ -121,7 +124,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       assertId('sbr', subscriberId);
       assertVisible(request, subscriberId);
       orNotFound(await store.getSubscriber(subscriberId));
-      const result = await store.listSubscriptions({ ...page(request.query, 'sub'), subscriberId });
+      const result = await store.listSubscriptions({ ...page(request.query, 'sub'), subscriberId, health: request.query.health });
       const reveal = revealHeaders(request);
       return { data: result.data.map((sub) => renderSubscription(sub, reveal)), nextCursor: result.nextCursor };
     },
@@ -133,9 +136,9 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       config: { action: 'subscriptions.read' },
       schema: {
         tags,
-        summary: 'List subscriptions, newest first',
+        summary: 'List subscriptions, newest first, optionally those of one subscriber or one health status',
         querystring: Type.Object(
-          { ...pageQuery, subscriberId: Type.Optional(Type.String({ maxLength: 128 })) },
+          { ...pageQuery, subscriberId: Type.Optional(Type.String({ maxLength: 128 })), ...subscriptionListFilters },
           { additionalProperties: false },
         ),
         response: { 200: Page(SubscriptionSchema), ...errorResponses },
@@ -143,7 +146,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
     },
     async (request) => {
       const subscriberId = confineTo(request, request.query.subscriberId);
-      const result = await store.listSubscriptions({ ...page(request.query, 'sub'), subscriberId });
+      const result = await store.listSubscriptions({ ...page(request.query, 'sub'), subscriberId, health: request.query.health });
       const reveal = revealHeaders(request);
       return { data: result.data.map((sub) => renderSubscription(sub, reveal)), nextCursor: result.nextCursor };
     },
@@ -164,7 +167,8 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       config: { action: 'subscriptions.write', audit: 'subscription.update' },
       schema: {
         tags,
-        summary: 'Change a subscription; fields left out keep their value, null clears a nullable one',
+        summary:
+          'Change a subscription; fields left out keep their value, null clears a nullable one. enabled: true clears its health (then POST .../recover resends what failed)',
         params: IdParams,
         body: bodies.patch,
         response: { 200: SubscriptionSchema, ...errorResponses },
@@ -172,8 +176,9 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
     },
     async (request) => {
       const { id } = request.params;
-      await loadSubscription(store, request, id);
+      const current = await loadSubscription(store, request, id);
       const body = request.body;
+      const now = Date.now();
       const patch: SubscriptionPatch = {};
       if (body.name !== undefined) patch.name = body.name;
       if (body.description !== undefined) patch.description = body.description;
@@ -187,7 +192,10 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       if (body.timeoutSeconds !== undefined) patch.timeoutSeconds = body.timeoutSeconds;
       if (body.maxInFlight !== undefined) patch.maxInFlight = body.maxInFlight;
       if (body.enabled !== undefined) patch.enabled = body.enabled;
-      return renderSubscription(orNotFound(await store.updateSubscription(id, patch, Date.now())));
+      // Enabled again: healthy, counts and breaker cleared. Disabled: with that reason, whatever it was.
+      if (body.enabled === true && !current.enabled) patch.health = enableHealth(current.health, now).health;
+      if (body.enabled === false && current.enabled) patch.health = disableHealth(current.health, 'disabled_manually', now).health;
+      return renderSubscription(orNotFound(await store.updateSubscription(id, patch, now)));
     },
   );
 

@@ -2,17 +2,36 @@
 // nextAttemptAt to the lease expiry in the same statement, so a row is handed to one claimer per
 // lease, and a worker that dies just lets the lease run out. Delivery bookkeeping (claims and
 // attempts) commits without waiting for its WAL flush: a crash only makes a message go out again.
-
+// Recording attempts applies them to their subscriptions' health (src/domain/health.ts decides, on
+// rows locked FOR UPDATE when something changes), and startProbe lets one worker of all send a
+// breaker's probe.
 import type postgres from 'postgres';
 import { claimScan, takeShares } from '../../delivery/fairness.js';
 import { storableText } from '../../delivery/response-text.js';
-import type { Subscription } from '../../domain/glossary.js';
+import type { Subscription, SubscriptionHealth } from '../../domain/glossary.js';
 import { STATUS_NUMBER } from '../../domain/glossary.js';
+import {
+  attemptEvent,
+  DEFAULT_HEALTH_POLICY,
+  decideProbe,
+  type HealthEvent,
+  type HealthPolicy,
+  recordHealth,
+} from '../../domain/health.js';
 import { writeIsolating } from '../../util/split-on-failure.js';
-import type { Row } from '../rows.js';
-import type { AttemptOutcome, QueueStore } from '../store.js';
+import { healthColumns, type Row, toHealth } from '../rows.js';
+import type { AttemptOutcome, DeferredOutcome, DeliveryOutcome, QueueStore, SubscriptionTransition } from '../store.js';
 import { isUnavailable, type PostgresConnection, sqlState } from './connection.js';
-import { type JobRow, toJob, toSubscription } from './rows.js';
+import { type JobRow, moveHeld, toJob, toSubscription } from './rows.js';
+
+const messageOf = (o: DeliveryOutcome): string => ('attempt' in o ? o.attempt.messageId : o.messageId);
+
+/** Sends `query` now, pipelined with the transaction's next statements, to be awaited later (a
+ *  failure is the transaction's: it is thrown where the query is awaited, or by the transaction). */
+function sent<T extends postgres.PendingQuery<postgres.Row[]>>(query: T): T {
+  query.catch(() => {});
+  return query;
+}
 
 /** capabilities are the composer's (postgres-store.ts). */
 export function queueStore(db: PostgresConnection): Omit<QueueStore, 'capabilities'> {
@@ -97,13 +116,19 @@ export function queueStore(db: PostgresConnection): Omit<QueueStore, 'capabiliti
       });
     },
 
-    recordAttempts(outcomes) {
+    recordAttempts(outcomes, policy = DEFAULT_HEALTH_POLICY) {
       return db.run(async () => {
-        if (outcomes.length === 0) return;
+        if (outcomes.length === 0) return [];
         // Sorted so concurrent batches touching the same rows lock them in the same order.
-        const sorted = [...outcomes].sort((a, b) =>
-          a.attempt.messageId < b.attempt.messageId ? -1 : a.attempt.messageId > b.attempt.messageId ? 1 : 0,
-        );
+        const sorted = [...outcomes].sort((a, b) => (messageOf(a) < messageOf(b) ? -1 : messageOf(a) > messageOf(b) ? 1 : 0));
+        const transitions: SubscriptionTransition[] = [];
+        let moved = 0;
+        const write = async (part: DeliveryOutcome[], unstorable?: unknown): Promise<never[]> => {
+          const written = await writeAttempts(db, part, policy, unstorable);
+          transitions.push(...written.transitions);
+          moved += written.moved;
+          return [];
+        };
         // One outcome's data must never cost another message a redelivery. Receivers' answers are
         // storable text before they get here (src/delivery/response-text.ts); should a batch still
         // fail on some value (any error but the database being unreachable, which the caller retries),
@@ -112,10 +137,7 @@ export function queueStore(db: PostgresConnection): Omit<QueueStore, 'capabiliti
         // Rows recorded before a failure stay recorded: the statement skips attempts already written.
         await writeIsolating(
           sorted,
-          async (part) => {
-            await writeAttempts(db, part);
-            return [];
-          },
+          (part) => write(part),
           async (part, err) => {
             // The data is to blame for a data exception (class 22), a limit (class 54) or an error
             // raised before the statement was sent (no SQLSTATE); any other (a deadlock, a cancelled
@@ -123,11 +145,31 @@ export function queueStore(db: PostgresConnection): Omit<QueueStore, 'capabiliti
             const code = sqlState(err);
             const dataError = code === undefined || !/^[0-9A-Z]{5}$/.test(code) || code.startsWith('22') || code.startsWith('54');
             if (part.length > 1 || isUnavailable(err) || !dataError) throw err;
-            await writeAttempts(db, part, err);
-            return [];
+            return write(part, err);
           },
           (err) => !isUnavailable(err),
         );
+        if (moved > 0) db.wake(); // held messages made due by a breaker that closed
+        return transitions;
+      });
+    },
+
+    startProbe(subscriptionId, now, leaseEnds, manual) {
+      return db.run(async () => {
+        let moved = 0;
+        const verdict = await db.sql.begin(async (tx) => {
+          // The row locked: of the workers asking at once, one finds the window open and takes it.
+          const [r] = await tx<Row[]>`SELECT * FROM subscriptions WHERE id = ${subscriptionId} FOR UPDATE`;
+          if (!r) return { send: true, probe: false } as const;
+          const change = decideProbe(toHealth(r), now, leaseEnds, manual);
+          if (change.changed) {
+            await writeHealth(tx, subscriptionId, change.health, now);
+            moved = await moveHeld(db, tx, subscriptionId, change.held);
+          }
+          return change.verdict;
+        });
+        if (moved > 0) db.wake();
+        return verdict;
       });
     },
 
@@ -180,16 +222,68 @@ export function queueStore(db: PostgresConnection): Omit<QueueStore, 'capabiliti
   };
 }
 
-/** One transaction recording `outcomes` (sorted by message id). With `unstorable`, the error a
- *  lone outcome failed with, its response is replaced by a placeholder naming that error. */
-async function writeAttempts(db: PostgresConnection, outcomes: AttemptOutcome[], unstorable?: unknown): Promise<void> {
+/** A subscription's health as decided; disabled by it, the subscription is no longer enabled. */
+async function writeHealth(tx: postgres.TransactionSql, id: string, health: SubscriptionHealth, at: number): Promise<void> {
+  const disabled = health.status === 'disabled';
+  await tx`
+    UPDATE subscriptions SET ${tx(healthColumns(health))},
+      enabled = CASE WHEN ${disabled}::boolean THEN FALSE ELSE enabled END,
+      updated_at = CASE WHEN ${disabled}::boolean AND enabled THEN ${at}::bigint ELSE updated_at END
+    WHERE id = ${id}`;
+}
+
+/**
+ * In `tx`: each subscription's recorded attempts (`events`) applied to its health. Read without a
+ * lock first: a healthy subscription's successes change nothing and take no lock (the common case,
+ * pipelined with the recording statement by the caller through `unlocked`). The subscriptions whose
+ * health changes are read again locked, in id order, decided on that, and written.
+ */
+async function applyHealth(
+  db: PostgresConnection,
+  tx: postgres.TransactionSql,
+  unlocked: Row[],
+  events: Map<string, HealthEvent[]>,
+  policy: HealthPolicy,
+): Promise<{ transitions: SubscriptionTransition[]; moved: number }> {
+  const transitions: SubscriptionTransition[] = [];
+  let moved = 0;
+  for (const list of events.values()) list.sort((a, b) => a.at - b.at);
+  const changing = unlocked
+    .filter((r) => events.has(r.id as string) && recordHealth(toHealth(r), events.get(r.id as string) ?? [], policy).changed)
+    .map((r) => r.id as string)
+    .sort();
+  if (changing.length === 0) return { transitions, moved };
+  const locked = await tx<Row[]>`SELECT * FROM subscriptions WHERE id = ANY(${changing}::text[]) ORDER BY id FOR UPDATE`;
+  for (const r of locked) {
+    const id = r.id as string;
+    const list = events.get(id) ?? [];
+    const change = recordHealth(toHealth(r), list, policy);
+    if (!change.changed) continue;
+    await writeHealth(tx, id, change.health, list[list.length - 1]?.at ?? 0);
+    moved += await moveHeld(db, tx, id, change.held);
+    for (const t of change.transitions) transitions.push({ ...t, subscriptionId: id });
+  }
+  return { transitions, moved };
+}
+
+/** One transaction recording `outcomes` (sorted by message id) and what they do to their
+ *  subscriptions' health. With `unstorable`, the error a lone outcome failed with, its response is
+ *  replaced by a placeholder naming that error. */
+async function writeAttempts(
+  db: PostgresConnection,
+  outcomes: DeliveryOutcome[],
+  policy: HealthPolicy,
+  unstorable?: unknown,
+): Promise<{ transitions: SubscriptionTransition[]; moved: number }> {
+  const deferred = outcomes.filter((o): o is DeferredOutcome => !('attempt' in o));
+  const attempts = outcomes.filter((o): o is AttemptOutcome => 'attempt' in o);
   let placeholder: string | null = null;
   if (unstorable !== undefined) {
     const e = unstorable as { code?: unknown; message?: unknown };
     const reason = `${typeof e.code === 'string' ? `${e.code} ` : ''}${typeof e.message === 'string' ? e.message : String(unstorable)}`;
     placeholder = `[not storable: ${storableText(reason.slice(0, 200))}]`;
   }
-  const rows = outcomes.map((o) => ({
+  const rows = attempts.map((o) => ({
     id: o.attempt.id,
     message_id: o.attempt.messageId,
     subscription_id: o.attempt.subscriptionId,
@@ -212,13 +306,31 @@ async function writeAttempts(db: PostgresConnection, outcomes: AttemptOutcome[],
     retries: o.retries,
     next_attempt_at: o.nextAttemptAt,
   }));
-  const disable = outcomes.filter((o) => o.disableSubscription).map((o) => o.attempt.subscriptionId);
-  await db.sql.begin(async (tx) => {
-    // No wait for the WAL flush: see claimDue. Pipelined with the statement below.
+  const signalled = [...new Set(attempts.filter((o) => o.health !== null).map((o) => o.attempt.subscriptionId))];
+  return db.sql.begin(async (tx) => {
+    // No wait for the WAL flush: see claimDue. Pipelined with the statements below.
     // Update first: it locks the messages, so a concurrent delete cannot slip in between and
     // the attempts are inserted only for messages that still exist.
     const noFlushWait = tx`SET LOCAL synchronous_commit = off`;
-    await tx`
+    // Held back by an open breaker: due again later, as they were otherwise (no attempt, no retry
+    // used). Queue rows first, then messages, in the order a claim locks them.
+    const held =
+      deferred.length === 0
+        ? null
+        : sent(tx`
+      WITH d AS (
+        SELECT * FROM unnest(${deferred.map((o) => o.messageId)}::text[], ${deferred.map((o) => o.nextAttemptAt)}::bigint[]) AS d(id, until)
+      ), queued AS (
+        UPDATE message_queue q SET next_attempt_at = d.until FROM d WHERE q.message_id = d.id RETURNING q.message_id
+      )
+      UPDATE messages m SET next_attempt_at = d.until, leased = FALSE
+      FROM d WHERE m.id = d.id AND m.status IN (0, 2) AND m.id = ANY(ARRAY(SELECT message_id FROM queued))`);
+    // Health as it is now, read without a lock alongside the recording (applyHealth).
+    const unlocked = signalled.length === 0 ? null : sent(tx<Row[]>`SELECT * FROM subscriptions WHERE id = ANY(${signalled}::text[])`);
+    const recorded =
+      rows.length === 0
+        ? []
+        : await tx<{ message_id: string }[]>`
       WITH o AS (
         SELECT * FROM json_to_recordset(${JSON.stringify(rows)}::text::json) AS o(
           id TEXT, message_id TEXT, subscription_id TEXT, subscriber_id TEXT, event_type TEXT, status_code INTEGER,
@@ -249,11 +361,21 @@ async function writeAttempts(db: PostgresConnection, outcomes: AttemptOutcome[],
         request_headers, response_headers, response_body, trigger, created_at)
       SELECT o.id, o.message_id, o.subscription_id, o.subscriber_id, o.event_type, o.status_code, o.duration_ms, o.error,
         o.request_headers, o.response_headers, o.response_body, o.trigger, o.created_at
-      FROM o WHERE o.message_id IN (SELECT id FROM updated)`;
+      FROM o WHERE o.message_id IN (SELECT id FROM updated)
+      RETURNING message_id`;
     await noFlushWait;
-    if (disable.length > 0) {
-      const now = Math.max(...outcomes.map((o) => o.attempt.createdAt));
-      await tx`UPDATE subscriptions SET enabled = FALSE, updated_at = ${now} WHERE id = ANY(${disable}::text[]) AND enabled`;
+    await held;
+    if (unlocked === null) return { transitions: [], moved: 0 };
+    // The attempts written now (not those a retried batch finds written) count for health.
+    const written = new Set(recorded.map((r) => r.message_id));
+    const events = new Map<string, HealthEvent[]>();
+    for (const o of attempts) {
+      if (o.health === null || !written.has(o.attempt.messageId)) continue;
+      const event = attemptEvent(o.health, o.status === 'failed', o.attempt.createdAt, o.attempt.durationMs, o.probe === true);
+      const list = events.get(o.attempt.subscriptionId);
+      if (list) list.push(event);
+      else events.set(o.attempt.subscriptionId, [event]);
     }
+    return applyHealth(db, tx, await unlocked, events, policy);
   });
 }

@@ -2,9 +2,11 @@
 // native booleans and arrays, the claim's job rows, and the shared list conditions as a WHERE clause.
 import type postgres from 'postgres';
 import type { Subscription } from '../../domain/glossary.js';
+import type { HeldMove } from '../../domain/health.js';
 import type { Condition } from '../filters.js';
 import { page, type Row, rowMappers } from '../rows.js';
 import type { CountedPage, DeliveryJob, Page } from '../store.js';
+import type { PostgresConnection } from './connection.js';
 
 export const { toEventType, toSubscriber, toSubscription, toEvent, toPriorEvent, toMessage, toAttempt, toSession, toApiKey, toAuditEntry } =
   rowMappers({ flag: (value: unknown) => value as boolean, list: <T>(value: unknown) => value as T[] | null });
@@ -90,4 +92,30 @@ export function countedPage<R extends Row, T>(
 /** A JSON column's text, or null. */
 export function jsonOrNull(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+/**
+ * In `tx`: the messages of `subscriptionId` its breaker holds back (due at exactly move.from, not
+ * leased) become due at move.to (src/domain/health.ts heldMove), and the workers are told when it
+ * commits; returns how many moved (the caller wakes this process's listeners after the commit).
+ * Queue rows first, then messages, in the order a claim locks them.
+ */
+export async function moveHeld(
+  db: PostgresConnection,
+  tx: postgres.TransactionSql,
+  subscriptionId: string,
+  move: HeldMove | null,
+): Promise<number> {
+  if (move === null) return 0;
+  const moved = await tx`
+    WITH moved AS (
+      UPDATE message_queue q SET next_attempt_at = ${move.to}
+      FROM messages m
+      WHERE q.next_attempt_at = ${move.from} AND m.id = q.message_id AND m.subscription_id = ${subscriptionId}
+        AND NOT m.leased AND m.status IN (0, 2)
+      RETURNING q.message_id
+    )
+    UPDATE messages SET next_attempt_at = ${move.to} WHERE id = ANY(ARRAY(SELECT message_id FROM moved))`;
+  if (moved.count > 0) await db.notify(tx);
+  return moved.count;
 }

@@ -1,26 +1,31 @@
 // Subscriptions. Each keeps its event type patterns in subscription_patterns too, written in the
 // same transaction, so that ingest finds the candidates of an event type by index.
 import { HeraldError } from '../../domain/errors.js';
+import { heldMove } from '../../domain/health.js';
 import { subscriptionConditions } from '../filters.js';
-import type { Row } from '../rows.js';
+import { healthColumns, healthCounts, type Row, toHealth } from '../rows.js';
 import type { SubscriptionStore } from '../store.js';
 import { type PostgresConnection, sqlState } from './connection.js';
-import { findOne, listNewestFirst, toSubscription } from './rows.js';
+import { findOne, listNewestFirst, moveHeld, toSubscription } from './rows.js';
 
 export function subscriptionStore(db: PostgresConnection): SubscriptionStore {
   return {
     createSubscription(s) {
+      const { health } = s;
       return db.run(async () => {
         try {
           return await db.sql.begin(async (tx) => {
             const [row] = await tx<Row[]>`
               INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers,
-                payload_format, retry_schedule, timeout_seconds, max_in_flight, enabled, secret, previous_secret,
-                previous_secret_expires_at, created_at, updated_at)
+                payload_format, retry_schedule, timeout_seconds, max_in_flight, enabled, secret, previous_secret, previous_secret_expires_at,
+                created_at, updated_at, health_status, health_reason, health_since, consecutive_failures, failing_since, failed_messages,
+                breaker_state, breaker_faults, breaker_until, breaker_opened_at)
               VALUES (${s.id}, ${s.subscriberId}, ${s.name}, ${s.description}, ${s.url}, ${s.method}, ${s.eventTypes}::text[],
                 ${s.channels}::text[], ${JSON.stringify(s.headers)}, ${s.payloadFormat}, ${s.retrySchedule}::float8[],
                 ${s.timeoutSeconds}, ${s.maxInFlight ?? null}, ${s.enabled}, ${s.secret}, ${s.previousSecret ?? null}, ${s.previousSecretExpiresAt ?? null},
-                ${s.createdAt}, ${s.updatedAt})
+                ${s.createdAt}, ${s.updatedAt}, ${health.status}, ${health.reason}, ${health.since}, ${health.consecutiveFailures},
+                ${health.failingSince}, ${health.failedMessages}, ${health.breaker}, ${health.breakerFaults}, ${health.breakerUntil},
+                ${health.breakerOpenedAt})
               RETURNING *`;
             await tx`
               INSERT INTO subscription_patterns (pattern, subscription_id)
@@ -59,6 +64,14 @@ export function subscriptionStore(db: PostgresConnection): SubscriptionStore {
           if (patch.secret !== undefined) set['secret'] = patch.secret;
           if (patch.previousSecret !== undefined) set['previous_secret'] = patch.previousSecret;
           if (patch.previousSecretExpiresAt !== undefined) set['previous_secret_expires_at'] = patch.previousSecretExpiresAt;
+          let before = null;
+          if (patch.health !== undefined) {
+            // Locked first, so the held messages follow the breaker as it was replaced.
+            const [current] = await tx<Row[]>`SELECT * FROM subscriptions WHERE id = ${id} FOR UPDATE`;
+            if (!current) return null;
+            before = toHealth(current);
+            Object.assign(set, healthColumns(patch.health));
+          }
           const [row] = await tx<Row[]>`
             UPDATE subscriptions SET ${tx(set)}
             ${patch.eventTypes !== undefined ? tx`, event_types = ${patch.eventTypes}::text[]` : tx``}
@@ -66,6 +79,9 @@ export function subscriptionStore(db: PostgresConnection): SubscriptionStore {
             ${patch.retrySchedule !== undefined ? tx`, retry_schedule = ${patch.retrySchedule}::float8[]` : tx``}
             WHERE id = ${id} RETURNING *`;
           if (!row) return null;
+          if (before !== null && patch.health !== undefined && (await moveHeld(db, tx, id, heldMove(before, patch.health, now))) > 0) {
+            setImmediate(() => db.wake()); // after the commit
+          }
           if (patch.eventTypes !== undefined) {
             await tx`DELETE FROM subscription_patterns WHERE subscription_id = ${id}`;
             await tx`
@@ -79,6 +95,12 @@ export function subscriptionStore(db: PostgresConnection): SubscriptionStore {
 
     deleteSubscription(id) {
       return db.run(async () => (await db.sql`DELETE FROM subscriptions WHERE id = ${id}`).count > 0);
+    },
+
+    countSubscriptionHealth() {
+      return db.run(async () =>
+        healthCounts(await db.sql<Row[]>`SELECT health_status, breaker_state, count(*) AS n FROM subscriptions GROUP BY 1, 2`),
+      );
     },
   };
 }

@@ -1,20 +1,29 @@
 // The delivery queue. A claim leases messages by moving their next_attempt_at to the lease expiry
 // (leased = 1, so that releaseLeases can free them all at start-up: one process owns the file).
-// Outcomes are recorded in one transaction committed with synchronous=NORMAL (connection.ts).
-
+// Outcomes are recorded in one transaction committed with synchronous=NORMAL (connection.ts), with
+// what they do to their subscriptions' health (src/domain/health.ts decides; this writes).
 import { claimScan, takeShares } from '../../delivery/fairness.js';
-import type { Subscription } from '../../domain/glossary.js';
+import type { Subscription, SubscriptionHealth } from '../../domain/glossary.js';
+import { STATUS_NUMBER } from '../../domain/glossary.js';
+import {
+  attemptEvent,
+  DEFAULT_HEALTH_POLICY,
+  decideProbe,
+  type HealthEvent,
+  type HealthPolicy,
+  recordHealth,
+} from '../../domain/health.js';
 import { leaseMs } from '../../domain/lease.js';
-import type { Row } from '../rows.js';
-import type { DeliveryJob, QueueStore } from '../store.js';
+import { healthColumns, type Row, toHealth } from '../rows.js';
+import type { DeliveryJob, QueueStore, SubscriptionTransition } from '../store.js';
 import type { SqliteConnection } from './connection.js';
-import { toSubscription } from './rows.js';
-import { type OutcomeValues, outcomeValues } from './wire.js';
+import { moveHeld, toSubscription } from './rows.js';
+import { type DeferredValues, type OutcomeValues, outcomeValues } from './wire.js';
 
 /** The queue, with recordAttempts also as the SQLite thread receives it: recordOutcomeValues. */
 export type SqliteQueueStore = Omit<QueueStore, 'capabilities'> & {
   /** recordAttempts, the outcomes as value lists (wire.ts). */
-  recordOutcomeValues(outcomes: OutcomeValues[]): void;
+  recordOutcomeValues(outcomes: (OutcomeValues | DeferredValues)[], policy?: HealthPolicy): SubscriptionTransition[];
 };
 
 /** A due message as a claim reads it: id, event id, event type, event time, data, attempts, retries,
@@ -31,8 +40,43 @@ const CLAIM = `${CLAIM_FROM} ORDER BY m.next_attempt_at LIMIT ?`;
 const CLAIM_SKIPPING = `${CLAIM_FROM} AND m.subscription_id NOT IN (SELECT value FROM json_each(?)) ORDER BY m.next_attempt_at LIMIT ?`;
 
 export function queueStore(db: SqliteConnection): SqliteQueueStore {
-  const recordOutcomeValues = (outcomes: OutcomeValues[]): void => {
-    if (outcomes.length === 0) return;
+  /** A subscription's health as decided; disabled by it, the subscription is no longer enabled. */
+  const writeHealth = (id: string, health: SubscriptionHealth, at: number): void => {
+    const disabled = health.status === 'disabled' ? 1 : 0;
+    db.stmt(
+      `UPDATE subscriptions SET health_status = @health_status, health_reason = @health_reason, health_since = @health_since,
+         consecutive_failures = @consecutive_failures, failing_since = @failing_since, failed_messages = @failed_messages,
+         breaker_state = @breaker_state, breaker_faults = @breaker_faults, breaker_until = @breaker_until,
+         breaker_opened_at = @breaker_opened_at,
+         enabled = CASE WHEN @disabled = 1 THEN 0 ELSE enabled END,
+         updated_at = CASE WHEN @disabled = 1 AND enabled = 1 THEN @at ELSE updated_at END
+       WHERE id = @id`,
+    ).run({ ...healthColumns(health), disabled, at, id });
+  };
+
+  /** Applies each subscription's recorded attempts to its health, in the caller's transaction. */
+  const applyHealth = (events: Map<string, HealthEvent[]>, policy: HealthPolicy): SubscriptionTransition[] => {
+    const transitions: SubscriptionTransition[] = [];
+    const read = db.stmt('SELECT * FROM subscriptions WHERE id = ?');
+    for (const [subscriptionId, list] of events) {
+      const r = read.get(subscriptionId) as Row | undefined;
+      if (!r) continue;
+      const change = recordHealth(
+        toHealth(r),
+        list.sort((a, b) => a.at - b.at),
+        policy,
+      );
+      if (!change.changed) continue;
+      const at = list[list.length - 1]?.at ?? 0;
+      writeHealth(subscriptionId, change.health, at);
+      moveHeld(db, subscriptionId, change.held);
+      for (const t of change.transitions) transitions.push({ ...t, subscriptionId });
+    }
+    return transitions;
+  };
+
+  const recordOutcomeValues = (outcomes: (OutcomeValues | DeferredValues)[], policy = DEFAULT_HEALTH_POLICY): SubscriptionTransition[] => {
+    if (outcomes.length === 0) return [];
     const update = db.stmt(
       `UPDATE messages SET status = ?, attempts = ?, retries = ?, next_attempt_at = ?, manual = 0, leased = 0,
          last_status_code = ?, last_error = ?, updated_at = ? WHERE id = ?`,
@@ -41,14 +85,26 @@ export function queueStore(db: SqliteConnection): SqliteQueueStore {
       `INSERT INTO attempts (id, message_id, subscription_id, subscriber_id, event_type, status_code, duration_ms, error,
          request_headers, response_headers, response_body, trigger, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const disable = db.stmt('UPDATE subscriptions SET enabled = 0, updated_at = ? WHERE id = ?');
-    db.transaction(() => {
+    // Held back by an open breaker: due again later, as it was otherwise (no attempt, no retry used).
+    const defer = db.stmt('UPDATE messages SET next_attempt_at = ?, leased = 0 WHERE id = ? AND status IN (0, 2)');
+    return db.transaction(() => {
+      const events = new Map<string, HealthEvent[]>();
       for (const o of outcomes) {
+        if (o.length === 3) {
+          defer.run(o[2], o[0]);
+          continue;
+        }
         const [status, attempts, retries, nextAttemptAt, statusCode, error, createdAt, messageId] = o;
         if (update.run(status, attempts, retries, nextAttemptAt, statusCode, error, createdAt, messageId).changes === 0) continue; // deleted while in flight
         insert.run(o[8], messageId, o[9], o[10], o[11], statusCode, o[12], error, o[13], o[14], o[15], o[16], createdAt);
-        if (o[17]) disable.run(createdAt, o[9]);
+        const signal = o[17];
+        if (signal === null) continue;
+        const event = attemptEvent(signal, status === STATUS_NUMBER.failed, createdAt, o[12], o[18]);
+        const list = events.get(o[9]);
+        if (list) list.push(event);
+        else events.set(o[9], [event]);
       }
+      return applyHealth(events, policy);
     });
   };
   return {
@@ -94,8 +150,21 @@ export function queueStore(db: SqliteConnection): SqliteQueueStore {
       });
     },
 
-    async recordAttempts(outcomes) {
-      recordOutcomeValues(outcomes.map(outcomeValues));
+    async recordAttempts(outcomes, policy) {
+      return recordOutcomeValues(outcomes.map(outcomeValues), policy);
+    },
+
+    async startProbe(subscriptionId, now, leaseEnds, manual) {
+      return db.transaction(() => {
+        const r = db.stmt('SELECT * FROM subscriptions WHERE id = ?').get(subscriptionId) as Row | undefined;
+        if (!r) return { send: true, probe: false } as const;
+        const change = decideProbe(toHealth(r), now, leaseEnds, manual);
+        if (change.changed) {
+          writeHealth(subscriptionId, change.health, now);
+          moveHeld(db, subscriptionId, change.held);
+        }
+        return change.verdict;
+      });
     },
 
     recordOutcomeValues,

@@ -2,6 +2,7 @@
 // stored as 0/1 and a list as JSON text, and a condition on a list is matched through json_each. With
 // the few SQL pieces more than one part of the store uses.
 import type { Message } from '../../domain/glossary.js';
+import type { HeldMove } from '../../domain/health.js';
 import type { Condition } from '../filters.js';
 import { page, parseJson, type Row, rowMappers } from '../rows.js';
 import type { Page } from '../store.js';
@@ -43,4 +44,15 @@ export function messageById(db: SqliteConnection, id: string): Message | null {
     [id],
     toMessage,
   );
+}
+
+/** The messages of `subscriptionId` its breaker holds back (due at exactly move.from, not leased)
+ *  become due at move.to (src/domain/health.ts heldMove); the queue's listeners are told. */
+export function moveHeld(db: SqliteConnection, subscriptionId: string, move: HeldMove | null): void {
+  if (move === null) return;
+  const moved = db.run(
+    'UPDATE messages SET next_attempt_at = ? WHERE next_attempt_at = ? AND status IN (0, 2) AND leased = 0 AND subscription_id = ?',
+    [move.to, move.from, subscriptionId],
+  ).changes;
+  if (moved > 0) db.notify();
 }

@@ -2,14 +2,20 @@
 // a subscription's event-type patterns, rewritten with them.
 import { HeraldError } from '../../domain/errors.js';
 import type { Subscription } from '../../domain/glossary.js';
+import { heldMove } from '../../domain/health.js';
 import { subscriptionConditions } from '../filters.js';
+import { healthColumns, healthCounts } from '../rows.js';
 import type { SubscriptionStore } from '../store.js';
 import { onConflict, type Params, type SqliteConnection } from './connection.js';
-import { json, newestFirst, oneRow, toSubscription } from './rows.js';
+import { json, moveHeld, newestFirst, oneRow, toSubscription } from './rows.js';
 
-function subscriptionParams(s: Subscription): Params {
+const HEALTH_VALUES = `@health_status, @health_reason, @health_since, @consecutive_failures, @failing_since, @failed_messages,
+  @breaker_state, @breaker_faults, @breaker_until, @breaker_opened_at`;
+
+function subscriptionParams({ health, ...s }: Subscription): Params {
   return {
     ...s,
+    ...healthColumns(health),
     eventTypes: JSON.stringify(s.eventTypes),
     channels: json(s.channels),
     headers: JSON.stringify(s.headers),
@@ -35,11 +41,12 @@ export function subscriptionStore(db: SqliteConnection): SubscriptionStore {
           if (!db.get('SELECT 1 FROM subscribers WHERE id = ?', [s.subscriberId])) throw new HeraldError('unknown_subscriber');
           db.run(
             `INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers, payload_format,
-               retry_schedule, timeout_seconds, max_in_flight, enabled, secret, previous_secret, previous_secret_expires_at, created_at,
-               updated_at)
+               retry_schedule, timeout_seconds, max_in_flight, enabled, secret, previous_secret, previous_secret_expires_at, created_at, updated_at,
+               health_status, health_reason, health_since, consecutive_failures, failing_since, failed_messages,
+               breaker_state, breaker_faults, breaker_until, breaker_opened_at)
              VALUES (@id, @subscriberId, @name, @description, @url, @method, @eventTypes, @channels, @headers, @payloadFormat,
-               @retrySchedule, @timeoutSeconds, @maxInFlight, @enabled, @secret, @previousSecret, @previousSecretExpiresAt, @createdAt,
-               @updatedAt)`,
+               @retrySchedule, @timeoutSeconds, @maxInFlight, @enabled, @secret, @previousSecret, @previousSecretExpiresAt, @createdAt, @updatedAt,
+               ${HEALTH_VALUES})`,
             subscriptionParams(s),
           );
           writePatterns(s.id, s.eventTypes);
@@ -60,22 +67,30 @@ export function subscriptionStore(db: SqliteConnection): SubscriptionStore {
       return db.transaction(() => {
         const r = db.get('SELECT * FROM subscriptions WHERE id = ?', [id]);
         if (!r) return null;
-        const next: Subscription = { ...toSubscription(r), ...patch, updatedAt: now };
+        const current = toSubscription(r);
+        const next: Subscription = { ...current, ...patch, updatedAt: now };
         db.run(
           `UPDATE subscriptions SET name = @name, description = @description, url = @url, method = @method, event_types = @eventTypes,
              channels = @channels, headers = @headers, payload_format = @payloadFormat, retry_schedule = @retrySchedule,
              timeout_seconds = @timeoutSeconds, max_in_flight = @maxInFlight, enabled = @enabled, secret = @secret, previous_secret = @previousSecret,
-             previous_secret_expires_at = @previousSecretExpiresAt, updated_at = @updatedAt
+             previous_secret_expires_at = @previousSecretExpiresAt, updated_at = @updatedAt,
+             (health_status, health_reason, health_since, consecutive_failures, failing_since, failed_messages,
+              breaker_state, breaker_faults, breaker_until, breaker_opened_at) = (${HEALTH_VALUES})
            WHERE id = @id`,
           subscriptionParams(next),
         );
         if (patch.eventTypes) writePatterns(id, next.eventTypes);
+        if (patch.health) moveHeld(db, id, heldMove(current.health, patch.health, now));
         return next;
       });
     },
 
     async deleteSubscription(id) {
       return db.run('DELETE FROM subscriptions WHERE id = ?', [id]).changes > 0;
+    },
+
+    async countSubscriptionHealth() {
+      return healthCounts(db.all('SELECT health_status, breaker_state, count(*) AS n FROM subscriptions GROUP BY 1, 2'));
     },
   };
 }

@@ -5,7 +5,17 @@
 // (group commit, outcome recording) grow under load instead of latency.
 import { Worker } from 'node:worker_threads';
 import { type ErrorCode, HeraldError } from '../../domain/errors.js';
-import type { AttemptOutcome, ClaimShare, DeliveryJob, IngestLease, IngestRequest, IngestResult, Store } from '../store.js';
+import type { HealthPolicy } from '../../domain/health.js';
+import type {
+  ClaimShare,
+  DeliveryJob,
+  DeliveryOutcome,
+  IngestLease,
+  IngestRequest,
+  IngestResult,
+  Store,
+  SubscriptionTransition,
+} from '../store.js';
 import { type JobBatch, jobsFromBatch, outcomeValues, type PackedIngest, requestValues, unpackIngest } from './wire.js';
 
 /** The Store methods that cross as a plain call (arguments and result as they are). The delivery
@@ -22,11 +32,11 @@ const FORWARDED = {
   migrate: true, ping: true,
   createEventType: true, importEventTypes: true, getEventType: true, listEventTypes: true, updateEventType: true, deleteEventType: true,
   createSubscriber: true, getSubscriber: true, listSubscribers: true, updateSubscriber: true, deleteSubscriber: true, countSubscribers: true,
-  createSubscription: true, getSubscription: true, listSubscriptions: true, updateSubscription: true, deleteSubscription: true,
+  createSubscription: true, getSubscription: true, listSubscriptions: true, updateSubscription: true, deleteSubscription: true, countSubscriptionHealth: true,
   ingestForSubscription: true, getEvent: true, listEvents: true,
   getMessage: true, listMessages: true, queryMessages: true, deleteMessage: true, resendMessage: true, recoverMessages: true,
   getAttempt: true, listAttempts: true, queryAttempts: true,
-  releaseLeases: true, returnLeases: true, nextDueAt: true,
+  releaseLeases: true, returnLeases: true, nextDueAt: true, startProbe: true,
   purgeSettledEvents: true,
   openSession: true, getSession: true, touchSession: true, closeSession: true,
   createApiKey: true, getApiKey: true, findApiKeyByHash: true, listApiKeys: true, revokeApiKey: true, countApiKeys: true,
@@ -130,8 +140,8 @@ export function threadedSqliteStore(options: { path: string }): Store {
     async claimDue(now: number, limit: number, leaseMarginMs: number, share?: ClaimShare): Promise<DeliveryJob[]> {
       return jobsFromBatch((await thread.call('claimDuePacked', [now, limit, leaseMarginMs, share])) as JobBatch);
     },
-    async recordAttempts(outcomes: AttemptOutcome[]): Promise<void> {
-      await thread.call('recordOutcomeValues', [outcomes.map(outcomeValues)]);
+    async recordAttempts(outcomes: readonly DeliveryOutcome[], policy?: HealthPolicy): Promise<SubscriptionTransition[]> {
+      return (await thread.call('recordOutcomeValues', [outcomes.map(outcomeValues), policy])) as SubscriptionTransition[];
     },
     onMessagesCommitted: (listener) => thread.onMessagesCommitted(listener),
     close: () => thread.close(),

@@ -4,7 +4,8 @@
 // is the order the SQL statements bind anyway. Headers cross as the JSON text they are stored as.
 import type { HeraldEvent, Subscription } from '../../domain/glossary.js';
 import { STATUS_NUMBER } from '../../domain/glossary.js';
-import type { AttemptOutcome, DeliveryJob, IngestRequest, IngestResult } from '../store.js';
+import type { HealthSignal } from '../../domain/health.js';
+import type { DeliveryJob, DeliveryOutcome, IngestRequest, IngestResult } from '../store.js';
 
 /** A DeliveryJob without its subscription, which crosses once per call (JobBatch). */
 export type JobValues = [
@@ -55,7 +56,7 @@ export function jobsFromBatch([subscriptions, jobs]: JobBatch): DeliveryJob[] {
   }));
 }
 
-/** An AttemptOutcome, in the order recordAttempts binds it. */
+/** An AttemptOutcome, in the order recordAttempts binds it, and its health signal. */
 export type OutcomeValues = [
   status: number,
   attempts: number,
@@ -74,10 +75,15 @@ export type OutcomeValues = [
   responseHeadersJson: string,
   responseBody: string,
   trigger: string,
-  disableSubscription: boolean,
+  health: HealthSignal | null,
+  probe: boolean,
 ];
 
-export function outcomeValues(o: AttemptOutcome): OutcomeValues {
+/** A DeferredOutcome (three values, where an attempt's are nineteen). */
+export type DeferredValues = [messageId: string, subscriptionId: string, nextAttemptAt: number];
+
+export function outcomeValues(o: DeliveryOutcome): OutcomeValues | DeferredValues {
+  if (!('attempt' in o)) return [o.messageId, o.subscriptionId, o.nextAttemptAt];
   const a = o.attempt;
   return [
     STATUS_NUMBER[o.status],
@@ -97,7 +103,8 @@ export function outcomeValues(o: AttemptOutcome): OutcomeValues {
     JSON.stringify(a.responseHeaders),
     a.responseBody,
     a.trigger,
-    o.disableSubscription,
+    o.health,
+    o.probe === true,
   ];
 }
 

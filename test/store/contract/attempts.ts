@@ -79,13 +79,16 @@ export function attemptContract(ctx: ContractContext): void {
       const id = (await send('order.created')).messageIds[0];
       assert.ok(id);
       const job = await claimOne(tick(), id);
-      await ctx.store.recordAttempts([outcome(job, { statusCode: 410, status: 'failed', nextAttemptAt: null, disableSubscription: true })]);
-      assert.equal((await ctx.store.getSubscription(subscription.id))?.enabled, false);
+      await ctx.store.recordAttempts([outcome(job, { statusCode: 410, status: 'failed', nextAttemptAt: null, health: 'gone' })]);
+      const disabled = await ctx.store.getSubscription(subscription.id);
+      assert.equal(disabled?.enabled, false);
+      assert.equal(disabled?.health.status, 'disabled');
+      assert.equal(disabled?.health.reason, 'endpoint_gone');
       assert.equal((await ctx.store.getMessage(id))?.status, 'failed');
       assert.equal((await send('order.created')).messageIds.length, 0, 'a disabled subscription gets no new messages');
     });
 
-    it('leaves the subscription enabled when not asked to disable it', async () => {
+    it('leaves the subscription enabled after a failure that is not a 410', async () => {
       const { subscription } = await world();
       const id = (await send('order.created')).messageIds[0];
       assert.ok(id);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach } from 'node:test';
 import { HeraldError } from '../../../src/domain/errors.js';
 import type { EventType, HeraldEvent, MessageStatus, Subscriber, Subscription } from '../../../src/domain/glossary.js';
+import { type HealthSignal, initialHealth } from '../../../src/domain/health.js';
 import { newId } from '../../../src/domain/ids.js';
 import type { AttemptOutcome, DeliveryJob, IngestResult, Store } from '../../../src/store/store.js';
 
@@ -35,6 +36,13 @@ export async function allPages<T>(fetch: (cursor: string | null) => Promise<{ da
 export const ids = (xs: { id: string }[]) => xs.map((x) => x.id);
 export const desc = (xs: string[]) => [...xs].sort().reverse();
 
+/** The health signal classify.ts gives an answer (null: no answer, a transport error). */
+export function signalOf(statusCode: number | null): HealthSignal {
+  if (statusCode === null || statusCode >= 500) return 'fault';
+  if (statusCode >= 200 && statusCode < 300) return 'success';
+  return statusCode === 410 ? 'gone' : 'rejected';
+}
+
 /** What a test may override in an attempt outcome built by `outcome()`. */
 export type OutcomeOverrides = Partial<Omit<AttemptOutcome, 'attempt'>> & {
   statusCode?: number | null;
@@ -64,7 +72,8 @@ export interface ContractContext {
   subscriberData(over?: Partial<Subscriber>): Subscriber;
   subscriptionData(subscriberId: string, over?: Partial<Subscription>): Subscription;
   eventData(type: string, over?: Partial<HeraldEvent>): HeraldEvent;
-  /** An attempt outcome for the job: a success for a 2xx status code (the default, 200), else a retry. */
+  /** An attempt outcome for the job: a success for a 2xx status code (the default, 200), else a retry;
+   *  its health signal as classify.ts gives it for the status code (signalOf). */
   outcome(job: OutcomeJob, over?: OutcomeOverrides): AttemptOutcome;
 
   // ---- writers ----
@@ -141,6 +150,7 @@ export function contractContext(makeStore: MakeStore): ContractContext {
       secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
       previousSecret: null,
       previousSecretExpiresAt: null,
+      health: initialHealth(true, 0),
       createdAt: at,
       updatedAt: at,
       ...over,
@@ -213,7 +223,8 @@ export function contractContext(makeStore: MakeStore): ContractContext {
       attempts: over.attempts ?? 1,
       retries: over.retries ?? (ok ? 0 : 1),
       nextAttemptAt: over.nextAttemptAt !== undefined ? over.nextAttemptAt : ok ? null : at + 1_000,
-      disableSubscription: over.disableSubscription ?? false,
+      health: over.health !== undefined ? over.health : signalOf(statusCode),
+      ...(over.probe ? { probe: true } : {}),
     };
   }
 

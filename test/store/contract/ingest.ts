@@ -2,6 +2,7 @@
 // (ingestForSubscription). The leases an ingest hands off are in queue.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { initialHealth } from '../../../src/domain/health.js';
 import { newId } from '../../../src/domain/ids.js';
 import { allPages, type ContractContext, desc, ids, T0 } from './context.js';
 
@@ -51,6 +52,34 @@ export function ingestContract(ctx: ContractContext): void {
           createdAt: event.createdAt,
         },
       );
+    });
+
+    it("writes a message its subscription's open breaker holds back due when it lets messages out, and it moves with them", async () => {
+      const until = T0 + 60_000;
+      const { subscription } = await world({
+        health: {
+          ...initialHealth(true, T0),
+          status: 'failing',
+          reason: 'breaker_open',
+          breaker: 'open',
+          breakerUntil: until,
+          breakerOpenedAt: T0,
+        },
+      });
+      const [result] = await ctx.store.ingest([{ event: eventData('order.created'), requestHash: null }], {
+        limit: 10,
+        leaseMarginMs: 1_000,
+      });
+      assert.ok(result?.status === 'created');
+      assert.equal(result.messages, 1);
+      assert.equal(result.leased, undefined, 'not leased to be held back at once');
+      const [m] = (await ctx.store.listMessages({ limit: 10, subscriptionId: subscription.id })).data;
+      assert.equal(m?.nextAttemptAt, until);
+      assert.equal(await ctx.store.nextDueAt(), until);
+      // The breaker closes (enabled again, here): the message is due now.
+      const now = tick();
+      await ctx.store.updateSubscription(subscription.id, { health: initialHealth(true, now) }, now);
+      assert.equal((await ctx.store.getMessage(m?.id ?? ''))?.nextAttemptAt, now);
     });
 
     it('matches exact names, prefix wildcards at any depth, and *; once per subscription', async () => {

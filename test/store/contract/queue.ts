@@ -3,12 +3,14 @@
 // notifications (onMessagesCommitted).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { signingSecrets } from '../../../src/domain/glossary.js';
+import { type SubscriptionHealth, signingSecrets } from '../../../src/domain/glossary.js';
+import { disableHealth, enableHealth, type HealthPolicy, initialHealth } from '../../../src/domain/health.js';
 import { newId } from '../../../src/domain/ids.js';
-import { type ContractContext, MARGIN, T0, WAIT_MS } from './context.js';
+import type { DeliveryJob } from '../../../src/store/store.js';
+import { type ContractContext, ids, MARGIN, T0, WAIT_MS } from './context.js';
 
 export function queueContract(ctx: ContractContext): void {
-  const { tick, eventData, addTypes, addSubscriber, addSubscription, send, world, claimAll, claimOne, settle } = ctx;
+  const { tick, eventData, addTypes, addSubscriber, addSubscription, send, world, claimAll, claimOne, settle, outcome } = ctx;
 
   describe('claimDue', () => {
     it('hands out due pending messages with everything needed to deliver them', async () => {
@@ -392,6 +394,229 @@ export function queueContract(ctx: ContractContext): void {
       ctx.clock = Math.max(ctx.clock, T0 + 7_000_000);
       for (const m of all) await settle(m.id, 'succeeded');
       assert.equal(await ctx.store.nextDueAt(), null);
+    });
+  });
+
+  describe('health and the circuit breaker (recordAttempts, startProbe)', () => {
+    // Two faults in a row open the breaker for 10 s; failing for a minute with two messages failed
+    // for good disables. Outcomes are recorded as the dispatcher does, with the policy.
+    const POLICY: HealthPolicy = {
+      breakerThreshold: 2,
+      breakerCooldownMs: 10_000,
+      autoDisableAfterMs: 60_000,
+      autoDisableMinFailedMessages: 2,
+    };
+    const DURATION = 12; // ms, outcome()'s default: a result comes in at createdAt + this
+
+    /** A subscription with messages `a`, `b`, `c`, claimed; `a` and `b` fault at `at`, which opens
+     *  the breaker; `c` is held back until the probe window. */
+    async function openBreaker() {
+      const { subscription } = await world();
+      const [a, b, c] = [
+        (await send('order.created')).messageIds[0],
+        (await send('order.created')).messageIds[0],
+        (await send('order.created')).messageIds[0],
+      ] as string[];
+      const jobs = await claimAll(tick());
+      const at = tick();
+      const transitions = await ctx.store.recordAttempts(
+        [
+          outcome(jobs.get(a as string) as DeliveryJob, { statusCode: 500, at, durationMs: 12.4 }),
+          // A fraction of a millisecond, as real durations have: health keeps whole milliseconds.
+          outcome(jobs.get(b as string) as DeliveryJob, { statusCode: null, error: 'timeout: no answer', at: at + 1, durationMs: 11.6 }),
+        ],
+        POLICY,
+      );
+      const opened = at + 1 + DURATION;
+      const until = opened + POLICY.breakerCooldownMs;
+      await ctx.store.recordAttempts(
+        [{ deferred: true, messageId: c as string, subscriptionId: subscription.id, nextAttemptAt: until }],
+        POLICY,
+      );
+      return { subscription, a: a as string, b: b as string, c: c as string, jobs, transitions, opened, until };
+    }
+
+    it('opens the breaker after the threshold of faults in a row, and says so', async () => {
+      const { subscription, transitions, opened, until } = await openBreaker();
+      const s = await ctx.store.getSubscription(subscription.id);
+      assert.deepEqual(s?.health, {
+        status: 'failing',
+        reason: 'breaker_open',
+        since: opened,
+        consecutiveFailures: 2,
+        failingSince: opened - 1,
+        failedMessages: 0,
+        breaker: 'open',
+        breakerFaults: 2,
+        breakerUntil: until,
+        breakerOpenedAt: opened,
+      });
+      assert.equal(s?.updatedAt, subscription.updatedAt, 'health is not a change of settings');
+      assert.deepEqual(
+        transitions.map((t) => [t.subscriptionId, t.kind, t.from, t.to, t.at]),
+        [
+          [subscription.id, 'status', 'healthy', 'degraded', opened - 1],
+          [subscription.id, 'breaker', 'closed', 'open', opened],
+          [subscription.id, 'status', 'degraded', 'failing', opened],
+        ],
+      );
+      assert.deepEqual(ids((await ctx.store.listSubscriptions({ limit: 10, health: 'failing' })).data), [subscription.id]);
+    });
+
+    it('a 4xx is a failure but not a fault: the breaker stays closed', async () => {
+      const { subscription } = await world();
+      const [a, b] = [(await send('order.created')).messageIds[0], (await send('order.created')).messageIds[0]] as string[];
+      const jobs = await claimAll(tick());
+      await ctx.store.recordAttempts(
+        [
+          outcome(jobs.get(a as string) as DeliveryJob, { statusCode: 404 }),
+          outcome(jobs.get(b as string) as DeliveryJob, { statusCode: 404 }),
+        ],
+        POLICY,
+      );
+      const health = (await ctx.store.getSubscription(subscription.id))?.health;
+      assert.equal(health?.breaker, 'closed');
+      assert.equal(health?.status, 'failing');
+      assert.equal(health?.reason, 'consecutive_failures');
+    });
+
+    it('a deferred outcome records no attempt and leaves the message as it was, due again at its time', async () => {
+      await world();
+      const id = (await send('order.created')).messageIds[0] as string;
+      await settle(id, 'retrying', { attempts: 1, retries: 1, nextAttemptAt: tick() });
+      await ctx.store.resendMessage(id, tick());
+      const job = await claimOne(tick(), id);
+      const until = tick(50_000);
+      const transitions = await ctx.store.recordAttempts(
+        [{ deferred: true, messageId: id, subscriptionId: job.subscription.id, nextAttemptAt: until }],
+        POLICY,
+      );
+      assert.deepEqual(transitions, []);
+      const m = await ctx.store.getMessage(id);
+      assert.equal(m?.status, 'pending');
+      assert.equal(m?.attempts, 1);
+      assert.equal(m?.retries, 0);
+      assert.equal(m?.nextAttemptAt, until);
+      assert.equal((await ctx.store.listAttempts({ limit: 10, messageId: id })).data.length, 1, 'no attempt recorded');
+      assert.equal(await ctx.store.nextDueAt(), until);
+      assert.deepEqual(await ctx.store.claimDue(until - 1, 10, MARGIN), [], 'not before its time');
+      const again = await claimOne(until, id);
+      assert.equal(again.attempts, 1);
+      assert.equal(again.manual, true, 'still the resend a person asked for');
+      assert.equal(await ctx.store.releaseLeases(tick()), 1, 'claimed with a lease again');
+    });
+
+    it('startProbe: before the window everyone waits; then exactly one caller of several is the probe, and the held messages wait for it', async () => {
+      const { subscription, c, until } = await openBreaker();
+      assert.deepEqual(await ctx.store.startProbe(subscription.id, until - 1, until + 45_000, false), { send: false, until });
+      assert.equal((await ctx.store.getSubscription(subscription.id))?.health.breaker, 'open');
+      const leaseEnds = until + 45_000;
+      const answers = await Promise.all(Array.from({ length: 5 }, () => ctx.store.startProbe(subscription.id, until, leaseEnds, false)));
+      assert.equal(answers.filter((v) => v.send && v.probe).length, 1, JSON.stringify(answers));
+      assert.deepEqual(
+        answers.filter((v) => !v.send),
+        Array.from({ length: 4 }, () => ({ send: false, until: leaseEnds })),
+      );
+      const health = (await ctx.store.getSubscription(subscription.id))?.health;
+      assert.equal(health?.breaker, 'half_open');
+      assert.equal(health?.breakerUntil, leaseEnds);
+      assert.equal((await ctx.store.getMessage(c))?.nextAttemptAt, leaseEnds, 'the held message follows the breaker');
+      assert.ok(!(await claimAll(until)).has(c), 'held, not due');
+      // The probe's lease ran out (its worker died): another caller may probe.
+      const next = await ctx.store.startProbe(subscription.id, leaseEnds, leaseEnds + 45_000, false);
+      assert.deepEqual(next, { send: true, probe: true });
+      assert.deepEqual(
+        await ctx.store.startProbe(newId('sub'), until, leaseEnds, false),
+        { send: true, probe: false },
+        'unknown: nothing to hold',
+      );
+    });
+
+    it('a probe that succeeds closes the breaker and makes the held messages due now', async () => {
+      const { subscription, a, c, jobs, until } = await openBreaker();
+      const leaseEnds = until + 45_000;
+      await ctx.store.startProbe(subscription.id, until, leaseEnds, false);
+      const at = until + 100;
+      const transitions = await ctx.store.recordAttempts([outcome(jobs.get(a) as DeliveryJob, { statusCode: 200, at })], POLICY);
+      const health = (await ctx.store.getSubscription(subscription.id))?.health;
+      assert.deepEqual(health, initialHealth(true, at + DURATION));
+      assert.deepEqual(
+        transitions.map((t) => [t.kind, t.from, t.to]),
+        [
+          ['breaker', 'half_open', 'closed'],
+          ['status', 'failing', 'healthy'],
+        ],
+      );
+      assert.equal((await ctx.store.getMessage(c))?.nextAttemptAt, at + DURATION);
+      assert.ok((await claimAll(at + DURATION)).has(c), 'claimable at once');
+    });
+
+    it('a probe that faults opens the breaker again for another cool-down; the held messages follow', async () => {
+      const { subscription, a, b, c, jobs, until, opened } = await openBreaker();
+      await ctx.store.startProbe(subscription.id, until, until + 45_000, false);
+      const at = until + 100;
+      // A late fault of an attempt sent before the breaker opened is not the probe's: no change.
+      await ctx.store.recordAttempts([outcome(jobs.get(b) as DeliveryJob, { statusCode: 500, at: at - 50 })], POLICY);
+      assert.equal((await ctx.store.getSubscription(subscription.id))?.health.breaker, 'half_open');
+      await ctx.store.recordAttempts([outcome(jobs.get(a) as DeliveryJob, { statusCode: 503, at, probe: true })], POLICY);
+      const health = (await ctx.store.getSubscription(subscription.id))?.health;
+      const next = at + DURATION + POLICY.breakerCooldownMs;
+      assert.equal(health?.breaker, 'open');
+      assert.equal(health?.breakerUntil, next);
+      assert.equal(health?.breakerOpenedAt, opened);
+      assert.equal((await ctx.store.getMessage(c))?.nextAttemptAt, next);
+    });
+
+    it('disables a subscription that keeps failing (out_of_order), keeping its messages', async () => {
+      const { subscription } = await world();
+      const [a, b, c] = [
+        (await send('order.created')).messageIds[0],
+        (await send('order.created')).messageIds[0],
+        (await send('order.created')).messageIds[0],
+      ] as string[];
+      const jobs = await claimAll(tick());
+      const first = tick();
+      const failed = { status: 'failed', nextAttemptAt: null, statusCode: 404 } as const;
+      await ctx.store.recordAttempts([outcome(jobs.get(a as string) as DeliveryJob, { ...failed, at: first })], POLICY);
+      const late = first + POLICY.autoDisableAfterMs;
+      const transitions = await ctx.store.recordAttempts([outcome(jobs.get(b as string) as DeliveryJob, { ...failed, at: late })], POLICY);
+      assert.deepEqual(
+        transitions.map((t) => [t.kind, t.to, t.kind === 'status' ? t.reason : null, t.at]),
+        [['status', 'disabled', 'out_of_order', late + DURATION]],
+      );
+      const s = await ctx.store.getSubscription(subscription.id);
+      assert.equal(s?.enabled, false);
+      assert.equal(s?.health.status, 'disabled');
+      assert.equal(s?.health.reason, 'out_of_order');
+      assert.equal(s?.health.failedMessages, 2);
+      assert.equal(s?.updatedAt, late + DURATION);
+      assert.equal((await ctx.store.getMessage(c as string))?.status, 'pending', 'its messages are kept');
+      assert.equal((await send('order.created')).messageIds.length, 0, 'a disabled subscription gets no new messages');
+      assert.equal((await ctx.store.countSubscriptionHealth()).status.disabled, 1);
+    });
+
+    it('a batch that changes no health writes none (a healthy subscription succeeding)', async () => {
+      const { subscription } = await world();
+      const id = (await send('order.created')).messageIds[0] as string;
+      const job = await claimOne(tick(), id);
+      assert.deepEqual(await ctx.store.recordAttempts([outcome(job, { statusCode: 204 })], POLICY), []);
+      assert.deepEqual(await ctx.store.getSubscription(subscription.id), subscription);
+    });
+
+    it('updateSubscription with a new health moves the messages the breaker held', async () => {
+      const { subscription, c, until } = await openBreaker();
+      const now = tick();
+      const current = (await ctx.store.getSubscription(subscription.id))?.health as SubscriptionHealth;
+      const off = disableHealth(current, 'disabled_manually', now).health;
+      await ctx.store.updateSubscription(subscription.id, { enabled: false, health: off }, now);
+      assert.ok(now < until);
+      assert.equal((await ctx.store.getMessage(c))?.nextAttemptAt, now, 'due now: a disabled subscription fails it, to be recovered');
+      const on = await ctx.store.updateSubscription(
+        subscription.id,
+        { enabled: true, health: enableHealth(off, tick()).health },
+        ctx.clock,
+      );
+      assert.deepEqual(on?.health, initialHealth(true, ctx.clock));
     });
   });
 

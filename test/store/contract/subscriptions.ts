@@ -1,8 +1,10 @@
 // Store contract: subscriptions (SubscriptionStore), and what deleting one deletes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { HealthStatus } from '../../../src/domain/glossary.js';
+import { initialHealth } from '../../../src/domain/health.js';
 import { newId } from '../../../src/domain/ids.js';
-import { allPages, type ContractContext, desc, ids, isCode, MARGIN } from './context.js';
+import { allPages, type ContractContext, desc, ids, isCode, MARGIN, T0 } from './context.js';
 
 export function subscriptionContract(ctx: ContractContext): void {
   const { tick, subscriptionData, eventData, addTypes, addSubscriber, addSubscription, ingestOne, send, world, settle } = ctx;
@@ -92,6 +94,49 @@ export function subscriptionContract(ctx: ContractContext): void {
       const m = (await ctx.store.listMessages({ limit: 1, subscriptionId: sub.id })).data[0];
       assert.equal(m?.url, 'https://new.example/h', "a message shows the subscription's current URL");
       assert.equal(await ctx.store.updateSubscription(newId('sub'), { name: 'x' }, tick()), null);
+    });
+
+    it('keeps its health: created, read, replaced, listed by status and counted', async () => {
+      const s = await addSubscriber();
+      const sub = subscriptionData(s.id, {
+        health: {
+          status: 'failing',
+          reason: 'breaker_open',
+          since: T0 + 5,
+          consecutiveFailures: 12,
+          failingSince: T0 + 1,
+          failedMessages: 3,
+          breaker: 'half_open',
+          breakerFaults: 11,
+          breakerUntil: T0 + 90_000,
+          breakerOpenedAt: T0 + 4,
+        },
+      });
+      assert.deepEqual(await ctx.store.createSubscription(sub), sub);
+      assert.deepEqual(await ctx.store.getSubscription(sub.id), sub);
+      const healthy = await addSubscription(s.id);
+      const off = await addSubscription(s.id, { enabled: false, health: initialHealth(false, T0) });
+      const now = tick();
+      const enabled = await ctx.store.updateSubscription(off.id, { enabled: true, health: initialHealth(true, now) }, now);
+      assert.deepEqual(enabled?.health, initialHealth(true, now));
+      assert.deepEqual((await ctx.store.getSubscription(off.id))?.health, initialHealth(true, now));
+      const byStatus = async (health: HealthStatus) => ids((await ctx.store.listSubscriptions({ limit: 10, health })).data);
+      assert.deepEqual(await byStatus('failing'), [sub.id]);
+      assert.deepEqual(await byStatus('healthy'), desc([healthy.id, off.id]));
+      assert.deepEqual(await byStatus('disabled'), []);
+      assert.deepEqual(ids((await ctx.store.listSubscriptions({ limit: 10, health: 'failing', subscriberId: newId('sbr') })).data), []);
+      await ctx.store.updateSubscription(healthy.id, { enabled: false, health: initialHealth(false, tick()) }, ctx.clock);
+      assert.deepEqual(await ctx.store.countSubscriptionHealth(), {
+        status: { healthy: 1, degraded: 0, failing: 1, disabled: 1 },
+        breaker: { closed: 2, open: 0, half_open: 1 },
+      });
+    });
+
+    it('counts nothing when there is no subscription', async () => {
+      assert.deepEqual(await ctx.store.countSubscriptionHealth(), {
+        status: { healthy: 0, degraded: 0, failing: 0, disabled: 0 },
+        breaker: { closed: 0, open: 0, half_open: 0 },
+      });
     });
 
     it('deleting one deletes its messages and attempts, not the event', async () => {

@@ -10,6 +10,7 @@ import rowLockFreeInserts from './0007-row-lock-free-inserts.js';
 import apiKeySubscriberFk from './0008-api-key-subscriber-fk.js';
 import sessions from './0009-sessions.js';
 import alignedColumnNames from './0010-aligned-column-names.js';
+import subscriptionHealth from './0011-subscription-health.js';
 import queueSubscription from './0012-queue-subscription.js';
 import statsIndexes from './0013-stats-indexes.js';
 
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: '0008-api-key-subscriber-fk', sql: apiKeySubscriberFk },
   { version: 9, name: '0009-sessions', sql: sessions },
   { version: 10, name: '0010-aligned-column-names', sql: alignedColumnNames },
+  { version: 11, name: '0011-subscription-health', sql: subscriptionHealth },
   { version: 12, name: '0012-queue-subscription', sql: queueSubscription },
   { version: 13, name: '0013-stats-indexes', sql: statsIndexes },
 ];

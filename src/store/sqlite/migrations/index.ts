@@ -4,6 +4,7 @@ import m0002 from './0002-api-key-limits-and-audit-log.js';
 import m0003 from './0003-secret-rotation.js';
 import m0004 from './0004-sessions.js';
 import m0005 from './0005-event-message-count.js';
+import m0006 from './0006-subscription-health.js';
 import m0007 from './0007-max-in-flight.js';
 import m0008 from './0008-stats-indexes.js';
 
@@ -13,6 +14,7 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 3, name: 'secret-rotation', sql: m0003 },
   { version: 4, name: 'sessions', sql: m0004 },
   { version: 5, name: 'event-message-count', sql: m0005 },
+  { version: 6, name: 'subscription-health', sql: m0006 },
   { version: 7, name: 'max-in-flight', sql: m0007 },
   { version: 8, name: 'stats-indexes', sql: m0008 },
 ];

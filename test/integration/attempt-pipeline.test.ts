@@ -189,7 +189,13 @@ describe('attempt pipeline', () => {
     const until = Date.now() + 60_000;
     const j = open(until);
     const outcome = await runAttempt(j, client, OPTIONS);
-    assert.deepEqual(outcome, { deferred: true, messageId: j.messageId, subscriptionId: j.subscription.id, nextAttemptAt: until });
+    assert.deepEqual(outcome, {
+      deferred: true,
+      messageId: j.messageId,
+      subscriptionId: j.subscription.id,
+      nextAttemptAt: until,
+      signal: 'neutral',
+    });
     assert.equal(receiver.requests.length, before, 'nothing sent');
     assert.equal(probeCalls.length, 0, 'the store is not asked before the window');
   });

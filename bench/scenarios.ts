@@ -151,17 +151,23 @@ async function fleet(o: ScenarioOptions, helpers: ScenarioHelpers): Promise<Reco
     // Done when Herald has recorded an attempt per message (each took the receiver's answer time).
     const deadline = Date.now() + Math.max(120_000, (total / 100) * 1000); // bounded: 100/s at worst
     let inFlightMax = 0;
+    const inFlightSamples: number[] = [];
     for (;;) {
       const metric = await metricsOf(herald);
       const attempts = metric('herald_attempts_recorded_total');
       const inFlight = metric('herald_inflight_attempts');
       if (inFlight > inFlightMax) inFlightMax = inFlight;
+      if (!Number.isNaN(inFlight) && attempts < total) inFlightSamples.push(inFlight);
       if (attempts >= total || Date.now() > deadline) break;
       await sleep(100);
     }
     const seconds = (performance.now() - t0) / 1000;
     const cpu = cpuSeconds(pid) - cpuBefore;
     const stats = await askStats(child);
+    // The attempts' own duration (request start to response read), to tell the receivers' 1 s and
+    // its delays from the time a message waits for a slot.
+    const durations = await metricsOf(herald);
+    const attemptSeconds = durations('herald_attempt_duration_seconds_sum') / durations('herald_attempt_duration_seconds_count');
     await pool.close();
     return {
       endpoints: ready.urls.length,
@@ -174,7 +180,13 @@ async function fleet(o: ScenarioOptions, helpers: ScenarioHelpers): Promise<Reco
       ingest_seconds: Number(ingestSeconds.toFixed(2)),
       deliveries_per_second: Math.round(stats.distinct / seconds),
       // The most deliveries in flight at once the ideal would be min(endpoints, HERALD_CONCURRENCY).
-      ...(Number.isNaN(inFlightMax) || inFlightMax === 0 ? {} : { in_flight_max_sampled: inFlightMax }),
+      ...(Number.isNaN(inFlightMax) || inFlightMax === 0
+        ? {}
+        : {
+            in_flight_max_sampled: inFlightMax,
+            in_flight_mean_sampled: Math.round(inFlightSamples.reduce((a, b) => a + b, 0) / Math.max(1, inFlightSamples.length)),
+          }),
+      attempt_seconds_mean: Number(attemptSeconds.toFixed(3)),
       herald_cpu_percent: Math.round((100 * cpu) / seconds),
       herald_cpu_us_per_delivery: Math.round((cpu * 1e6) / Math.max(1, stats.distinct)),
       peak_rss_mb: [helpers.peakRssMb(pid)],
@@ -215,6 +227,7 @@ async function deadEndpoints(o: ScenarioOptions, helpers: ScenarioHelpers): Prom
     // Healthy events at a steady rate, each POSTed on schedule (not after the previous answer).
     const { pool: healthyPool, call: healthyCall } = client(herald, 64);
     const count = Math.round(o.healthyRate * o.healthySeconds);
+    const posted = new Array<number>(count).fill(Number.NaN);
     const acked = new Array<number>(count).fill(Number.NaN);
     const ingest: number[] = [];
     const inflight: Promise<void>[] = [];
@@ -224,6 +237,7 @@ async function deadEndpoints(o: ScenarioOptions, helpers: ScenarioHelpers): Prom
       const wait = start + (seq * 1000) / o.healthyRate - performance.now();
       if (wait > 0) await sleep(wait);
       const sent = now();
+      posted[seq] = sent;
       inflight.push(
         healthyCall('POST', '/v1/events', { type: 'healthy.ping', data: { seq } }).then(() => {
           acked[seq] = now();
@@ -239,7 +253,9 @@ async function deadEndpoints(o: ScenarioOptions, helpers: ScenarioHelpers): Prom
       for (const [seq, at] of (await askStats(child)).arrivals) if (!arrivals.has(seq)) arrivals.set(seq, at);
       if (arrivals.size < count) await sleep(20);
     }
-    const waits = acked.map((a, seq) => (arrivals.get(seq) ?? Number.POSITIVE_INFINITY) - a).sort((x, y) => x - y);
+    const waitsFrom = (times: number[]) => times.map((t, seq) => (arrivals.get(seq) ?? Number.POSITIVE_INFINITY) - t).sort((x, y) => x - y);
+    const waits = waitsFrom(acked);
+    const fromPost = waitsFrom(posted);
     const lastArrival = Math.max(...arrivals.values());
     const stats = await askStats(child);
     const metric = await metricsOf(herald);
@@ -262,6 +278,10 @@ async function deadEndpoints(o: ScenarioOptions, helpers: ScenarioHelpers): Prom
       healthy_wait_max_ms: ms(waits[waits.length - 1]!),
       // Below 0 when a handed-off delivery reached the receiver before the 202 reached the client.
       healthy_wait_min_ms: ms(waits[0]!),
+      // From the POST being sent: ingest's own latency included, never below 0.
+      healthy_wait_from_post_p50_ms: ms(percentile(fromPost, 50)),
+      healthy_wait_from_post_p99_ms: ms(percentile(fromPost, 99)),
+      healthy_wait_from_post_max_ms: ms(fromPost[fromPost.length - 1]!),
       healthy_ingest_p50_ms: ms(percentile(ingest, 50)),
       healthy_ingest_p99_ms: ms(percentile(ingest, 99)),
       endpoints_saturated: metric('herald_endpoints_saturated'),

@@ -4,9 +4,13 @@
 //      receiver, and times until every message is `succeeded` with its attempt recorded;
 //   2. latency: single-event POST /v1/events at a fixed rate, p50/p99 (after --warmup seconds at
 //      that rate, not counted).
-// Prints one JSON line of results. Usage:
-//   npm run bench -- [--db sqlite|postgres] [--events 20000] [--workers 0] [--rate 1000] [--seconds 5] [--warmup 2]
+// Prints one JSON line of results. That is `--scenario throughput`, the default; `--scenario fleet`
+// (1,000 endpoints answering after 1 s) and `--scenario dead-endpoints` (a healthy endpoint's wait
+// behind ten hung ones with deep backlogs) are in scenarios.ts, with their options below. Usage:
+//   npm run bench -- [--scenario throughput|fleet|dead-endpoints] [--db sqlite|postgres] [--events 20000] [--workers 0] [--rate 1000] [--seconds 5] [--warmup 2]
 //                    [--warmup-events 5000] [--baseline bullmq]
+//   fleet: [--endpoints 1000] [--fleet-events 10] [--answer-ms 1000]
+//   dead-endpoints: [--dead 10] [--backlog 2000] [--healthy-rate 50] [--healthy-seconds 10]
 // --warmup-events N first delivers N events of another type to another subscription, not counted:
 // V8 compiles Herald's hot paths in its first seconds under load, on the machine's two cores.
 // --workers N (PostgreSQL only) runs one `api` process and N `worker` processes instead of one `all`.
@@ -21,6 +25,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { ADMIN_KEY, type HeraldProcess, startHerald } from './herald-process.js';
+import { runScenario } from './scenarios.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const SHARED_BENCH = join(ROOT, '../shared/bench');
@@ -38,6 +43,14 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '500' },
     'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432' },
     baseline: { type: 'string' },
+    scenario: { type: 'string', default: 'throughput' },
+    endpoints: { type: 'string', default: '1000' },
+    'fleet-events': { type: 'string', default: '10' },
+    'answer-ms': { type: 'string', default: '1000' },
+    dead: { type: 'string', default: '10' },
+    backlog: { type: 'string', default: '2000' },
+    'healthy-rate': { type: 'string', default: '50' },
+    'healthy-seconds': { type: 'string', default: '10' },
   },
 });
 const totalEvents = Number(values.events);
@@ -396,4 +409,32 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** The fleet and dead-endpoints scenarios (scenarios.ts): Herald alone, no nginx receiver or ceiling. */
+async function scenario(name: string): Promise<void> {
+  sh('npm', ['run', '--silent', 'build']);
+  const dir = mkdtempSync(join(tmpdir(), 'herald-bench-'));
+  try {
+    const db = await databaseUrl(dir);
+    await runScenario(
+      name,
+      {
+        db: values.db as string,
+        batchSize,
+        endpoints: Number(values.endpoints),
+        fleetEvents: Number(values['fleet-events']),
+        answerMs: Number(values['answer-ms']),
+        dead: Number(values.dead),
+        backlog: Number(values.backlog),
+        healthyRate: Number(values['healthy-rate']),
+        healthySeconds: Number(values['healthy-seconds']),
+      },
+      { start: () => startHeraldFromDist(db, 'all'), peakRssMb },
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    if (benchDatabase !== null) sh('psql', [`${values['pg-url']}/postgres`, '-qc', `DROP DATABASE ${benchDatabase} WITH (FORCE)`]);
+  }
+}
+
+if (values.scenario === 'throughput') await main();
+else await scenario(values.scenario as string);

@@ -74,6 +74,7 @@ export function renderSubscription(s: Subscription, revealHeaders = true): Subsc
     retrySchedule: s.retrySchedule,
     timeoutSeconds: s.timeoutSeconds,
     maxInFlight: s.maxInFlight,
+    rateLimit: s.rateLimit,
     enabled: s.enabled,
     createdAt: iso(s.createdAt),
     updatedAt: iso(s.updatedAt),

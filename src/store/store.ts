@@ -171,6 +171,7 @@ export type SubscriptionPatch = Partial<
     | 'retrySchedule'
     | 'timeoutSeconds'
     | 'maxInFlight'
+    | 'rateLimit'
     | 'enabled'
     | 'secret'
     | 'previousSecret'

@@ -92,6 +92,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
         retrySchedule: body.retrySchedule ?? null,
         timeoutSeconds: body.timeoutSeconds ?? config.timeoutSeconds,
         maxInFlight: body.maxInFlight ?? null,
+        rateLimit: body.rateLimit ?? null,
         enabled: body.enabled ?? true,
         secret: newSecret(),
         previousSecret: null,
@@ -186,6 +187,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       if (body.retrySchedule !== undefined) patch.retrySchedule = body.retrySchedule;
       if (body.timeoutSeconds !== undefined) patch.timeoutSeconds = body.timeoutSeconds;
       if (body.maxInFlight !== undefined) patch.maxInFlight = body.maxInFlight;
+      if (body.rateLimit !== undefined) patch.rateLimit = body.rateLimit;
       if (body.enabled !== undefined) patch.enabled = body.enabled;
       return renderSubscription(orNotFound(await store.updateSubscription(id, patch, Date.now())));
     },

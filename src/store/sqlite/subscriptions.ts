@@ -18,6 +18,8 @@ function subscriptionParams(s: Subscription): Params {
     previousSecret: s.previousSecret ?? null,
     previousSecretExpiresAt: s.previousSecretExpiresAt ?? null,
     maxInFlight: s.maxInFlight ?? null,
+    rateLimit: s.rateLimit?.limit ?? null,
+    rateLimitPeriodSeconds: s.rateLimit?.periodSeconds ?? null,
   };
 }
 
@@ -36,10 +38,10 @@ export function subscriptionStore(db: SqliteConnection): SubscriptionStore {
           db.run(
             `INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers, payload_format,
                retry_schedule, timeout_seconds, max_in_flight, enabled, secret, previous_secret, previous_secret_expires_at, created_at,
-               updated_at)
+               updated_at, rate_limit, rate_limit_period_seconds)
              VALUES (@id, @subscriberId, @name, @description, @url, @method, @eventTypes, @channels, @headers, @payloadFormat,
                @retrySchedule, @timeoutSeconds, @maxInFlight, @enabled, @secret, @previousSecret, @previousSecretExpiresAt, @createdAt,
-               @updatedAt)`,
+               @updatedAt, @rateLimit, @rateLimitPeriodSeconds)`,
             subscriptionParams(s),
           );
           writePatterns(s.id, s.eventTypes);
@@ -65,7 +67,8 @@ export function subscriptionStore(db: SqliteConnection): SubscriptionStore {
           `UPDATE subscriptions SET name = @name, description = @description, url = @url, method = @method, event_types = @eventTypes,
              channels = @channels, headers = @headers, payload_format = @payloadFormat, retry_schedule = @retrySchedule,
              timeout_seconds = @timeoutSeconds, max_in_flight = @maxInFlight, enabled = @enabled, secret = @secret, previous_secret = @previousSecret,
-             previous_secret_expires_at = @previousSecretExpiresAt, updated_at = @updatedAt
+             previous_secret_expires_at = @previousSecretExpiresAt, updated_at = @updatedAt,
+             rate_limit = @rateLimit, rate_limit_period_seconds = @rateLimitPeriodSeconds
            WHERE id = @id`,
           subscriptionParams(next),
         );

@@ -12,6 +12,7 @@ import sessions from './0009-sessions.js';
 import alignedColumnNames from './0010-aligned-column-names.js';
 import queueSubscription from './0012-queue-subscription.js';
 import statsIndexes from './0013-stats-indexes.js';
+import rateLimit from './0014-rate-limit.js';
 
 export interface Migration {
   version: number;
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: '0010-aligned-column-names', sql: alignedColumnNames },
   { version: 12, name: '0012-queue-subscription', sql: queueSubscription },
   { version: 13, name: '0013-stats-indexes', sql: statsIndexes },
+  { version: 14, name: '0014-rate-limit', sql: rateLimit },
 ];

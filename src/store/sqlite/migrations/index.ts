@@ -6,6 +6,7 @@ import m0004 from './0004-sessions.js';
 import m0005 from './0005-event-message-count.js';
 import m0007 from './0007-max-in-flight.js';
 import m0008 from './0008-stats-indexes.js';
+import m0009 from './0009-rate-limit.js';
 
 export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 1, name: 'init', sql: m0001 },
@@ -15,4 +16,5 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 5, name: 'event-message-count', sql: m0005 },
   { version: 7, name: 'max-in-flight', sql: m0007 },
   { version: 8, name: 'stats-indexes', sql: m0008 },
+  { version: 9, name: 'rate-limit', sql: m0009 },
 ];

@@ -196,7 +196,8 @@ export function subscriptionBodies(config: Pick<HeraldConfig, 'maxTimeoutSeconds
           },
           {
             additionalProperties: false,
-            description: 'At most `limit` attempts per `periodSeconds`, shared by every worker; throttled messages wait their turn. null: no limit',
+            description:
+              'At most `limit` attempts per `periodSeconds`, shared by every worker; throttled messages wait their turn. null: no limit',
           },
         ),
       ),

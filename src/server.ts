@@ -22,6 +22,7 @@ import {
   inflightSource,
   messagesHandedOff,
   retentionPurged,
+  throttledMessages,
 } from './observability/metrics.js';
 import { protectSecrets } from './security/protect.js';
 import { openStore } from './store/open.js';
@@ -127,6 +128,7 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
         onRecorded: (outcomes) => attemptsRecorded.inc(outcomes.length),
         onAdopted: (jobs) => messagesHandedOff.inc(jobs.length),
         onBackoff: () => endpointBackoffs.inc(),
+        onThrottled: (n) => throttledMessages.inc(n),
       },
     );
     const running = dispatcher;

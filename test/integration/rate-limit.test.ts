@@ -39,6 +39,7 @@ async function setup(api: Api, receiver: TestReceiver): Promise<string> {
       rateLimit,
     });
     assert.equal(refused.status, 400, `${JSON.stringify(rateLimit)}: ${JSON.stringify(refused.body)}`);
+    assert.equal(refused.body.code, 'validation_failed');
   }
   const limited = await api('POST', `/v1/subscribers/${subscriber.body.id}/subscriptions`, {
     url: `${receiver.url}/limited`,

@@ -349,8 +349,12 @@ export class Dispatcher implements Handoff {
    *  for the rest. */
   private takeSends(id: string, t: Throttle): void {
     if (t.taking || t.timer !== null || !this.running) return;
+    this.dropExpiring(t, Date.now()); // a send is never spent on a job that could no longer use it
     const first = t.jobs[t.head];
-    if (first === undefined) return;
+    if (first === undefined) {
+      this.release(id, t);
+      return;
+    }
     const rule = first.job.subscription.rateLimit;
     const want = t.jobs.length - t.head - t.sends;
     if (rule === null || want <= 0) {
@@ -395,9 +399,23 @@ export class Dispatcher implements Handoff {
     );
   }
 
+  /** Gives back the leases of `t`'s first jobs that could no longer make a whole attempt. */
+  private dropExpiring(t: Throttle, now: number): void {
+    const expiring: ReturnedLease[] = [];
+    while (t.head < t.jobs.length) {
+      const { job, leaseEnds } = t.jobs[t.head] as Queued;
+      if (now + leaseMs(job.subscription.timeoutSeconds, this.options.leaseMarginMs / 2) <= leaseEnds) break;
+      expiring.push({ messageId: job.messageId, leaseEnds });
+      t.jobs[t.head++] = undefined as never;
+      this.throttledCount--;
+    }
+    if (expiring.length > 0) this.returnLeases(expiring);
+  }
+
   /** Starts `t`'s jobs that have a send (or queues them for a slot); drops `t` once it is empty. */
   private release(id: string, t: Throttle): void {
     const now = Date.now();
+    this.dropExpiring(t, now);
     const expiring: ReturnedLease[] = [];
     let queued = false;
     while (t.head < t.jobs.length && (t.sends > 0 || (t.jobs[t.head] as Queued).job.subscription.rateLimit === null)) {
@@ -428,21 +446,13 @@ export class Dispatcher implements Handoff {
   /** Gives back the leases of throttled jobs that could no longer make a whole attempt. */
   private sweepThrottled(now: number): void {
     if (this.throttledCount === 0) return;
-    const expiring: ReturnedLease[] = [];
     for (const [id, t] of this.throttles) {
-      while (t.head < t.jobs.length) {
-        const { job, leaseEnds } = t.jobs[t.head] as Queued;
-        if (now + leaseMs(job.subscription.timeoutSeconds, this.options.leaseMarginMs / 2) <= leaseEnds) break;
-        expiring.push({ messageId: job.messageId, leaseEnds });
-        t.jobs[t.head++] = undefined as never;
-        this.throttledCount--;
-      }
+      this.dropExpiring(t, now);
       if (t.head === t.jobs.length && !t.taking) {
         if (t.timer !== null) clearTimeout(t.timer);
         this.throttles.delete(id);
       }
     }
-    if (expiring.length > 0) this.returnLeases(expiring);
   }
 
   private compact(subscriptionId: string, parked: { jobs: Queued[]; head: number }): void {

@@ -6,14 +6,16 @@
 // spaced by the emission interval T = period / limit; the state is the "theoretical arrival time"
 // (tat): when the budget would be back to full if nothing more were sent. A send is allowed at `now`
 // when tat - now <= (burst - 1) × T, so an idle subscription may take `burst` sends at once and a
-// busy one gets one every T. The burst is small (limit / 50, at least 1), so any window of a period
-// holds at most limit + burst sends: within 2% of the limit, or one send for small limits. Sends
+// busy one gets one every T. The burst is small (limit / 50, at least 2), so any window of a period
+// holds at most limit + burst sends: within 2% of the limit, or two sends for small limits. Sends
 // are granted in batches of up to the burst: one store round trip per batch, not per message.
 import type { RateLimit } from '../domain/glossary.js';
 
-/** Sends a subscription may take at once when its budget is full: ~2% of its limit, at least 1. */
+/** Sends a subscription may take at once when its budget is full: ~2% of its limit, at least 2
+ *  (but never more than the limit). Two, not one: a take that comes late (a timer, a busy process, a
+ *  database round trip) catches up with the next, instead of every late millisecond being lost. */
 export function burstOf(rule: RateLimit): number {
-  return Math.max(1, Math.floor(rule.limit / 50));
+  return Math.min(rule.limit, Math.max(2, Math.floor(rule.limit / 50)));
 }
 
 /** Milliseconds between sends at the limit's pace. */

@@ -62,7 +62,7 @@ async function setup(api: Api, receiver: TestReceiver): Promise<string> {
 }
 
 /** Ingests the events and measures: returns the limited subscription's arrivals in the window after its first. */
-async function measure(api: Api, receiver: TestReceiver): Promise<number> {
+async function measure(api: Api, receiver: TestReceiver, note: (message: string) => void): Promise<number> {
   receiver.always((res) => res.writeHead(204).end());
   const events = Array.from({ length: EVENTS }, (_, i) => ({ type: 'order.placed', data: { n: i } }));
   const started = Date.now();
@@ -79,6 +79,7 @@ async function measure(api: Api, receiver: TestReceiver): Promise<number> {
     Math.abs(inWindow - RATE) <= RATE * TOLERANCE,
     `${inWindow} sends in ${WINDOW_MS / 1000} s after the first, expected ${RATE} (±${TOLERANCE * 100}%)`,
   );
+  note(`${inWindow} sends in the ${WINDOW_MS / 1000} s after the first (expected ${RATE})`);
   assert.equal(new Set(limited.map((r) => r.headers['webhook-id'])).size, limited.length, 'no message twice');
   return limited.length;
 }
@@ -114,10 +115,10 @@ describe('rate limit per subscription', { timeout: 120_000 }, () => {
         await db?.drop();
         removeDir(dir);
       });
-      it('holds the limited subscription to its rate, records no attempt for waiting, and does not slow the other', async () => {
+      it('holds the limited subscription to its rate, records no attempt for waiting, and does not slow the other', async (t) => {
         const api = herald.api as Api;
         const id = await setup(api, receiver);
-        await measure(api, receiver);
+        await measure(api, receiver, (m) => t.diagnostic(m));
         await attemptsMatch(api, receiver, id);
       });
     });
@@ -137,11 +138,11 @@ describe('rate limit per subscription', { timeout: 120_000 }, () => {
       await receiver?.stop();
       await db?.drop();
     });
-    it('the workers share the budget: their combined rate honours it', async () => {
+    it('the workers share the budget: their combined rate honours it', async (t) => {
       const base = (procs[0] as HeraldProcess).url;
       const api: Api = (method, path, body) => callApi(base, method, path, body);
       const id = await setup(api, receiver);
-      await measure(api, receiver);
+      await measure(api, receiver, (m) => t.diagnostic(m));
       await attemptsMatch(api, receiver, id);
       const [a, b] = await Promise.all([attemptsMade((procs[1] as HeraldProcess).url), attemptsMade((procs[2] as HeraldProcess).url)]);
       assert.ok(a > 0 && b > 0, `both workers delivered (${a} and ${b} attempts)`);

@@ -5,16 +5,20 @@ import { burstOf, takeSends } from '../../src/delivery/rate-limit.js';
 
 describe('rate-limit rule', () => {
   it('grants a small burst to a fresh budget, then one send per interval', () => {
-    const rule = { limit: 20, periodSeconds: 5 }; // 250 ms apart, burst 1
-    assert.equal(burstOf(rule), 1);
+    const rule = { limit: 20, periodSeconds: 5 }; // 250 ms apart, burst 2
+    assert.equal(burstOf(rule), 2);
+    assert.equal(burstOf({ limit: 1, periodSeconds: 1 }), 1, 'never more than the limit');
     const first = takeSends(null, 1_000, rule, 10);
-    assert.deepEqual(first, { granted: 1, tat: 1_250, nextAt: 1_250 });
+    assert.deepEqual(first, { granted: 2, tat: 1_500, nextAt: 1_250 });
     const early = takeSends(first.tat, 1_100, rule, 10);
     assert.equal(early.granted, 0);
     assert.equal(early.nextAt, 1_250);
-    assert.equal(early.tat, 1_250, 'nothing granted, nothing spent');
+    assert.equal(early.tat, 1_500, 'nothing granted, nothing spent');
     const onTime = takeSends(first.tat, 1_250, rule, 10);
     assert.equal(onTime.granted, 1);
+    const late = takeSends(onTime.tat, 1_700, rule, 10); // 200 ms late for its send at 1,500
+    assert.equal(late.granted, 1);
+    assert.equal(takeSends(late.tat, 1_750, rule, 10).granted, 1, 'a late take loses nothing: the next is on time');
   });
 
   it('grants up to the burst at once and never more than asked', () => {

@@ -25,6 +25,7 @@ import {
   messagesHandedOff,
   retentionPurged,
   subscriptionsAutoDisabled,
+  throttledMessages,
 } from './observability/metrics.js';
 import { protectSecrets } from './security/protect.js';
 import { openStore } from './store/open.js';
@@ -146,6 +147,7 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
         },
         onAdopted: (jobs) => messagesHandedOff.inc(jobs.length),
         onBackoff: () => endpointBackoffs.inc(),
+        onThrottled: (n) => throttledMessages.inc(n),
       },
     );
     const running = dispatcher;

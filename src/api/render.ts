@@ -85,6 +85,7 @@ export function renderSubscription(s: Subscription, revealHeaders = true): Subsc
     retrySchedule: s.retrySchedule,
     timeoutSeconds: s.timeoutSeconds,
     maxInFlight: s.maxInFlight,
+    rateLimit: s.rateLimit,
     enabled: s.enabled,
     health: renderHealth(s.health),
     createdAt: iso(s.createdAt),

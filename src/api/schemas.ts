@@ -133,6 +133,8 @@ export const SubscriberPatch = Type.Object(
 
 export const MAX_RETRY_SCHEDULE = 50; // entries
 export const MAX_IN_FLIGHT = 10_000; // a subscription's maxInFlight, as the largest HERALD_CONCURRENCY
+export const MAX_RATE_LIMIT = 1_000_000; // a subscription's rateLimit.limit
+export const MAX_RATE_PERIOD_SECONDS = 86_400; // a subscription's rateLimit.periodSeconds: a day
 export const MAX_URL_LENGTH = 2_048; // characters
 
 export const HealthSchema = Type.Object(
@@ -174,6 +176,7 @@ const subscriptionProperties = {
   retrySchedule: Nullable(Type.Array(Type.Number())),
   timeoutSeconds: Type.Number(),
   maxInFlight: Nullable(Type.Integer()),
+  rateLimit: Nullable(Type.Object({ limit: Type.Integer(), periodSeconds: Type.Number() })),
   enabled: Type.Boolean(),
   health: HealthSchema,
   createdAt: IsoTime,
@@ -223,6 +226,21 @@ export function subscriptionBodies(config: Pick<HeraldConfig, 'maxTimeoutSeconds
           maximum: MAX_IN_FLIGHT,
           description: 'Most attempts in flight at once per delivering process (1: one at a time); null: adaptive',
         }),
+      ),
+    ),
+    rateLimit: Type.Optional(
+      Nullable(
+        Type.Object(
+          {
+            limit: Type.Integer({ minimum: 1, maximum: MAX_RATE_LIMIT, description: 'Attempts allowed per period' }),
+            periodSeconds: Type.Number({ exclusiveMinimum: 0, maximum: MAX_RATE_PERIOD_SECONDS, description: 'The period, in seconds' }),
+          },
+          {
+            additionalProperties: false,
+            description:
+              'At most `limit` attempts per `periodSeconds`, shared by every worker; throttled messages wait their turn. null: no limit',
+          },
+        ),
       ),
     ),
     enabled: Type.Optional(Type.Boolean()),

@@ -29,17 +29,34 @@
 // against the hand-off queue's bound, and those whose lease runs out while they wait give it back.
 // Claims leave saturated endpoints alone and take a bounded share of any other, so a dead endpoint
 // with a deep backlog holds a slot or two, not the whole dispatcher.
+//
+// Rate limits (rate-limit.ts): a job of a subscription with a rateLimit needs a send from the
+// subscription's budget, kept in the store and shared by every process (takeSends), before it may
+// start. Without one it waits in its subscription's throttle queue, holding no slot and with no
+// attempt counted, and a timer asks the store again when the next send becomes available; sends are
+// asked for in batches, as many as the queue holds. Claims leave throttled subscriptions alone, a
+// throttle queue holds no more jobs than its budget can send before their leases run out (the rest
+// give their lease back at once), and a waiting job whose lease runs out gives it back.
 import type { Logger } from 'pino';
 import type { HealthPolicy } from '../domain/health.js';
 import { leaseMs } from '../domain/lease.js';
 import type { RetrySettings } from '../domain/retry-policy.js';
 import type { Handoff } from '../ingest/group-commit.js';
-import type { DeliveryJob, DeliveryOutcome, IngestLease, QueueStore, ReturnedLease, SubscriptionTransition } from '../store/store.js';
+import type {
+  DeliveryJob,
+  DeliveryOutcome,
+  IngestLease,
+  QueueStore,
+  RateLimitStore,
+  ReturnedLease,
+  SubscriptionTransition,
+} from '../store/store.js';
 import { Batcher } from '../util/batcher.js';
 import { type DeliveryRun, type PipelineOptions, runAttempt } from './attempt.js';
 import { EndpointLimits } from './fairness.js';
 import { ProbeGate } from './gate.js';
 import type { HttpClient } from './http-client.js';
+import { intervalOf } from './rate-limit.js';
 
 export interface DispatcherOptions extends RetrySettings {
   concurrency: number; // attempts in flight
@@ -60,12 +77,15 @@ export interface DispatcherHooks {
   onAdopted?: (jobs: DeliveryJob[]) => void;
   /** An endpoint's cap of attempts in flight was halved (fairness.ts). */
   onBackoff?: () => void;
+  /** Jobs that had to wait for their subscription's rate limit (counted once each). */
+  onThrottled?: (jobs: number) => void;
 }
 
 const RECORD_BATCH = 1_000; // outcomes per transaction
 const IDLE_RETRY_MS = 1_000; // wait after a failed claim (database down)
 const TRICKLE_PAUSE_MS = 5; // wait after a claim that took everything due, before claiming again
 const UNRECORDED_PER_SLOT = 2; // outcomes awaiting their commit, per unit of concurrency, before claims pause
+const THROTTLED_IDLE_MS = 50; // least sleep when nothing was claimed while throttled subscriptions wait
 const HANDOFF_PER_SLOT = 8; // handed-off jobs queued (or promised to ingest) per unit of concurrency
 const ENDPOINT_INITIAL_IN_FLIGHT = 16; // an endpoint's cap before it has shown how fast it answers
 const ENDPOINT_FAST_MS = 1_000; // a success quicker than this raises its endpoint's cap
@@ -74,6 +94,22 @@ const ENDPOINT_FAST_MS = 1_000; // a success quicker than this raises its endpoi
 interface Queued {
   job: DeliveryJob;
   leaseEnds: number;
+  /** It holds a send from its subscription's rate-limit budget. */
+  sent?: boolean;
+  /** It was counted as throttled (onThrottled). */
+  throttled?: boolean;
+}
+
+/** A rate-limited subscription's jobs waiting for sends from its budget. */
+interface Throttle {
+  jobs: Queued[];
+  head: number;
+  /** Sends granted and not used yet. */
+  sends: number;
+  /** A takeSends call is under way. */
+  taking: boolean;
+  /** Asks for sends again when the next one becomes available. */
+  timer: NodeJS.Timeout | null;
 }
 
 export class Dispatcher implements Handoff {
@@ -84,6 +120,8 @@ export class Dispatcher implements Handoff {
   private readonly limits: EndpointLimits;
   private readonly parked = new Map<string, { jobs: Queued[]; head: number }>(); // by subscription: jobs whose endpoint is at its cap
   private parkedCount = 0;
+  private readonly throttles = new Map<string, Throttle>(); // by subscription: jobs waiting for their rate limit
+  private throttledCount = 0;
   private queueHead = 0;
   private loopReserve = 0; // slots the queue leaves to the loop: its claim's size, or a small claim's while it waits for room
   private running = false;
@@ -96,7 +134,7 @@ export class Dispatcher implements Handoff {
   private readonly pipeline: PipelineOptions;
 
   constructor(
-    private readonly store: QueueStore,
+    private readonly store: QueueStore & RateLimitStore,
     private readonly client: HttpClient,
     private readonly options: DispatcherOptions,
     private readonly logger: Logger,
@@ -149,6 +187,9 @@ export class Dispatcher implements Handoff {
     this.queueHead = 0;
     this.parked.clear();
     this.parkedCount = 0;
+    for (const t of this.throttles.values()) if (t.timer !== null) clearTimeout(t.timer);
+    this.throttles.clear();
+    this.throttledCount = 0;
     this.poke();
     await this.loopDone;
     if (this.inflight > 0) {
@@ -167,8 +208,8 @@ export class Dispatcher implements Handoff {
   }
 
   /** Per-endpoint fairness now: each busy endpoint's attempts in flight, endpoints at their cap, parked jobs. */
-  fairness(): { inFlight: number[]; saturated: number; parked: number } {
-    return { ...this.limits.census(), parked: this.parkedCount };
+  fairness(): { inFlight: number[]; saturated: number; parked: number; throttled: number } {
+    return { ...this.limits.census(), parked: this.parkedCount, throttled: this.throttledCount };
   }
 
   /** Free slots: attempts that may start now without passing either bound. */
@@ -185,7 +226,7 @@ export class Dispatcher implements Handoff {
   reserve(writers: number): IngestLease | undefined {
     if (!this.running) return undefined;
     const size = HANDOFF_PER_SLOT * this.options.concurrency;
-    const free = size - (this.queue.length - this.queueHead) - this.parkedCount - this.reserved;
+    const free = size - (this.queue.length - this.queueHead) - this.parkedCount - this.throttledCount - this.reserved;
     const limit = Math.min(free, Math.ceil(size / writers)); // concurrent ingest transactions share the queue
     if (limit < 1) return undefined;
     this.reserved += limit;
@@ -238,6 +279,10 @@ export class Dispatcher implements Handoff {
       return false;
     }
     const id = job.subscription.id;
+    if (job.subscription.rateLimit !== null && queued.sent !== true) {
+      this.throttle(queued, now, expiring);
+      return false;
+    }
     if (this.limits.tryStart(id, job.subscription.maxInFlight)) {
       this.launch(job);
       return true;
@@ -287,6 +332,143 @@ export class Dispatcher implements Handoff {
     if (expiring.length > 0) this.returnLeases(expiring);
   }
 
+  /**
+   * Queues a job of a rate-limited subscription to wait for a send from its budget, and asks the
+   * store for sends unless a request or a timer is pending. A job beyond what the budget can send
+   * before its lease runs out gives its lease back at once, to be claimed again later.
+   */
+  private throttle(queued: Queued, now: number, expiring: ReturnedLease[]): void {
+    const { job, leaseEnds } = queued;
+    const id = job.subscription.id;
+    let t = this.throttles.get(id);
+    if (t === undefined) {
+      t = { jobs: [], head: 0, sends: 0, taking: false, timer: null };
+      this.throttles.set(id, t);
+    }
+    const waiting = t.jobs.length - t.head;
+    const rule = job.subscription.rateLimit;
+    if (rule !== null && waiting > 0) {
+      const usable = leaseEnds - leaseMs(job.subscription.timeoutSeconds, this.options.leaseMarginMs / 2) - now;
+      if (waiting >= Math.max(1, Math.floor(usable / intervalOf(rule)))) {
+        expiring.push({ messageId: job.messageId, leaseEnds });
+        return;
+      }
+    }
+    t.jobs.push(queued);
+    this.throttledCount++;
+    this.takeSends(id, t);
+  }
+
+  /** Asks the store for as many sends as `t`'s jobs need; starts those granted, and sets a timer
+   *  for the rest. */
+  private takeSends(id: string, t: Throttle): void {
+    if (t.taking || t.timer !== null || !this.running) return;
+    this.dropExpiring(t, Date.now()); // a send is never spent on a job that could no longer use it
+    const first = t.jobs[t.head];
+    if (first === undefined) {
+      this.release(id, t);
+      return;
+    }
+    const rule = first.job.subscription.rateLimit;
+    const want = t.jobs.length - t.head - t.sends;
+    if (rule === null || want <= 0) {
+      this.release(id, t);
+      return;
+    }
+    t.taking = true;
+    this.store.takeSends(id, rule, want, Date.now()).then(
+      ({ granted, nextAt }) => {
+        t.taking = false;
+        if (this.throttles.get(id) !== t) return; // stopped meanwhile
+        t.sends += granted;
+        this.release(id, t);
+        if (t.head < t.jobs.length) {
+          let counted = 0;
+          for (let i = t.head; i < t.jobs.length; i++) {
+            const q = t.jobs[i] as Queued;
+            if (q.throttled !== true) {
+              q.throttled = true;
+              counted++;
+            }
+          }
+          if (counted > 0) this.hooks.onThrottled?.(counted);
+          t.timer = setTimeout(
+            () => {
+              t.timer = null;
+              this.takeSends(id, t);
+            },
+            Math.max(1, nextAt - Date.now()),
+          );
+        }
+      },
+      (err) => {
+        t.taking = false;
+        if (this.throttles.get(id) !== t) return;
+        this.logger.warn({ err, subscriptionId: id }, 'taking sends from a rate limit failed; retrying');
+        t.timer = setTimeout(() => {
+          t.timer = null;
+          this.takeSends(id, t);
+        }, IDLE_RETRY_MS);
+      },
+    );
+  }
+
+  /** Gives back the leases of `t`'s first jobs that could no longer make a whole attempt. */
+  private dropExpiring(t: Throttle, now: number): void {
+    const expiring: ReturnedLease[] = [];
+    while (t.head < t.jobs.length) {
+      const { job, leaseEnds } = t.jobs[t.head] as Queued;
+      if (now + leaseMs(job.subscription.timeoutSeconds, this.options.leaseMarginMs / 2) <= leaseEnds) break;
+      expiring.push({ messageId: job.messageId, leaseEnds });
+      t.jobs[t.head++] = undefined as never;
+      this.throttledCount--;
+    }
+    if (expiring.length > 0) this.returnLeases(expiring);
+  }
+
+  /** Starts `t`'s jobs that have a send (or queues them for a slot); drops `t` once it is empty. */
+  private release(id: string, t: Throttle): void {
+    const now = Date.now();
+    this.dropExpiring(t, now);
+    const expiring: ReturnedLease[] = [];
+    let queued = false;
+    while (t.head < t.jobs.length && (t.sends > 0 || (t.jobs[t.head] as Queued).job.subscription.rateLimit === null)) {
+      const q = t.jobs[t.head] as Queued;
+      t.jobs[t.head++] = undefined as never;
+      this.throttledCount--;
+      if (q.job.subscription.rateLimit !== null) t.sends--;
+      q.sent = true;
+      if (this.room() - this.loopReserve >= 1) this.startOrPark(q, now, expiring);
+      else {
+        this.queue.push(q);
+        queued = true;
+      }
+    }
+    if (t.head === t.jobs.length) {
+      // Sends not used are dropped: a stale grant must not add to a later burst.
+      if (t.timer !== null) clearTimeout(t.timer);
+      if (this.throttles.get(id) === t) this.throttles.delete(id);
+      this.poke(); // the claim loop may take more of the subscription now
+    } else if (t.head > 1024 && t.head * 2 > t.jobs.length) {
+      t.jobs.splice(0, t.head);
+      t.head = 0;
+    }
+    if (queued) this.pump();
+    if (expiring.length > 0) this.returnLeases(expiring);
+  }
+
+  /** Gives back the leases of throttled jobs that could no longer make a whole attempt. */
+  private sweepThrottled(now: number): void {
+    if (this.throttledCount === 0) return;
+    for (const [id, t] of this.throttles) {
+      this.dropExpiring(t, now);
+      if (t.head === t.jobs.length && !t.taking) {
+        if (t.timer !== null) clearTimeout(t.timer);
+        this.throttles.delete(id);
+      }
+    }
+  }
+
   private compact(subscriptionId: string, parked: { jobs: Queued[]; head: number }): void {
     if (parked.head === parked.jobs.length) {
       if (this.parked.get(subscriptionId) === parked) this.parked.delete(subscriptionId);
@@ -332,6 +514,7 @@ export class Dispatcher implements Handoff {
     const { claimBatch, leaseMarginMs, pollIntervalMs } = this.options;
     while (this.running) {
       this.sweepParked(Date.now());
+      this.sweepThrottled(Date.now());
       const room = this.room();
       // Claim only when a worthwhile batch fits, so claims stay large under load. Waiting for
       // room, the loop holds a small claim's worth of it against the hand-off queue.
@@ -346,7 +529,7 @@ export class Dispatcher implements Handoff {
       const now = Date.now();
       try {
         jobs = await this.store.claimDue(now, limit, leaseMarginMs, {
-          skip: this.limits.saturated(),
+          skip: this.throttles.size === 0 ? this.limits.saturated() : [...this.limits.saturated(), ...this.throttles.keys()],
           perSubscription: this.limits.claimShare(),
         });
       } catch (err) {
@@ -377,6 +560,9 @@ export class Dispatcher implements Handoff {
       try {
         const due = await this.store.nextDueAt();
         if (due !== null) wait = Math.max(0, Math.min(wait, due - Date.now()));
+        // What is due may be throttled subscriptions' messages, which the claim skips: their
+        // queues wake the loop when they empty, so do not spin on them meanwhile.
+        if (this.throttles.size > 0) wait = Math.max(wait, THROTTLED_IDLE_MS);
       } catch {
         // the next claim reports the database error
       }

@@ -69,6 +69,12 @@ export interface SubscriptionHealth {
 }
 
 /** One delivery target of a subscriber: where, how, and which event types. */
+/** A subscription's rate limit: `limit` attempts per `periodSeconds`. */
+export interface RateLimit {
+  limit: number;
+  periodSeconds: number;
+}
+
 export interface Subscription {
   id: string; // sub_...
   subscriberId: string;
@@ -88,6 +94,9 @@ export interface Subscription {
   /** Most attempts in flight to it at once, per delivering process (1: one at a time, in order of
    *  due time); null: adaptive (src/delivery/fairness.ts). */
   maxInFlight: number | null;
+  /** At most `limit` attempts per `periodSeconds`, shared by every delivering process
+   *  (src/delivery/rate-limit.ts); null: no limit. */
+  rateLimit: RateLimit | null;
   enabled: boolean;
   /** Standard Webhooks signing secret, `whsec_` + base64. */
   secret: string;

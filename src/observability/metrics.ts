@@ -110,6 +110,12 @@ export const parkedJobs = new Gauge({
   },
 });
 
+export const throttledMessages = new Counter({
+  name: 'herald_throttled_messages_total',
+  help: "Messages that waited for their subscription's rate limit before their attempt (counted once per lease)",
+  registers: [registry],
+});
+
 export const endpointBackoffs = new Counter({
   name: 'herald_endpoint_backoffs_total',
   help: "Times an endpoint's cap of attempts in flight was halved (a timeout, connection error, 5xx or 429)",

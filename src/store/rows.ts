@@ -147,6 +147,10 @@ export function rowMappers(d: Dialect) {
       retrySchedule: d.list<number>(r.retry_schedule),
       timeoutSeconds: r.timeout_seconds as number,
       maxInFlight: nullable(r.max_in_flight),
+      rateLimit:
+        r.rate_limit === null || r.rate_limit === undefined
+          ? null
+          : { limit: Number(r.rate_limit), periodSeconds: Number(r.rate_limit_period_seconds) },
       enabled: d.flag(r.enabled),
       secret: r.secret as string,
       previousSecret: nullable(r.previous_secret),

@@ -18,6 +18,7 @@ import type {
   HeraldEvent,
   Message,
   MessageStatus,
+  RateLimit,
   Subscriber,
   Subscription,
 } from '../domain/glossary.js';
@@ -174,6 +175,7 @@ export type SubscriptionPatch = Partial<
     | 'retrySchedule'
     | 'timeoutSeconds'
     | 'maxInFlight'
+    | 'rateLimit'
     | 'enabled'
     | 'secret'
     | 'previousSecret'
@@ -481,6 +483,23 @@ export interface QueueStore {
   onMessagesCommitted(listener: () => void): () => void;
 }
 
+/** Sends granted from a subscription's rate-limit budget (src/delivery/rate-limit.ts). */
+export interface GrantedSends {
+  /** How many attempts may start now (0 ≤ granted ≤ want). */
+  granted: number;
+  /** When the next send becomes available (ms). */
+  nextAt: number;
+}
+
+/** Subscriptions' rate-limit budgets, shared by every process of the database. */
+export interface RateLimitStore {
+  /**
+   * Takes up to `want` sends from the budget of `subscriptionId` under `rule` at `now`, atomically
+   * (concurrent callers, in any process, never get more between them than the rule allows).
+   */
+  takeSends(subscriptionId: string, rule: RateLimit, want: number, now: number): Promise<GrantedSends>;
+}
+
 /** Retention (HERALD_RETENTION_DAYS). */
 export interface RetentionStore {
   /**
@@ -541,7 +560,8 @@ export interface Store
     SessionStore,
     ApiKeyStore,
     AuditStore,
-    StatsStore {}
+    StatsStore,
+    RateLimitStore {}
 
 /** An attempt as the stats panel links to it. */
 export interface AttemptRef {

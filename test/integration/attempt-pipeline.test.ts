@@ -75,6 +75,7 @@ describe('attempt pipeline', () => {
       retrySchedule: null,
       timeoutSeconds: 5,
       maxInFlight: null,
+      rateLimit: null,
       enabled: true,
       secret: SECRET,
       previousSecret: null,

@@ -444,6 +444,7 @@ describe('hostile receivers', () => {
           retrySchedule: null,
           timeoutSeconds: 5,
           maxInFlight: null,
+          rateLimit: null,
           enabled: true,
           secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
           previousSecret: null,

@@ -250,6 +250,7 @@ describe('secrets at rest', () => {
         retrySchedule: null,
         timeoutSeconds: 5,
         maxInFlight: null,
+        rateLimit: null,
         enabled: true,
         secret: plainSecret,
         previousSecret: null,

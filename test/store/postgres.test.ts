@@ -96,6 +96,7 @@ if (skipReason !== null) {
       retrySchedule: null,
       timeoutSeconds: 30,
       maxInFlight: null,
+      rateLimit: null,
       enabled: true,
       secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
       previousSecret: null,

@@ -23,6 +23,7 @@ const subscription = (over: Partial<Subscription> = {}): Subscription => ({
   retrySchedule: null,
   timeoutSeconds: 30,
   maxInFlight: null,
+  rateLimit: null,
   enabled: true,
   secret: 'whsec_x',
   previousSecret: null,

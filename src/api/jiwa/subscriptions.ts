@@ -114,6 +114,7 @@ export const subscriptionRoutes: FastifyPluginAsync<JiwaContext> = async (app, {
         retrySchedule: null,
         timeoutSeconds: config.timeoutSeconds,
         maxInFlight: null,
+        rateLimit: null,
         enabled: true,
         secret: newSecret(),
         previousSecret: null,

@@ -94,6 +94,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
         retrySchedule: body.retrySchedule ?? null,
         timeoutSeconds: body.timeoutSeconds ?? config.timeoutSeconds,
         maxInFlight: body.maxInFlight ?? null,
+        rateLimit: body.rateLimit ?? null,
         enabled: body.enabled ?? true,
         secret: newSecret(),
         previousSecret: null,
@@ -191,6 +192,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       if (body.retrySchedule !== undefined) patch.retrySchedule = body.retrySchedule;
       if (body.timeoutSeconds !== undefined) patch.timeoutSeconds = body.timeoutSeconds;
       if (body.maxInFlight !== undefined) patch.maxInFlight = body.maxInFlight;
+      if (body.rateLimit !== undefined) patch.rateLimit = body.rateLimit;
       if (body.enabled !== undefined) patch.enabled = body.enabled;
       // Enabled again: healthy, counts and breaker cleared. Disabled: with that reason, whatever it was.
       if (body.enabled === true && !current.enabled) patch.health = enableHealth(current.health, now).health;

@@ -16,6 +16,7 @@ import { ingestStore } from './ingest.js';
 import { lifecycleStore } from './lifecycle.js';
 import { messageStore } from './messages.js';
 import { queueStore } from './queue.js';
+import { rateLimitStore } from './rate-limits.js';
 import { retentionStore } from './retention.js';
 import { sessionStore } from './sessions.js';
 import { statsStore } from './stats.js';
@@ -43,5 +44,6 @@ export function postgresStore(options: PostgresStoreOptions): PostgresStore {
     ...apiKeyStore(db),
     ...auditStore(db),
     ...statsStore(db),
+    ...rateLimitStore(db),
   } satisfies Store;
 }

@@ -19,13 +19,13 @@ export function subscriptionStore(db: PostgresConnection): SubscriptionStore {
               INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers,
                 payload_format, retry_schedule, timeout_seconds, max_in_flight, enabled, secret, previous_secret, previous_secret_expires_at,
                 created_at, updated_at, health_status, health_reason, health_since, consecutive_failures, failing_since, failed_messages,
-                breaker_state, breaker_faults, breaker_until, breaker_opened_at)
+                breaker_state, breaker_faults, breaker_until, breaker_opened_at, rate_limit, rate_limit_period_seconds)
               VALUES (${s.id}, ${s.subscriberId}, ${s.name}, ${s.description}, ${s.url}, ${s.method}, ${s.eventTypes}::text[],
                 ${s.channels}::text[], ${JSON.stringify(s.headers)}, ${s.payloadFormat}, ${s.retrySchedule}::float8[],
                 ${s.timeoutSeconds}, ${s.maxInFlight ?? null}, ${s.enabled}, ${s.secret}, ${s.previousSecret ?? null}, ${s.previousSecretExpiresAt ?? null},
                 ${s.createdAt}, ${s.updatedAt}, ${health.status}, ${health.reason}, ${health.since}, ${health.consecutiveFailures},
                 ${health.failingSince}, ${health.failedMessages}, ${health.breaker}, ${health.breakerFaults}, ${health.breakerUntil},
-                ${health.breakerOpenedAt})
+                ${health.breakerOpenedAt}, ${s.rateLimit?.limit ?? null}, ${s.rateLimit?.periodSeconds ?? null})
               RETURNING *`;
             await tx`
               INSERT INTO subscription_patterns (pattern, subscription_id)
@@ -60,6 +60,10 @@ export function subscriptionStore(db: PostgresConnection): SubscriptionStore {
           if (patch.payloadFormat !== undefined) set['payload_format'] = patch.payloadFormat;
           if (patch.timeoutSeconds !== undefined) set['timeout_seconds'] = patch.timeoutSeconds;
           if (patch.maxInFlight !== undefined) set['max_in_flight'] = patch.maxInFlight;
+          if (patch.rateLimit !== undefined) {
+            set['rate_limit'] = patch.rateLimit?.limit ?? null;
+            set['rate_limit_period_seconds'] = patch.rateLimit?.periodSeconds ?? null;
+          }
           if (patch.enabled !== undefined) set['enabled'] = patch.enabled;
           if (patch.secret !== undefined) set['secret'] = patch.secret;
           if (patch.previousSecret !== undefined) set['previous_secret'] = patch.previousSecret;

@@ -11,6 +11,7 @@ import { ingestStore } from './ingest.js';
 import { lifecycleStore } from './lifecycle.js';
 import { messageStore } from './messages.js';
 import { queueStore, type SqliteQueueStore } from './queue.js';
+import { rateLimitStore } from './rate-limits.js';
 import { retentionStore } from './retention.js';
 import { sessionStore } from './sessions.js';
 import { statsStore } from './stats.js';
@@ -42,5 +43,6 @@ export function sqliteStore(options: { path: string }): SqliteStore {
     ...apiKeyStore(db),
     ...auditStore(db),
     ...statsStore(db),
+    ...rateLimitStore(db),
   } satisfies SqliteStore);
 }

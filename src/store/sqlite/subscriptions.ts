@@ -24,6 +24,8 @@ function subscriptionParams({ health, ...s }: Subscription): Params {
     previousSecret: s.previousSecret ?? null,
     previousSecretExpiresAt: s.previousSecretExpiresAt ?? null,
     maxInFlight: s.maxInFlight ?? null,
+    rateLimit: s.rateLimit?.limit ?? null,
+    rateLimitPeriodSeconds: s.rateLimit?.periodSeconds ?? null,
   };
 }
 
@@ -43,10 +45,10 @@ export function subscriptionStore(db: SqliteConnection): SubscriptionStore {
             `INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers, payload_format,
                retry_schedule, timeout_seconds, max_in_flight, enabled, secret, previous_secret, previous_secret_expires_at, created_at, updated_at,
                health_status, health_reason, health_since, consecutive_failures, failing_since, failed_messages,
-               breaker_state, breaker_faults, breaker_until, breaker_opened_at)
+               breaker_state, breaker_faults, breaker_until, breaker_opened_at, rate_limit, rate_limit_period_seconds)
              VALUES (@id, @subscriberId, @name, @description, @url, @method, @eventTypes, @channels, @headers, @payloadFormat,
                @retrySchedule, @timeoutSeconds, @maxInFlight, @enabled, @secret, @previousSecret, @previousSecretExpiresAt, @createdAt, @updatedAt,
-               ${HEALTH_VALUES})`,
+               ${HEALTH_VALUES}, @rateLimit, @rateLimitPeriodSeconds)`,
             subscriptionParams(s),
           );
           writePatterns(s.id, s.eventTypes);
@@ -75,7 +77,8 @@ export function subscriptionStore(db: SqliteConnection): SubscriptionStore {
              timeout_seconds = @timeoutSeconds, max_in_flight = @maxInFlight, enabled = @enabled, secret = @secret, previous_secret = @previousSecret,
              previous_secret_expires_at = @previousSecretExpiresAt, updated_at = @updatedAt,
              (health_status, health_reason, health_since, consecutive_failures, failing_since, failed_messages,
-              breaker_state, breaker_faults, breaker_until, breaker_opened_at) = (${HEALTH_VALUES})
+              breaker_state, breaker_faults, breaker_until, breaker_opened_at) = (${HEALTH_VALUES}),
+             rate_limit = @rateLimit, rate_limit_period_seconds = @rateLimitPeriodSeconds
            WHERE id = @id`,
           subscriptionParams(next),
         );

@@ -42,6 +42,7 @@ const FORWARDED = {
   createApiKey: true, getApiKey: true, findApiKeyByHash: true, listApiKeys: true, revokeApiKey: true, countApiKeys: true,
   appendAudit: true, listAudit: true,
   subscriptionStats: true,
+  takeSends: true,
 } as const satisfies Record<Forwarded, true>; // biome-ignore format: one group per resource reads better
 
 interface Pending {

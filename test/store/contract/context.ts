@@ -146,6 +146,7 @@ export function contractContext(makeStore: MakeStore): ContractContext {
       retrySchedule: null,
       timeoutSeconds: 30,
       maxInFlight: null,
+      rateLimit: null,
       enabled: true,
       secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
       previousSecret: null,

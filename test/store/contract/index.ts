@@ -13,6 +13,7 @@ import { ingestContract } from './ingest.js';
 import { lifecycleContract } from './lifecycle.js';
 import { messageContract } from './messages.js';
 import { queueContract } from './queue.js';
+import { rateLimitContract } from './rate-limits.js';
 import { retentionContract } from './retention.js';
 import { sessionContract } from './sessions.js';
 import { statsContract } from './stats.js';
@@ -37,5 +38,6 @@ export function storeContract(name: string, makeStore: MakeStore): void {
     apiKeyContract(ctx);
     auditContract(ctx);
     statsContract(ctx);
+    rateLimitContract(ctx);
   });
 }

@@ -13,6 +13,7 @@ import alignedColumnNames from './0010-aligned-column-names.js';
 import subscriptionHealth from './0011-subscription-health.js';
 import queueSubscription from './0012-queue-subscription.js';
 import statsIndexes from './0013-stats-indexes.js';
+import rateLimit from './0014-rate-limit.js';
 
 export interface Migration {
   version: number;
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: '0011-subscription-health', sql: subscriptionHealth },
   { version: 12, name: '0012-queue-subscription', sql: queueSubscription },
   { version: 13, name: '0013-stats-indexes', sql: statsIndexes },
+  { version: 14, name: '0014-rate-limit', sql: rateLimit },
 ];

@@ -56,6 +56,7 @@ import { type DeliveryRun, type PipelineOptions, runAttempt } from './attempt.js
 import { EndpointLimits } from './fairness.js';
 import { ProbeGate } from './gate.js';
 import type { HttpClient } from './http-client.js';
+import { JobQueue, leaseCovers, type Queued, returned } from './job-queue.js';
 import { intervalOf } from './rate-limit.js';
 
 export interface DispatcherOptions extends RetrySettings {
@@ -90,20 +91,9 @@ const HANDOFF_PER_SLOT = 8; // handed-off jobs queued (or promised to ingest) pe
 const ENDPOINT_INITIAL_IN_FLIGHT = 16; // an endpoint's cap before it has shown how fast it answers
 const ENDPOINT_FAST_MS = 1_000; // a success quicker than this raises its endpoint's cap
 
-/** A job that has its lease and waits to start. */
-interface Queued {
-  job: DeliveryJob;
-  leaseEnds: number;
-  /** It holds a send from its subscription's rate-limit budget. */
-  sent?: boolean;
-  /** It was counted as throttled (onThrottled). */
-  throttled?: boolean;
-}
-
 /** A rate-limited subscription's jobs waiting for sends from its budget. */
 interface Throttle {
-  jobs: Queued[];
-  head: number;
+  jobs: JobQueue;
   /** Sends granted and not used yet. */
   sends: number;
   /** A takeSends call is under way. */
@@ -116,13 +106,12 @@ export class Dispatcher implements Handoff {
   private inflight = 0; // attempts waiting for their HTTP response
   private unrecorded = 0; // attempts finished (or in flight) whose outcome is not committed yet
   private reserved = 0; // queue places promised to ingest transactions not committed yet (the hand-off)
-  private readonly queue: Queued[] = []; // handed off, not started yet
+  private readonly queue = new JobQueue(); // handed off, not started yet
   private readonly limits: EndpointLimits;
-  private readonly parked = new Map<string, { jobs: Queued[]; head: number }>(); // by subscription: jobs whose endpoint is at its cap
+  private readonly parked = new Map<string, JobQueue>(); // by subscription: jobs whose endpoint is at its cap
   private parkedCount = 0;
   private readonly throttles = new Map<string, Throttle>(); // by subscription: jobs waiting for their rate limit
   private throttledCount = 0;
-  private queueHead = 0;
   private loopReserve = 0; // slots the queue leaves to the loop: its claim's size, or a small claim's while it waits for room
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
@@ -183,8 +172,7 @@ export class Dispatcher implements Handoff {
     this.running = false;
     this.unsubscribe();
     // Handed-off and parked jobs not started are left to their leases.
-    this.queue.length = 0;
-    this.queueHead = 0;
+    this.queue.clear();
     this.parked.clear();
     this.parkedCount = 0;
     for (const t of this.throttles.values()) if (t.timer !== null) clearTimeout(t.timer);
@@ -226,7 +214,7 @@ export class Dispatcher implements Handoff {
   reserve(writers: number): IngestLease | undefined {
     if (!this.running) return undefined;
     const size = HANDOFF_PER_SLOT * this.options.concurrency;
-    const free = size - (this.queue.length - this.queueHead) - this.parkedCount - this.throttledCount - this.reserved;
+    const free = size - this.queue.size - this.parkedCount - this.throttledCount - this.reserved;
     const limit = Math.min(free, Math.ceil(size / writers)); // concurrent ingest transactions share the queue
     if (limit < 1) return undefined;
     this.reserved += limit;
@@ -251,19 +239,12 @@ export class Dispatcher implements Handoff {
     let room = this.room() - this.loopReserve;
     const now = Date.now();
     const expiring: ReturnedLease[] = [];
-    while (room >= 1 && this.queueHead < this.queue.length) {
-      const queued = this.queue[this.queueHead] as Queued;
-      this.queue[this.queueHead++] = undefined as never;
+    while (room >= 1) {
+      const queued = this.queue.shift();
+      if (queued === undefined) break;
       if (this.startOrPark(queued, now, expiring)) room--;
     }
     if (expiring.length > 0) this.returnLeases(expiring);
-    if (this.queueHead === this.queue.length) {
-      this.queue.length = 0;
-      this.queueHead = 0;
-    } else if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
-      this.queue.splice(0, this.queueHead);
-      this.queueHead = 0;
-    }
   }
 
   /**
@@ -273,11 +254,11 @@ export class Dispatcher implements Handoff {
    * once with a fresh one. Returns whether it started.
    */
   private startOrPark(queued: Queued, now: number, expiring: ReturnedLease[]): boolean {
-    const { job, leaseEnds } = queued;
-    if (now + leaseMs(job.subscription.timeoutSeconds, this.options.leaseMarginMs / 2) > leaseEnds) {
-      expiring.push({ messageId: job.messageId, leaseEnds });
+    if (!leaseCovers(queued, now, this.options.leaseMarginMs)) {
+      expiring.push(returned(queued));
       return false;
     }
+    const { job } = queued;
     const id = job.subscription.id;
     if (job.subscription.rateLimit !== null && queued.sent !== true) {
       this.throttle(queued, now, expiring);
@@ -287,9 +268,12 @@ export class Dispatcher implements Handoff {
       this.launch(job);
       return true;
     }
-    const parked = this.parked.get(id);
-    if (parked === undefined) this.parked.set(id, { jobs: [queued], head: 0 });
-    else parked.jobs.push(queued);
+    let parked = this.parked.get(id);
+    if (parked === undefined) {
+      parked = new JobQueue();
+      this.parked.set(id, parked);
+    }
+    parked.push(queued);
     this.parkedCount++;
     return false;
   }
@@ -300,17 +284,11 @@ export class Dispatcher implements Handoff {
     if (parked === undefined) return;
     const now = Date.now();
     const expiring: ReturnedLease[] = [];
-    while (
-      parked.head < parked.jobs.length &&
-      this.room() >= 1 &&
-      this.limits.inFlight(subscriptionId) < this.limits.limit(subscriptionId)
-    ) {
-      const queued = parked.jobs[parked.head] as Queued;
-      parked.jobs[parked.head++] = undefined as never;
+    while (parked.size > 0 && this.room() >= 1 && this.limits.inFlight(subscriptionId) < this.limits.limit(subscriptionId)) {
       this.parkedCount--;
-      this.startOrPark(queued, now, expiring);
+      this.startOrPark(parked.shift() as Queued, now, expiring);
     }
-    this.compact(subscriptionId, parked);
+    if (parked.size === 0 && this.parked.get(subscriptionId) === parked) this.parked.delete(subscriptionId);
     if (expiring.length > 0) this.returnLeases(expiring);
   }
 
@@ -320,14 +298,10 @@ export class Dispatcher implements Handoff {
     if (this.parkedCount === 0) return;
     const expiring: ReturnedLease[] = [];
     for (const [id, parked] of this.parked) {
-      while (parked.head < parked.jobs.length) {
-        const { job, leaseEnds } = parked.jobs[parked.head] as Queued;
-        if (now + leaseMs(job.subscription.timeoutSeconds, this.options.leaseMarginMs / 2) <= leaseEnds) break;
-        expiring.push({ messageId: job.messageId, leaseEnds });
-        parked.jobs[parked.head++] = undefined as never;
-        this.parkedCount--;
-      }
-      this.compact(id, parked);
+      const gone = parked.shiftExpiring(now, this.options.leaseMarginMs);
+      this.parkedCount -= gone.length;
+      expiring.push(...gone);
+      if (parked.size === 0) this.parked.delete(id);
     }
     if (expiring.length > 0) this.returnLeases(expiring);
   }
@@ -342,10 +316,10 @@ export class Dispatcher implements Handoff {
     const id = job.subscription.id;
     let t = this.throttles.get(id);
     if (t === undefined) {
-      t = { jobs: [], head: 0, sends: 0, taking: false, timer: null };
+      t = { jobs: new JobQueue(), sends: 0, taking: false, timer: null };
       this.throttles.set(id, t);
     }
-    const waiting = t.jobs.length - t.head;
+    const waiting = t.jobs.size;
     const rule = job.subscription.rateLimit;
     if (rule !== null && waiting > 0) {
       const usable = leaseEnds - leaseMs(job.subscription.timeoutSeconds, this.options.leaseMarginMs / 2) - now;
@@ -364,13 +338,13 @@ export class Dispatcher implements Handoff {
   private takeSends(id: string, t: Throttle): void {
     if (t.taking || t.timer !== null || !this.running) return;
     this.dropExpiring(t, Date.now()); // a send is never spent on a job that could no longer use it
-    const first = t.jobs[t.head];
+    const first = t.jobs.peek();
     if (first === undefined) {
       this.release(id, t);
       return;
     }
     const rule = first.job.subscription.rateLimit;
-    const want = t.jobs.length - t.head - t.sends;
+    const want = t.jobs.size - t.sends;
     if (rule === null || want <= 0) {
       this.release(id, t);
       return;
@@ -382,10 +356,9 @@ export class Dispatcher implements Handoff {
         if (this.throttles.get(id) !== t) return; // stopped meanwhile
         t.sends += granted;
         this.release(id, t);
-        if (t.head < t.jobs.length) {
+        if (t.jobs.size > 0) {
           let counted = 0;
-          for (let i = t.head; i < t.jobs.length; i++) {
-            const q = t.jobs[i] as Queued;
+          for (const q of t.jobs) {
             if (q.throttled !== true) {
               q.throttled = true;
               counted++;
@@ -415,14 +388,8 @@ export class Dispatcher implements Handoff {
 
   /** Gives back the leases of `t`'s first jobs that could no longer make a whole attempt. */
   private dropExpiring(t: Throttle, now: number): void {
-    const expiring: ReturnedLease[] = [];
-    while (t.head < t.jobs.length) {
-      const { job, leaseEnds } = t.jobs[t.head] as Queued;
-      if (now + leaseMs(job.subscription.timeoutSeconds, this.options.leaseMarginMs / 2) <= leaseEnds) break;
-      expiring.push({ messageId: job.messageId, leaseEnds });
-      t.jobs[t.head++] = undefined as never;
-      this.throttledCount--;
-    }
+    const expiring = t.jobs.shiftExpiring(now, this.options.leaseMarginMs);
+    this.throttledCount -= expiring.length;
     if (expiring.length > 0) this.returnLeases(expiring);
   }
 
@@ -432,9 +399,8 @@ export class Dispatcher implements Handoff {
     this.dropExpiring(t, now);
     const expiring: ReturnedLease[] = [];
     let queued = false;
-    while (t.head < t.jobs.length && (t.sends > 0 || (t.jobs[t.head] as Queued).job.subscription.rateLimit === null)) {
-      const q = t.jobs[t.head] as Queued;
-      t.jobs[t.head++] = undefined as never;
+    for (let q = t.jobs.peek(); q !== undefined && (t.sends > 0 || q.job.subscription.rateLimit === null); q = t.jobs.peek()) {
+      t.jobs.shift();
       this.throttledCount--;
       if (q.job.subscription.rateLimit !== null) t.sends--;
       q.sent = true;
@@ -444,14 +410,11 @@ export class Dispatcher implements Handoff {
         queued = true;
       }
     }
-    if (t.head === t.jobs.length) {
+    if (t.jobs.size === 0) {
       // Sends not used are dropped: a stale grant must not add to a later burst.
       if (t.timer !== null) clearTimeout(t.timer);
       if (this.throttles.get(id) === t) this.throttles.delete(id);
       this.poke(); // the claim loop may take more of the subscription now
-    } else if (t.head > 1024 && t.head * 2 > t.jobs.length) {
-      t.jobs.splice(0, t.head);
-      t.head = 0;
     }
     if (queued) this.pump();
     if (expiring.length > 0) this.returnLeases(expiring);
@@ -462,19 +425,10 @@ export class Dispatcher implements Handoff {
     if (this.throttledCount === 0) return;
     for (const [id, t] of this.throttles) {
       this.dropExpiring(t, now);
-      if (t.head === t.jobs.length && !t.taking) {
+      if (t.jobs.size === 0 && !t.taking) {
         if (t.timer !== null) clearTimeout(t.timer);
         this.throttles.delete(id);
       }
-    }
-  }
-
-  private compact(subscriptionId: string, parked: { jobs: Queued[]; head: number }): void {
-    if (parked.head === parked.jobs.length) {
-      if (this.parked.get(subscriptionId) === parked) this.parked.delete(subscriptionId);
-    } else if (parked.head > 1024 && parked.head * 2 > parked.jobs.length) {
-      parked.jobs.splice(0, parked.head);
-      parked.head = 0;
     }
   }
 

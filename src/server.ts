@@ -12,7 +12,9 @@ import { Dispatcher } from './delivery/dispatcher.js';
 import { HttpClient } from './delivery/http-client.js';
 import { deliveryConnector } from './delivery/ssrf.js';
 import { generateApiKey, hashApiKey } from './domain/api-keys.js';
+import { HeraldError } from './domain/errors.js';
 import { newId } from './domain/ids.js';
+import { type FailedMessage, operationalEvents, operationalRecords, type StatusChange } from './domain/operational.js';
 import {
   attemptDuration,
   attemptsRecorded,
@@ -23,6 +25,7 @@ import {
   healthCountSource,
   inflightSource,
   messagesHandedOff,
+  operationalEventsSent,
   retentionPurged,
   subscriptionsAutoDisabled,
   throttledMessages,
@@ -30,7 +33,7 @@ import {
 import { protectSecrets } from './security/protect.js';
 import { openStore } from './store/open.js';
 import { Retention } from './store/retention.js';
-import type { Store } from './store/store.js';
+import type { DeliveryOutcome, Store, SubscriptionTransition } from './store/store.js';
 
 export interface RunningHerald {
   app: FastifyInstance;
@@ -78,6 +81,53 @@ function guardedDelivery(config: HeraldConfig): ReturnType<typeof deliveryConnec
   }
 }
 
+/** The operator subscriber and the operational event types (src/domain/operational.ts), once per database. */
+async function ensureOperator(store: Store): Promise<void> {
+  const { subscriber, eventTypes } = operationalRecords(Date.now());
+  await store.importEventTypes(eventTypes);
+  if ((await store.getSubscriber(subscriber.id)) !== null) return;
+  try {
+    await store.createSubscriber(subscriber);
+  } catch (err) {
+    if (!(err instanceof HeraldError && err.code === 'conflict')) throw err; // another process was first
+  }
+}
+
+/** Ingests the operational events of a batch of recorded outcomes; returns how many. */
+async function reportOperations(
+  store: Store,
+  outcomes: readonly DeliveryOutcome[],
+  transitions: readonly SubscriptionTransition[],
+): Promise<number> {
+  const subscriberOf = new Map<string, string>();
+  const failed: FailedMessage[] = [];
+  for (const o of outcomes) {
+    if (!('attempt' in o)) continue;
+    const { attempt } = o;
+    subscriberOf.set(attempt.subscriptionId, attempt.subscriberId);
+    if (o.status !== 'failed') continue;
+    failed.push({
+      messageId: attempt.messageId,
+      subscriptionId: attempt.subscriptionId,
+      subscriberId: attempt.subscriberId,
+      eventType: attempt.eventType,
+      attempts: o.attempts,
+      lastStatusCode: attempt.statusCode,
+      lastError: attempt.error,
+      at: attempt.createdAt,
+    });
+  }
+  const changes: StatusChange[] = [];
+  for (const t of transitions) {
+    if (t.kind !== 'status') continue;
+    const subscriberId = subscriberOf.get(t.subscriptionId) ?? (await store.getSubscription(t.subscriptionId))?.subscriberId;
+    changes.push({ subscriptionId: t.subscriptionId, subscriberId, from: t.from, to: t.to, reason: t.reason, at: t.at });
+  }
+  const events = operationalEvents(changes, failed);
+  if (events.length > 0) await store.ingest(events.map((event) => ({ event, requestHash: null })));
+  return events.length;
+}
+
 export async function startHerald(config: HeraldConfig, logger: Logger = pino({ level: config.logLevel })): Promise<RunningHerald> {
   const connect = config.role === 'api' ? undefined : guardedDelivery(config); // before anything is opened
   const raw = await openStore(config.databaseUrl, { poolMax: config.pgPoolMax });
@@ -91,6 +141,7 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
     await raw.close();
     throw err;
   }
+  if (config.operationalWebhooks) await ensureOperator(store);
   const generated = await ensureAdminKey(config, store);
   if (generated) {
     // Printed once, on stdout, like Jiwa's generated WebhooksClientKey: only its hash is kept.
@@ -139,6 +190,12 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
           let attempts = 0;
           for (const o of outcomes) if ('attempt' in o) attempts++;
           attemptsRecorded.inc(attempts);
+          if (config.operationalWebhooks) {
+            reportOperations(store, outcomes, transitions).then(
+              (n) => operationalEventsSent.inc(n),
+              (err) => healthLog.warn({ err }, 'operational events could not be recorded'),
+            );
+          }
           for (const t of transitions) {
             if (t.kind === 'status' && t.to === 'disabled' && t.reason !== null) subscriptionsAutoDisabled.labels(t.reason).inc();
             const notable = t.kind === 'status' && [t.from, t.to].some((s) => s === 'failing' || s === 'disabled');

@@ -95,6 +95,12 @@ export const ConfigSchema = Type.Object({
     description: 'longest an idle worker waits before looking for due messages without a notification',
   }),
   // Endpoint health (src/domain/health.ts; README "Endpoint health")
+  operationalWebhooks: Type.Boolean({
+    default: false,
+    env: 'HERALD_OPERATIONAL_WEBHOOKS',
+    description:
+      'report subscriptions failing, disabled and recovered and messages failed as events to the built-in operator subscriber (sbr_00000000000000000000000000)',
+  }),
   breakerThreshold: Type.Integer({
     default: 10,
     minimum: 1,

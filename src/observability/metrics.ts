@@ -170,3 +170,9 @@ export const subscriptionsByHealth = new Gauge({
     if (counts) for (const [status, n] of Object.entries(counts.status)) this.labels(status).set(n);
   },
 });
+
+export const operationalEventsSent = new Counter({
+  name: 'herald_operational_events_total',
+  help: 'Operational events (subscription.failing, .disabled, .recovered, message.failed) this process recorded',
+  registers: [registry],
+});

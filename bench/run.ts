@@ -24,8 +24,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
-import { ADMIN_KEY, type HeraldProcess, startHerald } from './herald-process.js';
+import { type HeraldProcess, startHerald } from './herald-process.js';
 import { runScenario } from './scenarios.js';
+import { apiCall, percentile, statSeconds } from './util.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const SHARED_BENCH = join(ROOT, '../shared/bench');
@@ -94,12 +95,6 @@ function peakRssMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
-/** CPU seconds (utime + stime) in a Linux /proc stat file. */
-function statSeconds(path: string): number {
-  const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
-}
-
 /** CPU seconds used so far by each thread of a process. */
 function threadSeconds(pid: number): Map<string, number> {
   const out = new Map<string, number>();
@@ -127,8 +122,7 @@ function databaseCpuSeconds(name: string | null): number {
   for (const pid of readdirSync('/proc').filter((f) => /^\d+$/.test(f))) {
     try {
       if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(name)) continue;
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      sum += (Number(fields[11]) + Number(fields[12])) / 100;
+      sum += statSeconds(`/proc/${pid}/stat`);
     } catch {
       // the process ended meanwhile
     }
@@ -174,10 +168,6 @@ function fsyncProbe(path: string): { stop(): Promise<number[]> } {
   };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
 async function main(): Promise<void> {
   sh('npm', ['run', '--silent', 'build']);
   const pidFile = sh('bash', [join(SHARED_BENCH, 'receiver.sh')])
@@ -202,17 +192,7 @@ async function main(): Promise<void> {
     // The latency phase has a pool of its own, large enough that no request waits for a free
     // connection in this client (that wait would be counted as Herald's latency).
     const latencyPool = new Pool(procs[0]!.url, { connections: 256 });
-    const call = async (method: 'GET' | 'POST', path: string, body?: unknown, pool: Pool = api) => {
-      const res = await pool.request({
-        method,
-        path,
-        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.body.text();
-      if (res.statusCode >= 300) throw new Error(`${method} ${path} → ${res.statusCode} ${text}`);
-      return JSON.parse(text) as Record<string, unknown>;
-    };
+    const call = (method: 'GET' | 'POST', path: string, body?: unknown, pool: Pool = api) => apiCall(pool, method, path, body);
 
     await call('POST', '/v1/event-types', { name: 'salesorder.created', description: 'A sales order was created' });
     const sbr = await call('POST', '/v1/subscribers', { name: 'bench' });

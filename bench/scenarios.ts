@@ -11,9 +11,9 @@
 //     for <healthy-seconds> s; reports how long each waited, from its POST's 202 to the healthy
 //     receiver getting it (p50/p99/max), the healthy endpoint's deliveries/s and Herald's peak RSS.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
-import { ADMIN_KEY, type HeraldProcess } from './herald-process.js';
+import type { HeraldProcess } from './herald-process.js';
+import { apiCall, percentile, statSeconds } from './util.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const now = () => performance.timeOrigin + performance.now(); // comparable with the receivers' clock
@@ -91,29 +91,11 @@ async function stopHerald(h: HeraldProcess): Promise<void> {
 }
 
 /** CPU seconds (utime + stime) of a process so far. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
+const cpuSeconds = (pid: number): number => statSeconds(`/proc/${pid}/stat`);
 
 function client(h: HeraldProcess, connections: number) {
   const pool = new Pool(h.url, { connections });
-  const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
-    const res = await pool.request({
-      method,
-      path,
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.body.text();
-    if (res.statusCode >= 300) throw new Error(`${method} ${path} → ${res.statusCode} ${text}`);
-    return JSON.parse(text) as Record<string, unknown>;
-  };
-  return { pool, call };
+  return { pool, call: (method: 'GET' | 'POST', path: string, body?: unknown) => apiCall(pool, method, path, body) };
 }
 
 async function metricsOf(h: HeraldProcess): Promise<(name: string) => number> {

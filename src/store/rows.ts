@@ -36,6 +36,11 @@ export interface Dialect {
   list<T>(value: unknown): T[] | null;
 }
 
+/** A value for a JSON text column (TEXT in both dialects): null and undefined are NULL. */
+export function jsonOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
 /** JSON text as stored (TEXT in both dialects), or null. */
 export function parseJson<T>(text: unknown): T | null {
   return text === null || text === undefined ? null : (JSON.parse(text as string) as T);

@@ -15,6 +15,7 @@ import type { Subscription } from '../../src/domain/glossary.js';
 import { initialHealth, type ProbeVerdict } from '../../src/domain/health.js';
 import { newId } from '../../src/domain/ids.js';
 import type { AttemptOutcome, DeliveryJob } from '../../src/store/store.js';
+import { subscriptionFixture } from '../helpers/fixtures.js';
 import { TEST_ALLOWED_NETWORKS } from '../helpers/herald.js';
 import { TestReceiver } from '../helpers/receiver.js';
 
@@ -61,30 +62,14 @@ describe('attempt pipeline', () => {
     retries: 0,
     manual: false,
     subscriberEnabled: true,
-    subscription: {
-      id: newId('sub'),
+    subscription: subscriptionFixture({
       subscriberId: newId('sbr'),
-      name: null,
-      description: null,
       url: `${receiver.url}/hook`,
-      method: 'POST',
-      eventTypes: ['*'],
-      channels: null,
-      headers: {},
-      payloadFormat: 'standard',
-      retrySchedule: null,
       timeoutSeconds: 5,
-      maxInFlight: null,
-      rateLimit: null,
-      enabled: true,
       secret: SECRET,
-      previousSecret: null,
-      previousSecretExpiresAt: null,
-      health: initialHealth(true, 0),
       createdAt: 0,
-      updatedAt: 0,
       ...over,
-    },
+    }),
     ...jobOver,
   });
 

@@ -12,12 +12,12 @@ import { isUtf8 } from 'node:buffer';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo, createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { HeraldEvent, Subscription } from '../../src/domain/glossary.js';
-import { initialHealth } from '../../src/domain/health.js';
+import type { HeraldEvent } from '../../src/domain/glossary.js';
 import { newId } from '../../src/domain/ids.js';
 import { pgAdminQuery } from '../../src/store/postgres/admin.js';
 import { postgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { AttemptOutcome } from '../../src/store/store.js';
+import { subscriptionFixture } from '../helpers/fixtures.js';
 import { removeDir, startTestHerald, type TestHerald, tempDir } from '../helpers/herald.js';
 import { createTestDatabase, createTestSchema, requirePostgres, type TestDatabase } from '../helpers/postgres.js';
 import { eventually, TestReceiver } from '../helpers/receiver.js';
@@ -430,29 +430,7 @@ describe('hostile receivers', () => {
           createdAt: now,
           updatedAt: now,
         });
-        const subscription: Subscription = {
-          id: newId('sub', now),
-          subscriberId: subscriber.id,
-          name: null,
-          description: null,
-          url: 'https://receiver.example/hook',
-          method: 'POST',
-          eventTypes: [TYPE],
-          channels: null,
-          headers: {},
-          payloadFormat: 'standard',
-          retrySchedule: null,
-          timeoutSeconds: 5,
-          maxInFlight: null,
-          rateLimit: null,
-          enabled: true,
-          secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-          previousSecret: null,
-          previousSecretExpiresAt: null,
-          health: initialHealth(true, 0),
-          createdAt: now,
-          updatedAt: now,
-        };
+        const subscription = subscriptionFixture({ subscriberId: subscriber.id, eventTypes: [TYPE], timeoutSeconds: 5, createdAt: now });
         await store.createSubscription(subscription);
         const events: HeraldEvent[] = Array.from({ length: 40 }, (_, i) => ({
           id: newId('evt', now),

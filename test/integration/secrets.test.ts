@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { ConfigError } from '../../src/config/config.js';
-import { initialHealth } from '../../src/domain/health.js';
 import { newId } from '../../src/domain/ids.js';
 import { loadSecretKey } from '../../src/security/key-source.js';
 import { formatSecretKey, generateSecretKey, isSealed, parseSecretKey, sealedKeyId, secretKeyId } from '../../src/security/secret-box.js';
 import { openStore } from '../../src/store/open.js';
+import { subscriptionFixture } from '../helpers/fixtures.js';
 import { removeDir, startTestHerald, type TestHerald, tempDir } from '../helpers/herald.js';
 import { eventually, TestReceiver } from '../helpers/receiver.js';
 
@@ -236,29 +236,18 @@ describe('secrets at rest', () => {
         createdAt: now,
         updatedAt: now,
       });
-      await store.createSubscription({
-        id: subId,
-        subscriberId: sbr.id,
-        name: null,
-        description: null,
-        url: `${receiver.url}/legacy`,
-        method: 'POST',
-        eventTypes: ['invoice.paid'],
-        channels: null,
-        headers: { authorization: `Bearer ${RECEIVER_TOKEN}` },
-        payloadFormat: 'standard',
-        retrySchedule: null,
-        timeoutSeconds: 5,
-        maxInFlight: null,
-        rateLimit: null,
-        enabled: true,
-        secret: plainSecret,
-        previousSecret: null,
-        previousSecretExpiresAt: null,
-        health: initialHealth(true, 0),
-        createdAt: now,
-        updatedAt: now,
-      });
+      await store.createSubscription(
+        subscriptionFixture({
+          id: subId,
+          subscriberId: sbr.id,
+          url: `${receiver.url}/legacy`,
+          eventTypes: ['invoice.paid'],
+          headers: { authorization: `Bearer ${RECEIVER_TOKEN}` },
+          timeoutSeconds: 5,
+          secret: plainSecret,
+          createdAt: now,
+        }),
+      );
     } finally {
       await store.close();
     }

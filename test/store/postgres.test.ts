@@ -6,12 +6,12 @@ import { after, describe, it } from 'node:test';
 import postgres from 'postgres';
 import { HeraldError } from '../../src/domain/errors.js';
 import type { HeraldEvent } from '../../src/domain/glossary.js';
-import { initialHealth } from '../../src/domain/health.js';
 import { newId } from '../../src/domain/ids.js';
 import { pgAdminQuery } from '../../src/store/postgres/admin.js';
 import { MIGRATIONS } from '../../src/store/postgres/migrations/index.js';
 import { type PostgresStore, postgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
+import { subscriptionFixture } from '../helpers/fixtures.js';
 import { createTestDatabase, createTestSchema, requirePostgres, type TestDatabase } from '../helpers/postgres.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { storeContract } from './contract/index.js';
@@ -82,29 +82,7 @@ if (skipReason !== null) {
       createdAt: at,
       updatedAt: at,
     });
-    await store.createSubscription({
-      id: newId('sub'),
-      subscriberId: subscriber.id,
-      name: null,
-      description: null,
-      url: 'https://r.example/',
-      method: 'POST',
-      eventTypes: ['*'],
-      channels: null,
-      headers: {},
-      payloadFormat: 'standard',
-      retrySchedule: null,
-      timeoutSeconds: 30,
-      maxInFlight: null,
-      rateLimit: null,
-      enabled: true,
-      secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-      previousSecret: null,
-      previousSecretExpiresAt: null,
-      health: initialHealth(true, 0),
-      createdAt: at,
-      updatedAt: at,
-    });
+    await store.createSubscription(subscriptionFixture({ subscriberId: subscriber.id, url: 'https://r.example/', createdAt: at }));
   }
 
   const event = (): HeraldEvent => ({

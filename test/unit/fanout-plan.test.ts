@@ -6,33 +6,19 @@ import type { HeraldEvent, Subscription } from '../../src/domain/glossary.js';
 import { initialHealth } from '../../src/domain/health.js';
 import { newId } from '../../src/domain/ids.js';
 import { type IngestFacts, idempotencyScope, planIngest } from '../../src/fanout/plan.js';
+import { subscriptionFixture } from '../helpers/fixtures.js';
 
 const T0 = 1_700_000_000_000;
 
-const subscription = (over: Partial<Subscription> = {}): Subscription => ({
-  id: newId('sub', T0),
-  subscriberId: 'sbr_A',
-  name: null,
-  description: null,
-  url: 'https://example.com/hook',
-  method: 'POST',
-  eventTypes: ['*'],
-  channels: null,
-  headers: {},
-  payloadFormat: 'standard',
-  retrySchedule: null,
-  timeoutSeconds: 30,
-  maxInFlight: null,
-  rateLimit: null,
-  enabled: true,
-  secret: 'whsec_x',
-  previousSecret: null,
-  previousSecretExpiresAt: null,
-  health: initialHealth(true, 0),
-  createdAt: T0,
-  updatedAt: T0,
-  ...over,
-});
+const subscription = (over: Partial<Subscription> = {}): Subscription =>
+  subscriptionFixture({
+    id: newId('sub', T0),
+    subscriberId: 'sbr_A',
+    url: 'https://example.com/hook',
+    secret: 'whsec_x',
+    createdAt: T0,
+    ...over,
+  });
 
 const event = (over: Partial<HeraldEvent> = {}): HeraldEvent => ({
   id: newId('evt', T0),

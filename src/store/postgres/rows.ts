@@ -89,11 +89,6 @@ export function countedPage<R extends Row, T>(
   });
 }
 
-/** A JSON column's text, or null. */
-export function jsonOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
-}
-
 /**
  * In `tx`: the messages of `subscriptionId` its breaker holds back (due at exactly move.from, not
  * leased) become due at move.to (src/domain/health.ts heldMove), and the workers are told when it
@@ -119,3 +114,4 @@ export async function moveHeld(
   if (moved.count > 0) await db.notify(tx);
   return moved.count;
 }
+export { jsonOrNull } from '../rows.js';

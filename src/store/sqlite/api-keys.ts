@@ -3,7 +3,7 @@ import type { ApiKey } from '../../domain/glossary.js';
 import { apiKeyConditions } from '../filters.js';
 import type { ApiKeyStore } from '../store.js';
 import { onConflict, type SqliteConnection } from './connection.js';
-import { json, newestFirst, oneRow, toApiKey } from './rows.js';
+import { jsonOrNull, newestFirst, oneRow, toApiKey } from './rows.js';
 
 export function apiKeyStore(db: SqliteConnection): ApiKeyStore {
   const getApiKey = async (id: string): Promise<ApiKey | null> => oneRow(db, 'SELECT * FROM api_keys WHERE id = ?', [id], toApiKey);
@@ -13,7 +13,7 @@ export function apiKeyStore(db: SqliteConnection): ApiKeyStore {
         db.run(
           `INSERT INTO api_keys (id, name, scope, subscriber_id, hash, created_at, expires_at, revoked_at, allowed_ips, rate_limit)
            VALUES (@id, @name, @scope, @subscriberId, @hash, @createdAt, @expiresAt, @revokedAt, @allowedIps, @rateLimit)`,
-          { ...k, allowedIps: json(k.allowedIps) },
+          { ...k, allowedIps: jsonOrNull(k.allowedIps) },
         ),
       );
       return k;

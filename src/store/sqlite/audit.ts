@@ -2,7 +2,7 @@
 import { auditConditions } from '../filters.js';
 import type { AuditStore } from '../store.js';
 import type { SqliteConnection } from './connection.js';
-import { json, newestFirst, toAuditEntry } from './rows.js';
+import { jsonOrNull, newestFirst, toAuditEntry } from './rows.js';
 
 export function auditStore(db: SqliteConnection): AuditStore {
   return {
@@ -10,7 +10,7 @@ export function auditStore(db: SqliteConnection): AuditStore {
       db.run(
         `INSERT INTO audit_log (id, created_at, actor, action, resource_type, resource_id, changes, ip)
          VALUES (@id, @createdAt, @actor, @action, @resourceType, @resourceId, @changes, @ip)`,
-        { ...e, changes: json(e.changes) },
+        { ...e, changes: jsonOrNull(e.changes) },
       );
       return e;
     },

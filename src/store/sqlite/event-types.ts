@@ -5,7 +5,7 @@ import { eventTypeConditions } from '../filters.js';
 import { page } from '../rows.js';
 import type { EventTypeStore } from '../store.js';
 import type { SqliteConnection } from './connection.js';
-import { json, oneRow, toEventType, where } from './rows.js';
+import { jsonOrNull, oneRow, toEventType, where } from './rows.js';
 
 const INSERT =
   'INSERT INTO event_types (name, description, schema, created_at, updated_at) VALUES (@name, @description, @schema, @createdAt, @updatedAt) ON CONFLICT (name) DO NOTHING';
@@ -15,7 +15,7 @@ export function eventTypeStore(db: SqliteConnection): EventTypeStore {
     oneRow(db, 'SELECT * FROM event_types WHERE name = ?', [name], toEventType);
   return {
     async createEventType(et) {
-      const r = db.run(INSERT, { ...et, schema: json(et.schema) });
+      const r = db.run(INSERT, { ...et, schema: jsonOrNull(et.schema) });
       if (r.changes === 0) throw new HeraldError('conflict', `event type ${et.name} already exists`);
       return et;
     },
@@ -23,7 +23,7 @@ export function eventTypeStore(db: SqliteConnection): EventTypeStore {
     async importEventTypes(eventTypes) {
       return db.transaction(() => {
         let added = 0;
-        for (const et of eventTypes) added += db.run(INSERT, { ...et, schema: json(et.schema) }).changes;
+        for (const et of eventTypes) added += db.run(INSERT, { ...et, schema: jsonOrNull(et.schema) }).changes;
         return added;
       });
     },
@@ -42,7 +42,7 @@ export function eventTypeStore(db: SqliteConnection): EventTypeStore {
       const next = { ...current, ...patch, updatedAt: now };
       db.run('UPDATE event_types SET description = @description, schema = @schema, updated_at = @updatedAt WHERE name = @name', {
         ...next,
-        schema: json(next.schema),
+        schema: jsonOrNull(next.schema),
       });
       return next;
     },

@@ -7,7 +7,7 @@ import { eventConditions } from '../filters.js';
 import type { Row } from '../rows.js';
 import type { IngestRequest, IngestStore } from '../store.js';
 import type { SqliteConnection } from './connection.js';
-import { json, messageById, newestFirst, oneRow, toEvent, toPriorEvent, toSubscription } from './rows.js';
+import { jsonOrNull, messageById, newestFirst, oneRow, toEvent, toPriorEvent, toSubscription } from './rows.js';
 
 /** What the fan-out plan needs to know about a batch (src/fanout/plan.ts). */
 function ingestFacts(db: SqliteConnection, requests: IngestRequest[]): IngestFacts {
@@ -53,7 +53,7 @@ export function ingestStore(db: SqliteConnection): IngestStore {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         );
         for (const { event: e, requestHash, messages } of plan.events) {
-          event.run(e.id, e.type, e.dataJson, e.idempotencyKey, requestHash, e.subscriberId, json(e.channels), messages, e.createdAt);
+          event.run(e.id, e.type, e.dataJson, e.idempotencyKey, requestHash, e.subscriberId, jsonOrNull(e.channels), messages, e.createdAt);
         }
         const message = db.stmt(
           `INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, leased, created_at, updated_at)
@@ -87,7 +87,7 @@ export function ingestStore(db: SqliteConnection): IngestStore {
         db.run(
           `INSERT INTO events (id, type, data, idempotency_key, request_hash, subscriber_id, channels, message_count, created_at)
            VALUES (@id, @type, @dataJson, @idempotencyKey, NULL, @subscriberId, @channels, 1, @createdAt)`,
-          { ...event, channels: json(event.channels) },
+          { ...event, channels: jsonOrNull(event.channels) },
         );
         db.run(
           `INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, created_at, updated_at)

@@ -11,9 +11,6 @@ import type { SqliteConnection } from './connection.js';
 export const { toEventType, toSubscriber, toSubscription, toEvent, toPriorEvent, toMessage, toAttempt, toSession, toApiKey, toAuditEntry } =
   rowMappers({ flag: (value: unknown) => value === 1, list: <T>(value: unknown) => parseJson<T[]>(value) });
 
-/** A value for a JSON text column: null and undefined are NULL. */
-export const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
-
 /** The shared list conditions (../filters.ts) as a WHERE clause of this dialect, with its parameters. */
 export function where(conditions: Condition[]): { sql: string; params: unknown[] } {
   if (conditions.length === 0) return { sql: '', params: [] };
@@ -56,3 +53,4 @@ export function moveHeld(db: SqliteConnection, subscriptionId: string, move: Hel
   ).changes;
   if (moved > 0) db.notify();
 }
+export { jsonOrNull } from '../rows.js';

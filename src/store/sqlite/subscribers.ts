@@ -4,7 +4,7 @@ import type { Subscriber } from '../../domain/glossary.js';
 import { subscriberConditions } from '../filters.js';
 import type { SubscriberStore } from '../store.js';
 import { onConflict, type SqliteConnection } from './connection.js';
-import { json, newestFirst, oneRow, toSubscriber } from './rows.js';
+import { jsonOrNull, newestFirst, oneRow, toSubscriber } from './rows.js';
 
 export function subscriberStore(db: SqliteConnection): SubscriberStore {
   const getSubscriber = async (id: string): Promise<Subscriber | null> =>
@@ -14,7 +14,7 @@ export function subscriberStore(db: SqliteConnection): SubscriberStore {
       onConflict(`Subscriber ${s.id} already exists`, () =>
         db.run(
           'INSERT INTO subscribers (id, name, enabled, metadata, created_at, updated_at) VALUES (@id, @name, @enabled, @metadata, @createdAt, @updatedAt)',
-          { ...s, enabled: s.enabled ? 1 : 0, metadata: json(s.metadata) },
+          { ...s, enabled: s.enabled ? 1 : 0, metadata: jsonOrNull(s.metadata) },
         ),
       );
       return s;
@@ -33,7 +33,7 @@ export function subscriberStore(db: SqliteConnection): SubscriberStore {
       db.run('UPDATE subscribers SET name = @name, enabled = @enabled, metadata = @metadata, updated_at = @updatedAt WHERE id = @id', {
         ...next,
         enabled: next.enabled ? 1 : 0,
-        metadata: json(next.metadata),
+        metadata: jsonOrNull(next.metadata),
       });
       return next;
     },

@@ -7,7 +7,7 @@ import { subscriptionConditions } from '../filters.js';
 import { healthColumns, healthCounts } from '../rows.js';
 import type { SubscriptionStore } from '../store.js';
 import { onConflict, type Params, type SqliteConnection } from './connection.js';
-import { json, moveHeld, newestFirst, oneRow, toSubscription } from './rows.js';
+import { jsonOrNull, moveHeld, newestFirst, oneRow, toSubscription } from './rows.js';
 
 const HEALTH_VALUES = `@health_status, @health_reason, @health_since, @consecutive_failures, @failing_since, @failed_messages,
   @breaker_state, @breaker_faults, @breaker_until, @breaker_opened_at`;
@@ -17,9 +17,9 @@ function subscriptionParams({ health, ...s }: Subscription): Params {
     ...s,
     ...healthColumns(health),
     eventTypes: JSON.stringify(s.eventTypes),
-    channels: json(s.channels),
+    channels: jsonOrNull(s.channels),
     headers: JSON.stringify(s.headers),
-    retrySchedule: json(s.retrySchedule),
+    retrySchedule: jsonOrNull(s.retrySchedule),
     enabled: s.enabled ? 1 : 0,
     previousSecret: s.previousSecret ?? null,
     previousSecretExpiresAt: s.previousSecretExpiresAt ?? null,

@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach } from 'node:test';
 import { HeraldError } from '../../../src/domain/errors.js';
 import type { EventType, HeraldEvent, MessageStatus, Subscriber, Subscription } from '../../../src/domain/glossary.js';
-import { type HealthSignal, initialHealth } from '../../../src/domain/health.js';
+import type { HealthSignal } from '../../../src/domain/health.js';
 import { newId } from '../../../src/domain/ids.js';
 import type { AttemptOutcome, DeliveryJob, IngestResult, Store } from '../../../src/store/store.js';
+import { subscriptionFixture } from '../../helpers/fixtures.js';
 
 export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -132,30 +133,7 @@ export function contractContext(makeStore: MakeStore): ContractContext {
 
   const subscriptionData = (subscriberId: string, over: Partial<Subscription> = {}): Subscription => {
     const at = tick();
-    return {
-      id: newId('sub', at),
-      subscriberId,
-      name: null,
-      description: null,
-      url: 'https://receiver.example/hook',
-      method: 'POST',
-      eventTypes: ['*'],
-      channels: null,
-      headers: {},
-      payloadFormat: 'standard',
-      retrySchedule: null,
-      timeoutSeconds: 30,
-      maxInFlight: null,
-      rateLimit: null,
-      enabled: true,
-      secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-      previousSecret: null,
-      previousSecretExpiresAt: null,
-      health: initialHealth(true, 0),
-      createdAt: at,
-      updatedAt: at,
-      ...over,
-    };
+    return subscriptionFixture({ id: newId('sub', at), subscriberId, createdAt: at, updatedAt: at, ...over });
   };
 
   const eventData = (type: string, over: Partial<HeraldEvent> = {}): HeraldEvent => {

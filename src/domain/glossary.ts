@@ -27,6 +27,51 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 export const PAYLOAD_FORMATS = ['standard', 'raw'] as const;
 export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
 
+/** How a subscription's requests authenticate to the receiver, beside (or, with `signing: false`,
+ *  instead of) the Standard Webhooks signature (DESIGN.md §5, seeds 002 and 004). Every string
+ *  named in AUTH_CREDENTIAL_FIELDS is a credential: sealed at rest, masked for non-admin keys,
+ *  never in an attempt, an audit entry or a log line. */
+export const AUTH_TYPES = ['jwt', 'basic', 'oauth2', 'apiKey'] as const;
+export type AuthType = (typeof AUTH_TYPES)[number];
+
+/** Seed 002's JWT bearer: `Authorization: Bearer <HS256 JWT>` minted per attempt. The secret rotates
+ *  like the signing secret: the one it replaced is kept until `previousSecretExpiresAt`. */
+export interface JwtAuth {
+  type: 'jwt';
+  secret: string;
+  previousSecret: string | null;
+  previousSecretExpiresAt: number | null;
+}
+export interface BasicAuth {
+  type: 'basic';
+  username: string;
+  password: string;
+}
+/** OAuth 2.0 client credentials: a token from `tokenUrl`, sent as `Authorization: Bearer`. */
+export interface OAuth2Auth {
+  type: 'oauth2';
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scope: string | null;
+  audience: string | null;
+}
+/** Seed 004's API key: `header: value` (`X-API-Key`). */
+export interface ApiKeyAuth {
+  type: 'apiKey';
+  header: string;
+  value: string;
+}
+export type SubscriptionAuth = JwtAuth | BasicAuth | OAuth2Auth | ApiKeyAuth;
+
+/** The fields of each auth method that hold a credential. */
+export const AUTH_CREDENTIAL_FIELDS = {
+  jwt: ['secret', 'previousSecret'],
+  basic: ['password'],
+  oauth2: ['clientSecret'],
+  apiKey: ['value'],
+} as const satisfies { [T in AuthType]: readonly (keyof Extract<SubscriptionAuth, { type: T }>)[] };
+
 /** A subscription's health (README "Endpoint health"): `disabled` when it is not enabled; `failing`
  *  when its breaker is open or the breaker threshold of attempts in a row failed; `degraded` when
  *  some did, fewer; `healthy` otherwise. */
@@ -56,6 +101,10 @@ export interface SubscriptionHealth {
   consecutiveFailures: number;
   /** The first failed attempt after the last success; null while the last attempt succeeded. */
   failingSince: number | null;
+  /** The last attempt answered 2xx, and the last that did not (seed 002's last_success_at and
+   *  last_failure_at); null: none yet. */
+  lastSuccessAt: number | null;
+  lastFailureAt: number | null;
   /** Messages failed for good (retries used up) since failingSince. */
   failedMessages: number;
   breaker: BreakerState;
@@ -97,6 +146,13 @@ export interface Subscription {
   /** At most `limit` attempts per `periodSeconds`, shared by every delivering process
    *  (src/delivery/rate-limit.ts); null: no limit. */
   rateLimit: RateLimit | null;
+  /** How requests authenticate to the receiver beyond the signature; null: only the signature. */
+  auth: SubscriptionAuth | null;
+  /** Standard Webhooks signature headers on every request (default true). */
+  signing: boolean;
+  /** Seed 002's "Additional data": a JSON object (at most 64 KB) sent as the `cloudblue` body's and
+   *  the JWT's `data`; null when none. */
+  customData: Record<string, unknown> | null;
   enabled: boolean;
   /** Standard Webhooks signing secret, `whsec_` + base64. */
   secret: string;

@@ -105,6 +105,8 @@ export function initialHealth(enabled: boolean, now: number): SubscriptionHealth
     since: now,
     consecutiveFailures: 0,
     failingSince: null,
+    lastSuccessAt: null,
+    lastFailureAt: null,
     failedMessages: 0,
     breaker: 'closed',
     breakerFaults: 0,

@@ -103,6 +103,8 @@ export function toHealth(r: Row): SubscriptionHealth {
     since: Number(r.health_since),
     consecutiveFailures: r.consecutive_failures as number,
     failingSince: nullable(r.failing_since),
+    lastSuccessAt: null,
+    lastFailureAt: null,
     failedMessages: r.failed_messages as number,
     breaker: r.breaker_state as BreakerState,
     breakerFaults: r.breaker_faults as number,
@@ -156,6 +158,10 @@ export function rowMappers(d: Dialect) {
         r.rate_limit === null || r.rate_limit === undefined
           ? null
           : { limit: Number(r.rate_limit), periodSeconds: Number(r.rate_limit_period_seconds) },
+      // Not stored yet (issue 17 in progress): every subscription is signature-only.
+      auth: null,
+      signing: true,
+      customData: null,
       enabled: d.flag(r.enabled),
       secret: r.secret as string,
       previousSecret: nullable(r.previous_secret),

@@ -105,6 +105,8 @@ export function subscriptionContract(ctx: ContractContext): void {
           since: T0 + 5,
           consecutiveFailures: 12,
           failingSince: T0 + 1,
+          lastSuccessAt: null,
+          lastFailureAt: null,
           failedMessages: 3,
           breaker: 'half_open',
           breakerFaults: 11,

@@ -485,6 +485,8 @@ export class Dispatcher implements Handoff {
         jobs = await this.store.claimDue(now, limit, leaseMarginMs, {
           skip: this.throttles.size === 0 ? this.limits.saturated() : [...this.limits.saturated(), ...this.throttles.keys()],
           perSubscription: this.limits.claimShare(),
+          // Other processes' leases count against a cap only where there are other processes.
+          ...(this.store.capabilities.multiProcess ? { caps: this.limits.caps(), initialCap: ENDPOINT_INITIAL_IN_FLIGHT } : {}),
         });
       } catch (err) {
         this.logger.warn({ err }, 'claiming due messages failed; retrying');

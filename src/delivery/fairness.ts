@@ -13,6 +13,7 @@
 // claims skip the endpoints `saturated()` names and take at most `claimShare()` of any other.
 // State is kept only for endpoints that hold attempts or whose cap fell below `initial`, so memory
 // is bounded by the endpoints that are busy or failing.
+import type { ClaimShare } from '../store/store.js';
 import type { EndpointSignal } from './classify.js';
 
 export interface FairnessOptions {
@@ -95,6 +96,14 @@ export class EndpointLimits {
     return ids;
   }
 
+  /** The cap of every endpoint with state (busy, or its cap fallen below `initial`), for claims
+   *  that count other processes' leases (ClaimShare.caps). */
+  caps(): Record<string, number> {
+    const caps: Record<string, number> = {};
+    for (const [id, e] of this.endpoints) caps[id] = capOf(e);
+    return caps;
+  }
+
   /** The most messages one claim should take of any one endpoint not saturated. */
   claimShare(): number {
     let most = this.options.initial;
@@ -108,17 +117,35 @@ export class EndpointLimits {
  * first), the first `limit`, taking at most `perSubscription` of any one subscription. Returns
  * the indexes taken, in order.
  */
-export function takeShares(subscriptionIds: readonly string[], perSubscription: number, limit: number): number[] {
+export function takeShares(
+  subscriptionIds: readonly string[],
+  perSubscription: number | ((subscriptionId: string) => number),
+  limit: number,
+): number[] {
   const taken: number[] = [];
   const counts = new Map<string, number>();
   for (let i = 0; i < subscriptionIds.length && taken.length < limit; i++) {
     const id = subscriptionIds[i] as string;
     const n = counts.get(id) ?? 0;
-    if (n >= perSubscription) continue;
+    if (n >= (typeof perSubscription === 'number' ? perSubscription : perSubscription(id))) continue;
     counts.set(id, n + 1);
     taken.push(i);
   }
   return taken;
+}
+
+/**
+ * How many more messages of a subscription a claim may take when `leased` of its messages are
+ * leased to any process (in flight or waiting in one): its cap, as the claimer has it (or the
+ * initial cap, bounded by its `maxInFlight`), less those, and at most the claim's share. Each
+ * process adapts its own cap from the answers it sees; counted against every process's leases,
+ * the endpoint has at most about one cap's worth of attempts in flight however many workers there
+ * are.
+ */
+export function roomAcrossProcesses(share: ClaimShare, subscriptionId: string, maxInFlight: number | null, leased: number): number {
+  const cap =
+    share.caps?.[subscriptionId] ?? Math.min(share.initialCap ?? Number.POSITIVE_INFINITY, maxInFlight ?? Number.POSITIVE_INFINITY);
+  return Math.max(0, Math.min(share.perSubscription, cap - leased));
 }
 
 /** How many due messages a claim looks at to fill `limit` with shares of `perSubscription`: when

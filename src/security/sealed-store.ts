@@ -84,8 +84,8 @@ export function sealedStore(store: Store, box: SecretBox, options: SealedStoreOp
     async updateSubscription(id: string, patch: SubscriptionPatch, now: number) {
       return openOrNull(await store.updateSubscription(id, seal(patch), now));
     },
-    async claimDue(now: number, limit: number, leaseMarginMs: number) {
-      return openJobs(await store.claimDue(now, limit, leaseMarginMs));
+    async claimDue(now, limit, leaseMarginMs, share) {
+      return openJobs(await store.claimDue(now, limit, leaseMarginMs, share));
     },
     async ingest(requests, lease) {
       const results = await store.ingest(requests, lease);

@@ -436,6 +436,12 @@ export interface ClaimShare {
   skip: readonly string[];
   /** The most messages of any one subscription the claim takes (takeShares). */
   perSubscription: number;
+  /** For a store whose messages several processes deliver (PostgreSQL): the claimer's cap of each
+   *  endpoint it holds state for, and `initialCap` for the others (bounded by their maxInFlight).
+   *  The claim takes of a subscription at most its cap less the messages any process holds leased
+   *  (roomAcrossProcesses), so a cap holds across workers. */
+  caps?: Readonly<Record<string, number>>;
+  initialCap?: number;
 }
 
 /** The delivery queue: all the dispatcher needs. */

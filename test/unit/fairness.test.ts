@@ -2,7 +2,7 @@
 // grows and shrinks, and the claim's share-out rule both stores apply.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { claimScan, EndpointLimits, takeShares } from '../../src/delivery/fairness.js';
+import { claimScan, EndpointLimits, roomAcrossProcesses, takeShares } from '../../src/delivery/fairness.js';
 
 const OPTIONS = { initial: 4, max: 16, fastMs: 1_000 };
 
@@ -114,5 +114,28 @@ describe('EndpointLimits with a fixed maxInFlight', () => {
     limits.finish('sub_one', 'ok', 5);
     assert.equal(limits.tryStart('sub_one', null), true, 'once maxInFlight is cleared, the adaptive cap applies');
     assert.equal(limits.tryStart('sub_one', null), true);
+  });
+});
+
+describe('roomAcrossProcesses', () => {
+  const share = { skip: [], perSubscription: 8, caps: { sub_a: 4, sub_b: 1 }, initialCap: 16 };
+  it("is the claimer's cap less what every process holds leased, at most the claim's share", () => {
+    assert.equal(roomAcrossProcesses(share, 'sub_a', null, 1), 3);
+    assert.equal(roomAcrossProcesses(share, 'sub_a', null, 4), 0);
+    assert.equal(roomAcrossProcesses(share, 'sub_a', null, 9), 0, 'never negative');
+    assert.equal(roomAcrossProcesses(share, 'sub_b', 10, 0), 1, 'the claimer’s own cap wins over maxInFlight');
+  });
+  it('an endpoint the claimer has no state for starts at the initial cap, bounded by maxInFlight', () => {
+    assert.equal(roomAcrossProcesses(share, 'sub_new', null, 0), 8, 'the share binds first');
+    assert.equal(roomAcrossProcesses(share, 'sub_new', null, 12), 4);
+    assert.equal(roomAcrossProcesses(share, 'sub_new', 2, 1), 1);
+    assert.equal(roomAcrossProcesses({ skip: [], perSubscription: 100 }, 'sub_new', null, 50), 100, 'without caps: only the share');
+  });
+  it('takeShares takes each subscription up to its own room', () => {
+    const room: Record<string, number> = { a: 2, b: 0, c: 1 };
+    assert.deepEqual(
+      takeShares(['a', 'b', 'a', 'c', 'a', 'c'], (id) => room[id] ?? 0, 10),
+      [0, 2, 3],
+    );
   });
 });

@@ -148,9 +148,9 @@ async function ingestInTransaction(
             FROM json_to_recordset(${JSON.stringify(messageRows)}::text::json) AS t(
               id TEXT, event_id TEXT, event_type TEXT, subscriber_id TEXT, subscription_id TEXT, at BIGINT, due BIGINT, leased BOOLEAN)
             WHERE t.event_id = ANY(ARRAY(SELECT e.id FROM events e WHERE e.id = ANY(${eventIds}::text[])))
-            RETURNING id, next_attempt_at, subscription_id
+            RETURNING id, next_attempt_at, subscription_id, leased
           )
-          INSERT INTO message_queue (message_id, next_attempt_at, subscription_id) SELECT id, next_attempt_at, subscription_id FROM inserted`,
+          INSERT INTO message_queue (message_id, next_attempt_at, subscription_id, leased) SELECT id, next_attempt_at, subscription_id, leased FROM inserted`,
     // Leased messages are this process's to deliver: other processes are told only of the rest.
     plan.messages.some((m) => !m.leased) ? db.notify(tx) : Promise.resolve([]),
   ]);

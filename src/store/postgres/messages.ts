@@ -60,7 +60,7 @@ export function messageStore(db: PostgresConnection): MessageStore {
           if (r) {
             await tx`
               INSERT INTO message_queue (message_id, next_attempt_at, subscription_id) VALUES (${id}, ${now}, ${r.subscription_id as string})
-              ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at`;
+              ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at, leased = FALSE`;
             await db.notify(tx);
           }
           return r;
@@ -91,7 +91,7 @@ export function messageStore(db: PostgresConnection): MessageStore {
               RETURNING m.id
             ), queued AS (
               INSERT INTO message_queue (message_id, next_attempt_at, subscription_id) SELECT id, ${now}::bigint, ${subscriptionId} FROM recovered
-              ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at
+              ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at, leased = FALSE
             )
             SELECT (SELECT count(*) FROM recovered) AS recovered,
                    (SELECT count(*) FROM messages m ${where(tx, conditions)} AND ${inFlight}) AS in_flight`;

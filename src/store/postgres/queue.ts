@@ -6,7 +6,7 @@
 // rows locked FOR UPDATE when something changes), and startProbe lets one worker of all send a
 // breaker's probe.
 import type postgres from 'postgres';
-import { claimScan, takeShares } from '../../delivery/fairness.js';
+import { claimScan, roomAcrossProcesses, takeShares } from '../../delivery/fairness.js';
 import { storableText } from '../../delivery/response-text.js';
 import type { Subscription, SubscriptionHealth } from '../../domain/glossary.js';
 import { STATUS_NUMBER } from '../../domain/glossary.js';
@@ -20,7 +20,7 @@ import {
 } from '../../domain/health.js';
 import { writeIsolating } from '../../util/split-on-failure.js';
 import { healthColumns, type Row, toHealth } from '../rows.js';
-import type { AttemptOutcome, DeferredOutcome, DeliveryOutcome, QueueStore, SubscriptionTransition } from '../store.js';
+import type { AttemptOutcome, ClaimShare, DeferredOutcome, DeliveryOutcome, QueueStore, SubscriptionTransition } from '../store.js';
 import { isUnavailable, type PostgresConnection, sqlState } from './connection.js';
 import { type JobRow, moveHeld, toJob, toSubscription } from './rows.js';
 
@@ -48,6 +48,10 @@ export function queueStore(db: PostgresConnection): Omit<QueueStore, 'capabiliti
         // the table sizes (a join here can turn into a scan of every message). When the claim's
         // share per subscription binds, the due rows are locked first and the share taken from
         // them (takeShares), then those are leased; the rest are unlocked at commit.
+        // With the claimer's caps (share.caps: several processes deliver), each subscription's
+        // share is also bounded by its cap less the messages leased to any process
+        // (roomAcrossProcesses). Claims of the same subscriptions take a transaction lock on each
+        // (in one order) before counting, so two workers never both spend the same room.
         // Delivery bookkeeping commits without waiting for its WAL flush (SET LOCAL
         // synchronous_commit = off), like the SQLite store's: a server crash can lose at most the
         // last few claims and records, and those messages are simply delivered again (at least
@@ -57,7 +61,12 @@ export function queueStore(db: PostgresConnection): Omit<QueueStore, 'capabiliti
           const unskipped = skip.length === 0 ? tx`TRUE` : tx`subscription_id <> ALL(${skip as string[]}::text[])`;
           let due: postgres.PendingQuery<postgres.Row[]>;
           const noFlushWait = tx`SET LOCAL synchronous_commit = off`;
-          if (per >= limit) {
+          if (share?.caps !== undefined) {
+            const taken = await takeWithinCaps(tx, now, limit, share);
+            if (taken.length === 0) return [];
+            due = tx`
+              SELECT * FROM unnest(${taken.map((c) => c.message_id)}::text[], ${taken.map((c) => c.due_at)}::bigint[]) AS d(message_id, due_at)`;
+          } else if (per >= limit) {
             due = tx`
               SELECT message_id, next_attempt_at AS due_at FROM message_queue
               WHERE next_attempt_at <= ${now} AND ${unskipped}
@@ -85,7 +94,8 @@ export function queueStore(db: PostgresConnection): Omit<QueueStore, 'capabiliti
             tx<JobRow[]>`
           WITH due AS (${due}), leased AS (
             UPDATE message_queue q
-            SET next_attempt_at = (SELECT ${lease} FROM messages m JOIN subscriptions s ON s.id = m.subscription_id WHERE m.id = q.message_id)
+            SET next_attempt_at = (SELECT ${lease} FROM messages m JOIN subscriptions s ON s.id = m.subscription_id WHERE m.id = q.message_id),
+                leased = TRUE
             WHERE q.message_id = ANY(ARRAY(SELECT message_id FROM due))
             RETURNING q.message_id
           ), claimed AS (
@@ -181,7 +191,7 @@ export function queueStore(db: PostgresConnection): Omit<QueueStore, 'capabiliti
             WHERE leased AND status IN (0, 2)
             RETURNING id
           )
-          UPDATE message_queue SET next_attempt_at = ${now} WHERE message_id = ANY(ARRAY(SELECT id FROM released))`;
+          UPDATE message_queue SET next_attempt_at = ${now}, leased = FALSE WHERE message_id = ANY(ARRAY(SELECT id FROM released))`;
         return result.count;
       });
     },
@@ -199,7 +209,7 @@ export function queueStore(db: PostgresConnection): Omit<QueueStore, 'capabiliti
                 RETURNING m.id, m.subscription_id
               )
               INSERT INTO message_queue (message_id, next_attempt_at, subscription_id) SELECT id, ${now}, subscription_id FROM returned
-              ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at`,
+              ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at, leased = FALSE`,
             db.notify(tx),
           ]);
           return returned;
@@ -321,7 +331,7 @@ async function writeAttempts(
       WITH d AS (
         SELECT * FROM unnest(${deferred.map((o) => o.messageId)}::text[], ${deferred.map((o) => o.nextAttemptAt)}::bigint[]) AS d(id, until)
       ), queued AS (
-        UPDATE message_queue q SET next_attempt_at = d.until FROM d WHERE q.message_id = d.id RETURNING q.message_id
+        UPDATE message_queue q SET next_attempt_at = d.until, leased = FALSE FROM d WHERE q.message_id = d.id RETURNING q.message_id
       )
       UPDATE messages m SET next_attempt_at = d.until, leased = FALSE
       FROM d WHERE m.id = d.id AND m.status IN (0, 2) AND m.id = ANY(ARRAY(SELECT message_id FROM queued))`);
@@ -350,7 +360,7 @@ async function writeAttempts(
         INSERT INTO message_queue (message_id, next_attempt_at, subscription_id)
         SELECT o.message_id, o.next_attempt_at, o.subscription_id FROM o
         WHERE o.status IN (0, 2) AND o.next_attempt_at IS NOT NULL AND o.message_id = ANY(ARRAY(SELECT id FROM updated))
-        ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at
+        ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at, leased = FALSE
       ), finished AS (
         DELETE FROM message_queue
         WHERE message_id = ANY(ARRAY(
@@ -378,4 +388,59 @@ async function writeAttempts(
     }
     return applyHealth(db, tx, await unlocked, events, policy);
   });
+}
+
+type Tx = postgres.TransactionSql;
+type Candidate = { message_id: string; subscription_id: string; due_at: number };
+
+const CLAIM_LOCK_CLASS = 0x6865; // advisory lock class of claims' per-subscription locks ('he')
+const CAPPED_SCAN_ROUNDS = 4; // scans of a claim whose first due messages are all of full endpoints
+
+/**
+ * The due messages a claim takes when every process's leases count against the caps (ClaimShare.caps):
+ * scans the oldest due messages no one holds, locks each of their subscriptions for the rest of the
+ * transaction (in one order, so claims of the same endpoints queue rather than both spend its room),
+ * counts what each has leased to any process, and takes shares within the room left. Subscriptions
+ * with none left are skipped by the next scan, so a backlog of endpoints held at their cap elsewhere
+ * does not hide the messages behind it.
+ */
+async function takeWithinCaps(tx: Tx, now: number, limit: number, share: ClaimShare): Promise<Candidate[]> {
+  const skip = new Set(share.skip);
+  const room = new Map<string, number>();
+  const taken: Candidate[] = [];
+  for (let round = 0; round < CAPPED_SCAN_ROUNDS && taken.length < limit; round++) {
+    const want = limit - taken.length;
+    const unskipped = skip.size === 0 ? tx`TRUE` : tx`subscription_id <> ALL(${[...skip]}::text[])`;
+    const candidates = await tx<Candidate[]>`
+      SELECT message_id, subscription_id, next_attempt_at AS due_at FROM message_queue
+      WHERE next_attempt_at <= ${now} AND ${unskipped} AND message_id <> ALL(${taken.map((c) => c.message_id)}::text[])
+      ORDER BY next_attempt_at, message_id
+      LIMIT ${claimScan(want, Math.min(share.perSubscription, want - 1))}
+      FOR UPDATE SKIP LOCKED`;
+    if (candidates.length === 0) break;
+    const ids = [...new Set(candidates.map((c) => c.subscription_id))].filter((id) => !room.has(id));
+    if (ids.length > 0) {
+      // Pipelined: the count's snapshot is taken after the locks are granted.
+      const [, counts] = await Promise.all([
+        tx`SELECT pg_advisory_xact_lock(${CLAIM_LOCK_CLASS}::int, k) FROM (SELECT DISTINCT hashtext(id) AS k FROM unnest(${ids}::text[]) AS id ORDER BY 1) AS l`,
+        tx<{ id: string; max_in_flight: number | null; leased: number }[]>`
+          SELECT s.id, s.max_in_flight,
+            (SELECT count(*) FROM message_queue q WHERE q.subscription_id = s.id AND q.leased AND q.next_attempt_at > ${now})::int AS leased
+          FROM subscriptions s WHERE s.id = ANY(${ids}::text[])`,
+      ]);
+      for (const id of ids) room.set(id, 0);
+      for (const c of counts) room.set(c.id, roomAcrossProcesses(share, c.id, c.max_in_flight, c.leased));
+    }
+    for (const i of takeShares(
+      candidates.map((c) => c.subscription_id),
+      (id) => room.get(id) ?? 0,
+      want,
+    )) {
+      const c = candidates[i] as Candidate;
+      taken.push(c);
+      room.set(c.subscription_id, (room.get(c.subscription_id) ?? 0) - 1);
+    }
+    for (const [id, left] of room) if (left <= 0) skip.add(id);
+  }
+  return taken.sort((a, b) => a.due_at - b.due_at || (a.message_id < b.message_id ? -1 : 1));
 }

@@ -16,7 +16,7 @@ export const ConfigSchema = Type.Object({
     default: null,
     env: 'HERALD_PUBLIC_URL',
     description:
-      "Herald's public base URL (https://hooks.example.com); the `cloudblue` body and JWT claim `api_url` is it + /v1/. Unset: http://<host>:<port> of the listener (localhost for 0.0.0.0 and ::)",
+      "Herald's public base URL (https://hooks.example.com); the `cloudblue` body and JWT claim `api_url` is it + /v1/. unset: http://HOST:PORT of the listener (localhost for 0.0.0.0 and ::)",
   }),
   role: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], {
     default: 'all',

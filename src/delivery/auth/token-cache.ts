@@ -37,6 +37,7 @@ export class TokenCache {
     if (pending === undefined) {
       const started = Date.now();
       pending = fetch()
+        .catch((err: unknown): TokenAnswer => ({ failed: `token request failed: ${err instanceof Error ? err.message : String(err)}` }))
         .then((answer) => {
           if ('accessToken' in answer)
             this.keep(key, { accessToken: answer.accessToken, refreshAt: refreshAt(started, answer.lifetimeSeconds) });

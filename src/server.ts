@@ -7,7 +7,7 @@ import pino, { type Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import { prepareJiwa } from './api/jiwa/startup.js';
 import type { HeraldConfig } from './config/config.js';
-import { ConfigError, healthPolicy } from './config/config.js';
+import { ConfigError, healthPolicy, publicBaseUrl } from './config/config.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { HttpClient } from './delivery/http-client.js';
 import { deliveryConnector } from './delivery/ssrf.js';
@@ -175,6 +175,7 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
         leaseMarginMs: config.leaseMarginMs,
         pollIntervalMs: config.pollIntervalMs,
         health: healthPolicy(config),
+        publicUrl: publicBaseUrl(config),
       },
       logger.child({ component: 'dispatcher' }),
       {

@@ -12,6 +12,12 @@ export const ConfigSchema = Type.Object({
   databaseUrl: Type.String({ default: 'sqlite:./herald.db', env: 'HERALD_DATABASE_URL', description: 'sqlite:<path> or postgres://...' }),
   port: Type.Integer({ default: 8080, minimum: 0, maximum: 65535, env: 'HERALD_PORT', description: 'HTTP port (0 = any free port)' }),
   host: Type.String({ default: '0.0.0.0', env: 'HERALD_HOST', description: 'address the HTTP server listens on' }),
+  publicUrl: Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+    default: null,
+    env: 'HERALD_PUBLIC_URL',
+    description:
+      "Herald's public base URL (https://hooks.example.com); the `cloudblue` body and JWT claim `api_url` is it + /v1/. unset: http://HOST:PORT of the listener (localhost for 0.0.0.0 and ::)",
+  }),
   role: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], {
     default: 'all',
     env: 'HERALD_ROLE',
@@ -329,6 +335,14 @@ export function resolveConfig(...layers: Layer[]): HeraldConfig {
     );
   }
   checkLease(config);
+  if (config.publicUrl !== null) {
+    const url = URL.canParse(config.publicUrl) ? new URL(config.publicUrl) : null;
+    if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
+      throw new ConfigError(
+        `invalid setting publicUrl (HERALD_PUBLIC_URL): ${config.publicUrl} is not an http(s) URL without query or fragment`,
+      );
+    }
+  }
   try {
     parseNetworks(config.allowedNetworks);
   } catch (err) {
@@ -356,6 +370,14 @@ function checkLease(config: HeraldConfig): void {
       );
     }
   }
+}
+
+/** Herald's public base URL without a trailing slash: HERALD_PUBLIC_URL, or the listener's own
+ *  address (a wildcard listen address is shown as localhost). Receivers see it as `api_url`. */
+export function publicBaseUrl(config: Pick<HeraldConfig, 'publicUrl' | 'host' | 'port'>): string {
+  if (config.publicUrl !== null) return config.publicUrl.replace(/\/+$/, '');
+  const host = config.host === '0.0.0.0' || config.host === '::' || config.host === '' ? 'localhost' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
 }
 
 /** The health settings as src/domain/health.ts takes them. */

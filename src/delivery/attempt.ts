@@ -4,16 +4,22 @@
 //                              (or this job its probe); held back by the breaker, the job ends here
 //                              as a deferred outcome: no attempt, the message due again later
 //   format    (formats/)       the body and its Content-Type, by the subscription's payload format
-//   authorize (auth/)          Standard Webhooks signature, and auth methods towards the receiver
-//   send      (http-client.ts) one request through the SSRF guard, one deadline
+//   authorize (auth/)          Standard Webhooks signature (when `signing`), and the subscription's
+//                              auth method towards the receiver (JWT, Basic, OAuth 2.0, API key);
+//                              an OAuth 2.0 token endpoint failing ends the job here (auth_failed)
+//   send      (http-client.ts) one request through the SSRF guard; one deadline for the attempt
+//                              (timeoutSeconds), shared by a token fetch, the send and a resend
 //   classify  (classify.ts)    what the result means for the message: one table
-// and the attempt as it is recorded, with credentials redacted. The dispatcher decides when
-// attempts run and records their outcomes; this decides what one attempt is.
+// and the attempt as it is recorded, with credentials redacted. A 401 to a request whose auth method
+// can refresh its credential (OAuth 2.0) is resent once at once, authorized afresh, within the same
+// attempt: only the resend is recorded and counted. The dispatcher decides when attempts run and
+// records their outcomes; this decides what one attempt is.
 import type { Attempt } from '../domain/glossary.js';
 import { newId } from '../domain/ids.js';
 import type { RetrySettings } from '../domain/retry-policy.js';
 import type { DeliveryJob, DeliveryOutcome } from '../store/store.js';
-import { authorize, type OutgoingRequest } from './auth/index.js';
+import type { AttemptContext } from './attempt-context.js';
+import { authorize, type OutgoingRequest, unauthorized } from './auth/index.js';
 import { type AttemptResult, classify, type EndpointSignal, nextState } from './classify.js';
 import { FormatError, formatRequest } from './formats/index.js';
 import { gate, type ProbeGate } from './gate.js';
@@ -23,36 +29,52 @@ export interface PipelineOptions extends RetrySettings {
   userAgent: string;
   /** Where a job of a subscription whose breaker awaits its probe asks to be it. */
   probes: ProbeGate;
+  /** Herald's public base URL, no trailing slash (publicBaseUrl(config)): cloudblue's `api_url`. */
+  publicUrl: string;
 }
 
-const REDACTED = '[redacted]'; // what attempts record for custom header values (often receivers' credentials)
+const REDACTED = '[redacted]'; // what attempts record for credentials and custom header values (often receivers' credentials)
 
-/** The request headers as an attempt records them: custom header values, sealed at rest in the
- *  subscription, are not copied into the attempt in the clear. */
-function recordedHeaders(sent: Record<string, string>, custom: Record<string, string>): Record<string, string> {
-  const names = Object.keys(custom);
-  if (names.length === 0) return sent;
-  const out = { ...sent };
-  for (const name of names) if (out[name] !== undefined) out[name] = REDACTED;
+/** The request headers as an attempt records them: the headers auth methods set as credentials
+ *  and the custom header values (sealed at rest in the subscription) are not copied in the clear. */
+function recordedHeaders(request: OutgoingRequest, custom: Record<string, string>): Record<string, string> {
+  const out = { ...request.headers };
+  for (const name of Object.keys(out)) if (request.credentials.has(name.toLowerCase())) out[name] = REDACTED;
+  for (const name of Object.keys(custom)) if (out[name] !== undefined) out[name] = REDACTED;
   return out;
 }
 
 /** The request for `job` (format, then authorize), or the reason it cannot be sent. */
-async function prepare(job: DeliveryJob, options: PipelineOptions, now: number): Promise<OutgoingRequest | AttemptResult> {
+async function prepare(job: DeliveryJob, context: AttemptContext): Promise<OutgoingRequest | AttemptResult> {
   let formatted: ReturnType<typeof formatRequest>;
   try {
-    formatted = formatRequest(job);
+    formatted = formatRequest(job, context);
   } catch (err) {
     if (!(err instanceof FormatError)) throw err;
     return { kind: 'not_sent', code: 'format_error', message: err.message, durationMs: 0 };
   }
   const request: OutgoingRequest = {
-    headers: { ...job.subscription.headers, 'user-agent': options.userAgent },
+    headers: { ...job.subscription.headers, 'user-agent': context.userAgent },
     body: formatted.body ?? '',
+    credentials: new Set(),
   };
-  await authorize(job, request, now);
+  const started = performance.now();
+  const failure = await authorize(job, request, context);
+  if (failure !== null) return { kind: 'not_sent', code: 'auth_failed', message: failure.reason, durationMs: performance.now() - started };
   if (formatted.contentType !== null) request.headers['content-type'] = formatted.contentType;
   return request;
+}
+
+/** Sends `request` for `job` within what is left of the attempt's deadline. */
+function send(job: DeliveryJob, request: OutgoingRequest, context: AttemptContext): Promise<AttemptResult> {
+  const { subscription } = job;
+  return context.client.send({
+    url: subscription.url,
+    method: subscription.method,
+    headers: request.headers,
+    body: subscription.method === 'GET' ? null : request.body,
+    timeoutMs: Math.max(1, Math.round(context.deadline - Date.now())),
+  });
 }
 
 /** What one run of the pipeline gives the dispatcher: the outcome to record, and what the result
@@ -70,20 +92,31 @@ export async function runAttempt(job: DeliveryJob, client: HttpClient, options: 
   }
   let result: AttemptResult | null = 'kind' in passed ? passed : null;
   const probe = !('kind' in passed) && passed.probe;
-  let headers: Record<string, string> = {};
+  let sent: OutgoingRequest | null = null;
   if (result === null) {
-    const prepared = await prepare(job, options, createdAt);
+    const context: AttemptContext = {
+      now: createdAt,
+      publicUrl: options.publicUrl,
+      client,
+      deadline: createdAt + Math.round(subscription.timeoutSeconds * 1000),
+      userAgent: options.userAgent,
+    };
+    const prepared = await prepare(job, context);
     if ('kind' in prepared) {
       result = prepared;
     } else {
-      headers = prepared.headers;
-      result = await client.send({
-        url: subscription.url,
-        method: subscription.method,
-        headers,
-        body: subscription.method === 'GET' ? null : prepared.body,
-        timeoutMs: Math.round(subscription.timeoutSeconds * 1000),
-      });
+      sent = prepared;
+      result = await send(job, sent, context);
+      if (result.kind === 'response' && result.statusCode === 401 && unauthorized(job, sent)) {
+        const again = await prepare(job, { ...context, now: Date.now() });
+        if ('kind' in again) {
+          result = again;
+          sent = null;
+        } else {
+          sent = again;
+          result = await send(job, sent, context);
+        }
+      }
     }
   }
   const state = nextState(job.retries, subscription.retrySchedule, result, options, Date.now());
@@ -96,7 +129,7 @@ export async function runAttempt(job: DeliveryJob, client: HttpClient, options: 
     statusCode: result.kind === 'response' ? result.statusCode : null,
     durationMs: Math.round(result.durationMs * 100) / 100,
     error: result.kind !== 'response' ? `${result.code}: ${result.message}` : result.statusCode >= 300 ? `HTTP ${result.statusCode}` : null,
-    requestHeaders: recordedHeaders(headers, subscription.headers),
+    requestHeaders: sent === null ? {} : recordedHeaders(sent, subscription.headers),
     responseHeaders: result.kind === 'response' ? result.headers : {},
     responseBody: result.kind === 'response' ? result.body : '',
     trigger: job.manual ? 'manual' : 'scheduled',

@@ -6,16 +6,18 @@
 // network errors, is retried on the schedule. No answer and 5xx are faults; other failed answers
 // show the endpoint is up (rejected). Attempts the pipeline stopped before sending have their own
 // verdicts: a disabled subscription fails the message at once, as does an event its format cannot
-// render; an open breaker holds the message back, without an attempt, until its probe window.
+// render; an open breaker holds the message back, without an attempt, until its probe window. An
+// auth method that could not authorize the request (an OAuth 2.0 token endpoint failing) is retried
+// on the schedule, and says nothing about the receiver, which was not called.
 import type { MessageStatus } from '../domain/glossary.js';
 import type { HealthSignal } from '../domain/health.js';
 import { parseRetryAfter, type RetrySettings, retryDelaySeconds, withJitter } from '../domain/retry-policy.js';
 import type { HttpResult } from './http-client.js';
 
-/** Why an attempt was not sent (the pipeline's gate and format stages). */
-export type NotSentCode = 'disabled' | 'format_error' | 'breaker_open';
+/** Why an attempt was not sent (the pipeline's gate, format and authorize stages). */
+export type NotSentCode = 'disabled' | 'format_error' | 'auth_failed' | 'breaker_open';
 
-/** Not sent: stopped by the gate or the format stage. `until` (breaker_open only): when it may go. */
+/** Not sent: stopped by the gate, the format or the authorize stage. `until` (breaker_open only): when it may go. */
 export type NotSent =
   | { kind: 'not_sent'; code: Exclude<NotSentCode, 'breaker_open'>; message: string; durationMs: number }
   | { kind: 'not_sent'; code: 'breaker_open'; message: string; durationMs: number; until: number };
@@ -41,6 +43,7 @@ const status = (r: AttemptResult): number => (r.kind === 'response' ? r.statusCo
 
 const RULES: { test: (r: AttemptResult) => boolean; verdict: Verdict; health: HealthSignal | null; signal: EndpointSignal }[] = [
   { test: (r) => r.kind === 'not_sent' && r.code === 'breaker_open', verdict: 'hold', health: null, signal: 'neutral' }, // until the probe window
+  { test: (r) => r.kind === 'not_sent' && r.code === 'auth_failed', verdict: 'retry', health: null, signal: 'neutral' }, // the token endpoint failed, the receiver was not called
   { test: (r) => r.kind === 'not_sent', verdict: 'fail', health: null, signal: 'neutral' }, // disabled, or no body to send: retrying cannot help
   { test: (r) => r.kind === 'error' && r.code === 'blocked', verdict: 'retry', health: 'fault', signal: 'neutral' }, // the SSRF guard, not the endpoint, refused
   { test: (r) => r.kind === 'error', verdict: 'retry', health: 'fault', signal: 'failure' }, // timeouts, connection errors, oversized answers

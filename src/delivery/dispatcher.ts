@@ -67,6 +67,8 @@ export interface DispatcherOptions extends RetrySettings {
   /** Endpoint health and the circuit breaker (src/domain/health.ts), applied as outcomes are recorded. */
   health: HealthPolicy;
   userAgent?: string;
+  /** Herald's public base URL (publicBaseUrl(config)); default http://localhost:8080. */
+  publicUrl?: string;
 }
 
 export interface DispatcherHooks {
@@ -139,6 +141,7 @@ export class Dispatcher implements Handoff {
       retryInterval: options.retryInterval,
       maxRetries: options.maxRetries,
       userAgent: options.userAgent ?? 'Herald-Webhooks/0.1',
+      publicUrl: options.publicUrl ?? 'http://localhost:8080',
       probes: new ProbeGate(store, options.leaseMarginMs),
     };
     this.recorder = new Batcher(

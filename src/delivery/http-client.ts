@@ -16,6 +16,8 @@ export interface HttpRequest {
   headers: Record<string, string>;
   body: string | null;
   timeoutMs: number;
+  /** Response body bytes kept; default: the client's responseBodyCapBytes (a token fetch sets its own). */
+  responseBodyCapBytes?: number;
 }
 
 export type HttpResult =
@@ -95,7 +97,7 @@ export class HttpClient {
    */
   send(req: HttpRequest): Promise<HttpResult> {
     const started = performance.now();
-    const cap = this.options.responseBodyCapBytes;
+    const cap = req.responseBodyCapBytes ?? this.options.responseBodyCapBytes;
     return new Promise<HttpResult>((resolve) => {
       let settled = false;
       let controller: Dispatcher.DispatchController | null = null;

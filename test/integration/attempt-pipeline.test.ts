@@ -28,6 +28,7 @@ const OPTIONS = {
   retryInterval: 1,
   maxRetries: 6,
   userAgent: 'Herald-Test',
+  publicUrl: 'http://localhost:8080',
   probes: new ProbeGate(
     {
       startProbe: async (subscriptionId, _now, _leaseEnds, manual) => {

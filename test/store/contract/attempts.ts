@@ -88,7 +88,7 @@ export function attemptContract(ctx: ContractContext): void {
       assert.equal((await send('order.created')).messageIds.length, 0, 'a disabled subscription gets no new messages');
     });
 
-    it("keeps the last success and the last failure: when the attempt was made, 2xx or not; a held-back job changes neither", async () => {
+    it('keeps the last success and the last failure: when the attempt was made, 2xx or not; a held-back job changes neither', async () => {
       const { subscription } = await world();
       const first = (await send('order.created')).messageIds[0];
       const second = (await send('order.created')).messageIds[0];
@@ -103,7 +103,10 @@ export function attemptContract(ctx: ContractContext): void {
       const rejected = await settle(second, 'retrying', { statusCode: 404 });
       assert.equal((await health())?.lastFailureAt, rejected.attempt.createdAt, 'a 4xx answer is a failure too');
       const ok = await settle(first, 'succeeded', { statusCode: 201, durationMs: 900 });
-      assert.deepEqual([(await health())?.lastSuccessAt, (await health())?.lastFailureAt], [ok.attempt.createdAt, rejected.attempt.createdAt]);
+      assert.deepEqual(
+        [(await health())?.lastSuccessAt, (await health())?.lastFailureAt],
+        [ok.attempt.createdAt, rejected.attempt.createdAt],
+      );
 
       const before = await health();
       const job = await claimOne(tick(120_000), second);

@@ -622,7 +622,11 @@ export function queueContract(ctx: ContractContext): void {
         { enabled: true, health: enableHealth(off, tick()).health },
         ctx.clock,
       );
-      assert.deepEqual(on?.health, { ...initialHealth(true, ctx.clock), lastFailureAt: opened - DURATION }, 'enabling keeps the last failure');
+      assert.deepEqual(
+        on?.health,
+        { ...initialHealth(true, ctx.clock), lastFailureAt: opened - DURATION },
+        'enabling keeps the last failure',
+      );
     });
   });
 

@@ -40,12 +40,24 @@ export function subscriptionContract(ctx: ContractContext): void {
     it('keeps each kind of auth, signing and custom data exactly: created, read, listed, replaced and cleared', async () => {
       const s = await addSubscriber();
       const auths: Subscription['auth'][] = [
-        { type: 'jwt', secret: 'jwt-secret-0123456789', previousSecret: 'jwt-old-secret-0123456789', previousSecretExpiresAt: T0 + 86_400_000 },
+        {
+          type: 'jwt',
+          secret: 'jwt-secret-0123456789',
+          previousSecret: 'jwt-old-secret-0123456789',
+          previousSecretExpiresAt: T0 + 86_400_000,
+        },
         { type: 'basic', username: 'erp', password: 'p@ss:wörd' },
-        { type: 'oauth2', tokenUrl: 'https://idp.example/token', clientId: 'herald', clientSecret: 'cs-1', scope: 'hooks.write', audience: null },
+        {
+          type: 'oauth2',
+          tokenUrl: 'https://idp.example/token',
+          clientId: 'herald',
+          clientSecret: 'cs-1',
+          scope: 'hooks.write',
+          audience: null,
+        },
         { type: 'apiKey', header: 'X-API-Key', value: 'k-123' },
       ];
-      const customData = { purpose: 'demo', audience: ['partners'], nested: { n: 1.5, ok: true, none: null }, 'ünï': 'ok' };
+      const customData = { purpose: 'demo', audience: ['partners'], nested: { n: 1.5, ok: true, none: null }, ünï: 'ok' };
       const created: Subscription[] = [];
       for (const auth of auths) {
         const sub = subscriptionData(s.id, { auth, signing: auth?.type !== 'jwt', customData });
@@ -79,7 +91,11 @@ export function subscriptionContract(ctx: ContractContext): void {
       assert.deepEqual(cleared, { ...first, ...patch, auth: null, signing: false, customData: null, updatedAt: later });
       assert.deepEqual(await ctx.store.getSubscription(first.id), cleared);
       const untouched = await ctx.store.updateSubscription(first.id, { name: 'renamed' }, tick());
-      assert.deepEqual([untouched?.auth, untouched?.signing, untouched?.customData], [null, false, null], 'a patch without them keeps them');
+      assert.deepEqual(
+        [untouched?.auth, untouched?.signing, untouched?.customData],
+        [null, false, null],
+        'a patch without them keeps them',
+      );
     });
 
     it('rejects a subscription of an unknown subscriber with unknown_subscriber', async () => {

@@ -14,7 +14,7 @@
 // encryption existed — and refuses with a clear SecretKeyError when a value is sealed under a key
 // the box does not hold, rather than letting deliveries go out with garbage signatures.
 import { AUTH_CREDENTIAL_FIELDS, type Subscription, type SubscriptionAuth } from '../domain/glossary.js';
-import type { DeliveryJob, Store, SubscriptionPatch } from '../store/store.js';
+import type { ClaimShare, DeliveryJob, Store, SubscriptionPatch } from '../store/store.js';
 import { type SecretBox, SecretKeyError, sealedKeyId } from './secret-box.js';
 
 /** Subscription fields that hold a credential (strings or null). */
@@ -106,8 +106,8 @@ export function sealedStore(store: Store, box: SecretBox, options: SealedStoreOp
     async updateSubscription(id: string, patch: SubscriptionPatch, now: number) {
       return openOrNull(await store.updateSubscription(id, seal(patch), now));
     },
-    async claimDue(now: number, limit: number, leaseMarginMs: number) {
-      return openJobs(await store.claimDue(now, limit, leaseMarginMs));
+    async claimDue(now: number, limit: number, leaseMarginMs: number, share?: ClaimShare) {
+      return openJobs(await store.claimDue(now, limit, leaseMarginMs, share)); // the share too: fairness.ts's caps
     },
     async ingest(requests, lease) {
       const results = await store.ingest(requests, lease);

@@ -169,7 +169,7 @@ export type HealthJson = Static<typeof HealthSchema>;
 
 export const AuthTypeSchema = OneOf(AUTH_TYPES);
 const AUTH_DESCRIPTION =
-  'How requests authenticate to the receiver beside the signature. jwt: {type, secret?} (Authorization: Bearer <HS256 JWT>; secret 16-512 characters, generated when left out); basic: {type, username, password} (username without ":"); oauth2: {type, tokenUrl, clientId, clientSecret, scope?, audience?} (client credentials; tokenUrl checked like url); apiKey: {type, header, value} (any valid header name Herald does not set itself: not content-type, user-agent, host, content-length, webhook-*...). On update, an auth of the stored type may leave its credential out to keep the stored one. null: none';
+  'How requests authenticate to the receiver beside the signature. jwt: {type, secret?} (Authorization: Bearer <HS256 JWT>; secret 16-512 characters, generated when left out); basic: {type, username, password} (username without ":"); oauth2: {type, tokenUrl, clientId, clientSecret, scope?, audience?} (client credentials; tokenUrl checked like url); apiKey: {type, header, value} (any valid header name Herald does not set itself: not content-type, user-agent, host, content-length, webhook-*...). On update, an auth of the stored type may leave its credential out to keep the stored one. Answers mask credentials ("********") except the create answer; GET .../jwt-secret shows the JWT secret. null: none';
 
 /** A subscription's auth in answers: credentials masked ("********") except in the create answer. */
 export const AuthSchema = Type.Object(

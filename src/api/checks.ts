@@ -122,6 +122,18 @@ const RESERVED_HEADERS = new Set([
 /** Standard Webhooks' own headers (webhook-id, -timestamp, -signature, ...): a subscription must not forge them. */
 const RESERVED_PREFIX = 'webhook-';
 
+/** Whether `value` may be sent as a header value (RFC 9110 field-value: no CR, LF, NUL or other controls). */
+export function isHeaderValue(value: string): boolean {
+  return FIELD_VALUE.test(value);
+}
+
+/** Whether `name` may be a header Herald sends on a subscription's behalf: a valid token, not one that
+ *  frames the request, and not a Standard Webhooks header. */
+export function isConfigurableHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return name.length <= MAX_HEADER_NAME_LENGTH && TOKEN.test(name) && !RESERVED_HEADERS.has(lower) && !lower.startsWith(RESERVED_PREFIX);
+}
+
 /** Custom headers of a subscription: valid names and values, none that Herald sets itself, within the caps. */
 export function checkHeaders(headers: Record<string, string>): Record<string, string> {
   const entries = Object.entries(headers);

@@ -26,6 +26,7 @@ import type {
   SubscriberJson,
   SubscriptionJson,
 } from './schemas.js';
+import { renderAuth } from './subscription-auth.js';
 
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -69,8 +70,9 @@ export function renderSubscriber(s: Subscriber): SubscriberJson {
 /** What `read` keys see instead of custom header values, which often are receivers' credentials. */
 export const REDACTED_HEADER = '[redacted]';
 
-/** `revealHeaders: false` (callers who may not read secrets) masks the custom header values. */
-export function renderSubscription(s: Subscription, revealHeaders = true): SubscriptionJson {
+/** `revealHeaders: false` (callers who may not read secrets) masks the custom header values. Auth
+ *  credentials are masked for everyone unless `revealCredentials` (the create answer). */
+export function renderSubscription(s: Subscription, revealHeaders = true, revealCredentials = false): SubscriptionJson {
   return {
     id: s.id,
     subscriberId: s.subscriberId,
@@ -86,6 +88,9 @@ export function renderSubscription(s: Subscription, revealHeaders = true): Subsc
     timeoutSeconds: s.timeoutSeconds,
     maxInFlight: s.maxInFlight,
     rateLimit: s.rateLimit,
+    auth: renderAuth(s.auth, revealCredentials, iso) as SubscriptionJson['auth'],
+    signing: s.signing,
+    customData: s.customData,
     enabled: s.enabled,
     health: renderHealth(s.health),
     createdAt: iso(s.createdAt),
@@ -100,6 +105,8 @@ export function renderHealth(h: SubscriptionHealth): HealthJson {
     since: iso(h.since),
     consecutiveFailures: h.consecutiveFailures,
     failingSince: isoOrNull(h.failingSince),
+    lastSuccessAt: isoOrNull(h.lastSuccessAt),
+    lastFailureAt: isoOrNull(h.lastFailureAt),
     failedMessages: h.failedMessages,
     breaker: { state: h.breaker, openedAt: isoOrNull(h.breakerOpenedAt), until: isoOrNull(h.breakerUntil) },
   };

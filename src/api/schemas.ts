@@ -7,6 +7,7 @@ import { EVENT_TYPE_NAME_MAX } from '../domain/event-types.js';
 import {
   API_KEY_SCOPES,
   ATTEMPT_TRIGGERS,
+  AUTH_TYPES,
   BREAKER_STATES,
   HEALTH_REASONS,
   HEALTH_STATUSES,
@@ -146,6 +147,10 @@ export const HealthSchema = Type.Object(
     failingSince: Type.Union([IsoTime, Type.Null()], {
       description: 'The first failed attempt after the last success; null while the last attempt succeeded',
     }),
+    lastSuccessAt: Type.Union([IsoTime, Type.Null()], { description: 'When the last attempt answered 2xx was made; null: none yet' }),
+    lastFailureAt: Type.Union([IsoTime, Type.Null()], {
+      description: 'When the last attempt that failed (another answer, a timeout, an error) was made; null: none yet',
+    }),
     failedMessages: Type.Integer({ description: 'Messages failed for good (retries used up) since failingSince' }),
     breaker: Type.Object({
       state: OneOf(BREAKER_STATES),
@@ -162,6 +167,57 @@ export const HealthSchema = Type.Object(
 );
 export type HealthJson = Static<typeof HealthSchema>;
 
+export const AuthTypeSchema = OneOf(AUTH_TYPES);
+const AUTH_DESCRIPTION =
+  'How requests authenticate to the receiver beside the signature. jwt: {type, secret?} (Authorization: Bearer <HS256 JWT>; secret 16-512 characters, generated when left out); basic: {type, username, password} (username without ":"); oauth2: {type, tokenUrl, clientId, clientSecret, scope?, audience?} (client credentials; tokenUrl checked like url); apiKey: {type, header, value} (any valid header name Herald does not set itself: not content-type, user-agent, host, content-length, webhook-*...). On update, an auth of the stored type may leave its credential out to keep the stored one. Answers mask credentials ("********") except the create answer; GET .../jwt-secret shows the JWT secret. null: none';
+
+/** A subscription's auth in answers: credentials masked ("********") except in the create answer. */
+export const AuthSchema = Type.Object(
+  {
+    type: AuthTypeSchema,
+    secret: Type.Optional(Type.String({ description: 'jwt: the JWT secret' })),
+    previousSecret: Type.Optional(
+      Nullable(Type.String({ description: 'jwt: the secret a rotation replaced, valid until previousSecretExpiresAt' })),
+    ),
+    previousSecretExpiresAt: Type.Optional(NullableIsoTime),
+    username: Type.Optional(Type.String()),
+    password: Type.Optional(Type.String()),
+    tokenUrl: Type.Optional(Type.String()),
+    clientId: Type.Optional(Type.String()),
+    clientSecret: Type.Optional(Type.String()),
+    scope: Type.Optional(Nullable(Type.String())),
+    audience: Type.Optional(Nullable(Type.String())),
+    header: Type.Optional(Type.String()),
+    value: Type.Optional(Type.String()),
+  },
+  {
+    description:
+      'jwt: secret, previousSecret, previousSecretExpiresAt; basic: username, password; oauth2: tokenUrl, clientId, clientSecret, scope, audience; apiKey: header, value',
+  },
+);
+
+/** The auth of a create or update body; src/api/subscription-auth.ts checks which fields its type takes. */
+export const AuthBody = Type.Object(
+  {
+    type: AuthTypeSchema,
+    secret: Type.Optional(Type.String({ maxLength: 8_192 })),
+    username: Type.Optional(Type.String({ maxLength: 8_192 })),
+    password: Type.Optional(Type.String({ maxLength: 8_192 })),
+    tokenUrl: Type.Optional(Type.String({ maxLength: MAX_URL_LENGTH })),
+    clientId: Type.Optional(Type.String({ maxLength: 8_192 })),
+    clientSecret: Type.Optional(Type.String({ maxLength: 8_192 })),
+    scope: Type.Optional(Nullable(Type.String({ maxLength: 8_192 }))),
+    audience: Type.Optional(Nullable(Type.String({ maxLength: 8_192 }))),
+    header: Type.Optional(Type.String({ maxLength: 8_192 })),
+    value: Type.Optional(Type.String({ maxLength: 8_192 })),
+  },
+  { additionalProperties: false, description: AUTH_DESCRIPTION },
+);
+
+export const CustomDataSchema = Type.Record(Type.String(), Type.Unknown(), {
+  description: "A JSON object of at most 64 KB (65536 bytes as JSON): the cloudblue body's and the JWT's `data`",
+});
+
 const subscriptionProperties = {
   id: Type.String(),
   subscriberId: Type.String(),
@@ -177,6 +233,9 @@ const subscriptionProperties = {
   timeoutSeconds: Type.Number(),
   maxInFlight: Nullable(Type.Integer()),
   rateLimit: Nullable(Type.Object({ limit: Type.Integer(), periodSeconds: Type.Number() })),
+  auth: Nullable(AuthSchema),
+  signing: Type.Boolean({ description: 'Standard Webhooks signature headers on every request' }),
+  customData: Nullable(CustomDataSchema),
   enabled: Type.Boolean(),
   health: HealthSchema,
   createdAt: IsoTime,
@@ -243,6 +302,9 @@ export function subscriptionBodies(config: Pick<HeraldConfig, 'maxTimeoutSeconds
         ),
       ),
     ),
+    auth: Type.Optional(Nullable(AuthBody)),
+    signing: Type.Optional(Type.Boolean({ description: 'Standard Webhooks signature headers on every request (default true)' })),
+    customData: Type.Optional(Nullable(CustomDataSchema)),
     enabled: Type.Optional(Type.Boolean()),
   };
   const create = Type.Object({ ...fields, url: Type.String({ description: 'Absolute http(s) URL' }) }, { additionalProperties: false });

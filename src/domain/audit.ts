@@ -1,9 +1,10 @@
 // The audit log's vocabulary: what can be recorded and how secrets are kept out of it. An entry
 // says who (`actor`) did what (`action`, `<resourceType>.<verb>`) to which resource, with the
 // fields that were sent. Every entry is built by auditEntry, which redacts, so no caller can
-// forget to: values under secret-looking names and every custom header value become "[redacted]",
+// forget to: values under secret-looking names, every custom header value and the credential fields
+// of a subscription's auth become "[redacted]",
 // credentials in URLs are cut out, long strings are shortened.
-import type { AuditEntry } from './glossary.js';
+import { AUTH_CREDENTIAL_FIELDS, type AuditEntry } from './glossary.js';
 import { newId } from './ids.js';
 
 /** Every action the audit log records. A route that changes something names one in `config.audit`. */
@@ -23,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'subscription.delete',
   'subscription.recover',
   'subscription.rotate-secret',
+  'subscription.rotate-jwt-secret',
   'subscription.test',
   'message.delete',
   'message.resend',
@@ -41,6 +43,8 @@ const SECRET_NAME = /secret|password|passphrase|token|credential|private|authori
 const URL_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i;
 const MAX_STRING = 1_024; // characters kept of one string value
 const MAX_DEPTH = 8; // levels of nesting kept
+/** A subscription's `auth` holds credentials under names no pattern foresees (an API key's `value`). */
+const AUTH_CREDENTIALS = new Set<string>(Object.values(AUTH_CREDENTIAL_FIELDS).flat());
 
 export function resourceTypeOf(action: AuditAction): string {
   return action.slice(0, action.lastIndexOf('.'));
@@ -72,8 +76,9 @@ export function redact(value: unknown, name = '', depth = 0): unknown {
   const out: Record<string, unknown> = {};
   // Custom headers carry receivers' API keys and tokens under any name: keep only the names.
   const allValuesSecret = name.toLowerCase() === 'headers';
+  const auth = name === 'auth';
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    out[k] = allValuesSecret ? REDACTED : redact(v, k, depth + 1);
+    out[k] = allValuesSecret || (auth && AUTH_CREDENTIALS.has(k)) ? REDACTED : redact(v, k, depth + 1);
   }
   return out;
 }

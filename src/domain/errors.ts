@@ -29,6 +29,12 @@ export const ERRORS = {
   invalid_secret: { status: 422, message: 'A signing secret is whsec_ followed by the base64 of 24 to 64 bytes' },
   subscription_disabled: { status: 409, message: 'The subscription or its subscriber is disabled' },
   invalid_header: { status: 422, message: 'A header name is not a valid token, is reserved, or its value contains a line break' },
+  invalid_auth: {
+    status: 422,
+    message: "The subscription's auth is missing a field, has one its type does not take, or has an invalid value",
+  },
+  custom_data_too_large: { status: 422, message: 'customData must be at most 65536 bytes as JSON' },
+  auth_not_jwt: { status: 409, message: "The subscription's auth is not jwt: it has no JWT secret" },
   rate_limited: { status: 429, message: 'Too many requests' },
   store_unavailable: { status: 503, message: 'The database is unavailable; try again' },
   internal_error: { status: 500, message: 'Internal error' },

@@ -3,7 +3,9 @@
 // decides, like src/fanout/plan.ts for ingest; neither decides anything of its own. What an attempt
 // says about its endpoint (its HealthSignal) comes from classify.ts's table.
 //
-// - recordHealth: a batch of attempt results of one subscription. Failures in a row make it
+// - recordHealth: a batch of attempt results of one subscription. Each records the time of the last
+//   attempt answered 2xx (lastSuccessAt) or not (lastFailureAt: another answer, a timeout, an error;
+//   attempts the breaker held back are not recorded and change nothing). Failures in a row make it
 //   `degraded`, then `failing` at the breaker threshold. Transport errors, timeouts and 5xx in a
 //   row (faults) open the breaker at the threshold: it holds the subscription's messages back for a
 //   cool-down, then one probe goes out (half-open); a probe that faults opens it again for another
@@ -58,6 +60,8 @@ export interface HealthEvent {
   messageFailed: boolean;
   /** When its result came in. */
   at: number;
+  /** When the attempt was made (its createdAt), which lastSuccessAt and lastFailureAt record; default `at`. */
+  startedAt?: number;
   /** It was the breaker's probe: only a probe's fault opens a half-open breaker again (the result
    *  of an attempt sent before the breaker opened, coming in late, does not). */
   probe?: boolean;
@@ -72,7 +76,7 @@ export function attemptEvent(
   durationMs: number,
   probe: boolean,
 ): HealthEvent {
-  return { signal, messageFailed, at: Math.round(startedAt + durationMs), probe };
+  return { signal, messageFailed, at: Math.round(startedAt + durationMs), startedAt, probe };
 }
 
 export type HealthTransition =
@@ -199,7 +203,12 @@ export function recordHealth(before: SubscriptionHealth, events: readonly Health
   const d = new Draft(before);
   const h = d.h;
   for (const e of events) {
-    if (h.status === 'disabled') break;
+    // Seed 002's last_success_at / last_failure_at: every recorded attempt counts, even one that
+    // comes in after its subscription was disabled (it was sent, and answered or not).
+    const made = e.startedAt ?? e.at;
+    if (e.signal === 'success') h.lastSuccessAt = Math.max(h.lastSuccessAt ?? made, made);
+    else h.lastFailureAt = Math.max(h.lastFailureAt ?? made, made);
+    if (h.status === 'disabled') continue;
     if (e.signal === 'success') {
       h.consecutiveFailures = 0;
       h.failingSince = null;
@@ -278,6 +287,7 @@ export function enableHealth(before: SubscriptionHealth, now: number): HealthCha
   const d = new Draft(before);
   if (before.breaker !== 'closed') d.breaker('closed', null, now);
   d.status('healthy', null, now);
-  Object.assign(d.h, { ...initialHealth(true, d.h.since) });
+  // The last success and failure are history, not counts: they stay.
+  Object.assign(d.h, { ...initialHealth(true, d.h.since), lastSuccessAt: before.lastSuccessAt, lastFailureAt: before.lastFailureAt });
   return d.done(now);
 }

@@ -2,7 +2,10 @@
 // database and opens them on their way out, so the store implementations keep treating them as
 // opaque strings and every caller (API, Jiwa routes, CLI, dispatcher) gets the same protection
 // without having to remember it. Sealed fields are a table, SEALED_FIELDS; custom header values
-// are sealed too, since they are how receivers' API keys and Authorization headers are held.
+// are sealed too, since they are how receivers' API keys and Authorization headers are held, and so
+// are the credential fields of a subscription's auth (the glossary's AUTH_CREDENTIAL_FIELDS: a JWT
+// secret, a password, a client secret, an API key value), while its other fields (a username, a
+// token URL, a header name) stay plain.
 //
 // Every other Store method, including ones added later, passes through untouched.
 //
@@ -10,14 +13,28 @@
 // stored credential under the box's current key — sealing plaintext rows written before
 // encryption existed — and refuses with a clear SecretKeyError when a value is sealed under a key
 // the box does not hold, rather than letting deliveries go out with garbage signatures.
-import type { Subscription } from '../domain/glossary.js';
-import type { DeliveryJob, Store, SubscriptionPatch } from '../store/store.js';
+import { AUTH_CREDENTIAL_FIELDS, type Subscription, type SubscriptionAuth } from '../domain/glossary.js';
+import type { ClaimShare, DeliveryJob, Store, SubscriptionPatch } from '../store/store.js';
 import { type SecretBox, SecretKeyError, sealedKeyId } from './secret-box.js';
 
 /** Subscription fields that hold a credential (strings or null). */
 const SEALED_FIELDS = ['secret', 'previousSecret'] as const satisfies readonly (keyof Subscription)[];
 
-type Sealable = Partial<Record<(typeof SEALED_FIELDS)[number], string | null>> & { headers?: Record<string, string> };
+type Sealable = Partial<Record<(typeof SEALED_FIELDS)[number], string | null>> & {
+  headers?: Record<string, string>;
+  auth?: SubscriptionAuth | null;
+};
+
+/** The credential fields of an auth, by name (null fields, like no previous JWT secret, skipped). */
+function authCredentials(auth: SubscriptionAuth): [string, string][] {
+  const fields: readonly string[] = AUTH_CREDENTIAL_FIELDS[auth.type];
+  const values: [string, string][] = [];
+  for (const field of fields) {
+    const value = (auth as unknown as Record<string, unknown>)[field];
+    if (typeof value === 'string') values.push([field, value]);
+  }
+  return values;
+}
 
 function mapCredentials<T extends Sealable>(record: T, fn: (value: string) => string): T {
   const out: T = { ...record };
@@ -26,6 +43,10 @@ function mapCredentials<T extends Sealable>(record: T, fn: (value: string) => st
     if (typeof value === 'string') out[field] = fn(value);
   }
   if (out.headers) out.headers = Object.fromEntries(Object.entries(out.headers).map(([name, value]) => [name, fn(value)]));
+  if (out.auth) {
+    const auth = out.auth;
+    out.auth = { ...auth, ...Object.fromEntries(authCredentials(auth).map(([field, value]) => [field, fn(value)])) };
+  }
   return out;
 }
 
@@ -36,6 +57,7 @@ function credentials(record: Sealable): string[] {
     const value = record[field];
     if (typeof value === 'string') values.push(value);
   }
+  if (record.auth) values.push(...authCredentials(record.auth).map(([, value]) => value));
   return values.concat(Object.values(record.headers ?? {}));
 }
 
@@ -84,8 +106,8 @@ export function sealedStore(store: Store, box: SecretBox, options: SealedStoreOp
     async updateSubscription(id: string, patch: SubscriptionPatch, now: number) {
       return openOrNull(await store.updateSubscription(id, seal(patch), now));
     },
-    async claimDue(now, limit, leaseMarginMs, share) {
-      return openJobs(await store.claimDue(now, limit, leaseMarginMs, share));
+    async claimDue(now: number, limit: number, leaseMarginMs: number, share?: ClaimShare) {
+      return openJobs(await store.claimDue(now, limit, leaseMarginMs, share)); // the share too: fairness.ts's caps
     },
     async ingest(requests, lease) {
       const results = await store.ingest(requests, lease);
@@ -143,8 +165,9 @@ export async function sealAll(store: Store, box: SecretBox): Promise<SealReport>
         }
       }
       if (!values.some((v) => box.needsSealing(v))) continue;
-      const patch: SubscriptionPatch = mapCredentials({ secret: s.secret, previousSecret: s.previousSecret, headers: s.headers }, (v) =>
-        box.needsSealing(v) ? box.seal(box.open(v)) : v,
+      const patch: SubscriptionPatch = mapCredentials(
+        { secret: s.secret, previousSecret: s.previousSecret, headers: s.headers, auth: s.auth },
+        (v) => (box.needsSealing(v) ? box.seal(box.open(v)) : v),
       );
       await store.updateSubscription(s.id, patch, s.updatedAt);
       report.sealed++;

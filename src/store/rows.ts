@@ -18,6 +18,7 @@ import type {
   PayloadFormat,
   Subscriber,
   Subscription,
+  SubscriptionAuth,
   SubscriptionHealth,
 } from '../domain/glossary.js';
 import { BREAKER_STATES, HEALTH_STATUSES, MESSAGE_STATUSES, STATUS_NAME } from '../domain/glossary.js';
@@ -48,7 +49,7 @@ export function parseJson<T>(text: unknown): T | null {
 
 const nullable = <T>(value: unknown): T | null => (value ?? null) as T | null;
 
-/** A subscription's health columns (migrations: SQLite 0006, PostgreSQL 0011), as both dialects
+/** A subscription's health columns (migrations: SQLite 0006 and 0010, PostgreSQL 0011 and 0015), as both dialects
  *  store them (healthColumns gives their values). */
 export const HEALTH_COLUMNS = [
   'health_status',
@@ -56,6 +57,8 @@ export const HEALTH_COLUMNS = [
   'health_since',
   'consecutive_failures',
   'failing_since',
+  'last_success_at',
+  'last_failure_at',
   'failed_messages',
   'breaker_state',
   'breaker_faults',
@@ -71,6 +74,8 @@ export function healthColumns(h: SubscriptionHealth): Record<(typeof HEALTH_COLU
     health_since: h.since,
     consecutive_failures: h.consecutiveFailures,
     failing_since: h.failingSince,
+    last_success_at: h.lastSuccessAt,
+    last_failure_at: h.lastFailureAt,
     failed_messages: h.failedMessages,
     breaker_state: h.breaker,
     breaker_faults: h.breakerFaults,
@@ -103,8 +108,8 @@ export function toHealth(r: Row): SubscriptionHealth {
     since: Number(r.health_since),
     consecutiveFailures: r.consecutive_failures as number,
     failingSince: nullable(r.failing_since),
-    lastSuccessAt: null,
-    lastFailureAt: null,
+    lastSuccessAt: nullable(r.last_success_at),
+    lastFailureAt: nullable(r.last_failure_at),
     failedMessages: r.failed_messages as number,
     breaker: r.breaker_state as BreakerState,
     breakerFaults: r.breaker_faults as number,
@@ -158,10 +163,9 @@ export function rowMappers(d: Dialect) {
         r.rate_limit === null || r.rate_limit === undefined
           ? null
           : { limit: Number(r.rate_limit), periodSeconds: Number(r.rate_limit_period_seconds) },
-      // Not stored yet (issue 17 in progress): every subscription is signature-only.
-      auth: null,
-      signing: true,
-      customData: null,
+      auth: parseJson<SubscriptionAuth>(r.auth),
+      signing: d.flag(r.signing),
+      customData: parseJson<Record<string, unknown>>(r.custom_data),
       enabled: d.flag(r.enabled),
       secret: r.secret as string,
       previousSecret: nullable(r.previous_secret),

@@ -217,10 +217,11 @@ describe('scope enforcement on every route', () => {
 
   // Fresh resources of "mine" made with the admin key, so every request acts on something of its own.
   const fresh = {
-    async subscription(): Promise<string> {
+    async subscription(body: Record<string, unknown> = {}): Promise<string> {
       const r = await api.call('POST', `/v1/subscribers/${mine.subscriberId}/subscriptions`, {
         url: 'https://receiver.example.com/fresh',
         eventTypes: ['*'],
+        ...body,
       });
       assert.equal(r.status, 201, r.text);
       return r.body.id;
@@ -359,6 +360,21 @@ describe('scope enforcement on every route', () => {
     },
     {
       method: 'GET',
+      path: '/v1/subscriptions/{id}/jwt-secret',
+      allowed: only('admin', 'subscriber'),
+      request: async () => ({ url: `/v1/subscriptions/${await fresh.subscription({ auth: { type: 'jwt' } })}/jwt-secret` }),
+    },
+    {
+      method: 'POST',
+      path: '/v1/subscriptions/{id}/jwt-secret/rotate',
+      allowed: only('admin', 'subscriber'),
+      request: async () => ({
+        url: `/v1/subscriptions/${await fresh.subscription({ auth: { type: 'jwt' } })}/jwt-secret/rotate`,
+        body: {},
+      }),
+    },
+    {
+      method: 'GET',
       path: '/v1/subscriptions/{id}/stats',
       allowed: readers,
       request: async () => ({ url: `/v1/subscriptions/${mine.subscriptionId}/stats` }),
@@ -487,6 +503,8 @@ describe('scope enforcement on every route', () => {
       ['DELETE', `/v1/subscriptions/${theirs.subscriptionId}`],
       ['GET', `/v1/subscriptions/${theirs.subscriptionId}/secret`],
       ['POST', `/v1/subscriptions/${theirs.subscriptionId}/secret/rotate`, {}],
+      ['GET', `/v1/subscriptions/${theirs.subscriptionId}/jwt-secret`],
+      ['POST', `/v1/subscriptions/${theirs.subscriptionId}/jwt-secret/rotate`, {}],
       ['GET', `/v1/subscriptions/${theirs.subscriptionId}/stats`],
       ['POST', `/v1/subscriptions/${theirs.subscriptionId}/test`, {}],
       ['POST', `/v1/subscriptions/${theirs.subscriptionId}/recover`, { since: '2020-01-01T00:00:00Z' }],

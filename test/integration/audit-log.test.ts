@@ -203,6 +203,7 @@ describe('audit mechanics', () => {
       redact({
         name: 'n',
         auth: { type: 'basic', username: 'u', password: 'p' },
+        patch: { auth: { type: 'apiKey', header: 'X-Key', value: 'v' }, customData: { value: 'kept' } },
         oauth: { clientId: 'id', clientSecret: 'cs', accessToken: 'at', tokenUrl: 'https://idp.example.com/token' },
         url: 'https://user:pw@example.com/path?x=1',
         headers: { 'Content-Type': 'application/json', 'X-Anything': 'v' },
@@ -214,6 +215,7 @@ describe('audit mechanics', () => {
       {
         name: 'n',
         auth: { type: 'basic', username: 'u', password: REDACTED },
+        patch: { auth: { type: 'apiKey', header: 'X-Key', value: REDACTED }, customData: { value: 'kept' } },
         oauth: { clientId: 'id', clientSecret: REDACTED, accessToken: REDACTED, tokenUrl: REDACTED },
         url: `https://${REDACTED}@example.com/path?x=1`,
         headers: { 'Content-Type': REDACTED, 'X-Anything': REDACTED },

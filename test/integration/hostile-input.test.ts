@@ -255,14 +255,27 @@ const BASELINES: Record<string, Baseline> = {
       payloadFormat: 'standard',
       retrySchedule: [1, 60],
       timeoutSeconds: 5,
+      auth: { type: 'apiKey', header: 'X-Key', value: 'hostile-api-key' },
+      signing: true,
+      customData: { team: 'qa' },
       enabled: true,
     }),
   },
   'PATCH /v1/subscriptions/{id}': {
-    body: (ids) => ({ name: 'patched', url: TARGET_URL, eventTypes: [ids.eventType], headers: { 'X-Team': 'qa' }, retrySchedule: [1] }),
+    body: (ids) => ({
+      name: 'patched',
+      url: TARGET_URL,
+      eventTypes: [ids.eventType],
+      headers: { 'X-Team': 'qa' },
+      retrySchedule: [1],
+      auth: { type: 'jwt' },
+      signing: true,
+      customData: { team: 'qa' },
+    }),
   },
   'POST /v1/subscriptions/{id}/recover': { body: () => ({ since: '2000-01-01T00:00:00.000Z' }) },
   'POST /v1/subscriptions/{id}/secret/rotate': { body: () => ({ expiresInSeconds: 60, secret: ROTATE_SECRET }) },
+  'POST /v1/subscriptions/{id}/jwt-secret/rotate': { body: () => ({ expiresInSeconds: 60, secret: 'hostile-jwt-secret-0123456789' }) },
   'POST /v1/subscriptions/{id}/test': { body: (ids) => ({ type: ids.eventType, data: { n: 1 } }) },
   'POST /v1/events': { body: (ids) => ({ type: ids.eventType, data: { n: 1, note: 'x', list: ['a'] }, channels: ['eu'] }) },
   'POST /v1/events/batch': { body: (ids) => ({ events: [{ type: ids.eventType, data: { n: 1 }, channels: ['eu'] }] }) },
@@ -1120,7 +1133,11 @@ async function seed(side: Side, generation: number): Promise<void> {
   expectStatus(side, 'POST /v1/event-types', et, 201, 409);
   const sbr = await call(side, 'POST', '/v1/subscribers', { name: `fixture ${generation}` });
   expectStatus(side, 'POST /v1/subscribers', sbr, 201);
-  const sub = await call(side, 'POST', `/v1/subscribers/${sbr.json.id}/subscriptions`, { url: TARGET_URL, eventTypes: [FIXTURE_TYPE] });
+  const sub = await call(side, 'POST', `/v1/subscribers/${sbr.json.id}/subscriptions`, {
+    url: TARGET_URL,
+    eventTypes: [FIXTURE_TYPE],
+    auth: { type: 'jwt' }, // so that the JWT secret routes have one
+  });
   expectStatus(side, 'POST subscriptions', sub, 201);
   const evt = await call(side, 'POST', '/v1/events', { type: FIXTURE_TYPE, data: { fixture: generation }, subscriberId: sbr.json.id });
   expectStatus(side, 'POST /v1/events', evt, 202);

@@ -219,6 +219,101 @@ describe('secrets at rest', () => {
     }
   });
 
+  it("seals the credentials of a subscription's auth (not its names and URLs); rotate-key re-encrypts them and they still open", async () => {
+    const authDir = newDir();
+    const authKeyFile = join(authDir, 'herald.db.key');
+    const creds = {
+      jwt: 'auth-jwt-secret-4b1d2c3e',
+      password: 'auth-basic-password-9a8b',
+      clientSecret: 'auth-client-secret-7c6d',
+      value: 'auth-api-key-value-5e4f',
+    };
+    const auths = [
+      { type: 'jwt', secret: creds.jwt },
+      { type: 'basic', username: 'plain-user-name', password: creds.password },
+      { type: 'oauth2', tokenUrl: `${receiver.url}/plain-token-url`, clientId: 'plain-client-id', clientSecret: creds.clientSecret },
+      { type: 'apiKey', header: 'X-Plain-Header-Name', value: creds.value },
+    ];
+    const ids: string[] = [];
+    let h = await startTestHerald({}, authDir);
+    let rotatedJwt = '';
+    try {
+      const sbr = await h.api('POST', '/v1/subscribers', { name: 'auth' });
+      for (const auth of auths) {
+        const sub = await h.api('POST', `/v1/subscribers/${sbr.body.id}/subscriptions`, {
+          url: `${receiver.url}/auth`,
+          eventTypes: ['auth.unused'],
+          auth,
+        });
+        assert.equal(sub.status, 201, JSON.stringify(sub.body));
+        ids.push(sub.body.id as string);
+      }
+      const rotated = await h.api('POST', `/v1/subscriptions/${ids[0]}/jwt-secret/rotate`, {});
+      assert.equal(rotated.status, 200, JSON.stringify(rotated.body));
+      rotatedJwt = rotated.body.secret as string;
+    } finally {
+      await h.stop();
+    }
+    const plaintexts = [...Object.values(creds), rotatedJwt];
+    assertAbsent(databaseBytes(authDir), plaintexts);
+    const bytes = databaseBytes(authDir);
+    for (const name of ['plain-user-name', 'plain-token-url', 'plain-client-id', 'X-Plain-Header-Name']) {
+      assert.ok(bytes.includes(name), `${name} is not a credential: it stays readable`);
+    }
+    /** The auth credentials as stored (sealed), by subscription. */
+    const rawCredentials = async (): Promise<string[]> => {
+      const store = await openStore(`sqlite:${join(authDir, 'herald.db')}`);
+      try {
+        const values: string[] = [];
+        for (const id of ids) {
+          const auth = (await store.getSubscription(id))?.auth as Record<string, unknown> | null;
+          assert.ok(auth);
+          for (const field of ['secret', 'previousSecret', 'password', 'clientSecret', 'value']) {
+            if (typeof auth[field] === 'string') values.push(auth[field] as string);
+          }
+        }
+        return values;
+      } finally {
+        await store.close();
+      }
+    };
+    const before = await rawCredentials();
+    assert.equal(before.length, 5, 'four credentials and the previous JWT secret');
+    const oldKeyId = secretKeyId(parseSecretKey(readFileSync(authKeyFile, 'utf8')));
+    for (const v of before) assert.equal(sealedKeyId(v), oldKeyId);
+
+    const run = cli(['secrets', 'rotate-key', '--db', `sqlite:${join(authDir, 'herald.db')}`], { HERALD_SECRET_KEY: undefined });
+    assert.equal(run.status, 0, run.output);
+    assert.match(run.output, /re-encrypted 4 of 4 subscriptions/);
+    const newKeyId = secretKeyId(parseSecretKey(readFileSync(authKeyFile, 'utf8')));
+    assert.notEqual(newKeyId, oldKeyId);
+    for (const v of await rawCredentials()) assert.equal(sealedKeyId(v), newKeyId, 'resealed under the new key');
+    assertAbsent(databaseBytes(authDir), plaintexts);
+
+    h = await startTestHerald({}, authDir);
+    try {
+      assert.equal((await h.api('GET', `/v1/subscriptions/${ids[0]}/jwt-secret`)).body.secret, rotatedJwt);
+      // What a delivery reads: the subscription as the store opens it for a claim.
+      const opened = await Promise.all(ids.map((id) => h.herald.store.getSubscription(id)));
+      assert.deepEqual(
+        opened.map((s) => s?.auth),
+        [
+          {
+            ...auths[0],
+            secret: rotatedJwt,
+            previousSecret: creds.jwt,
+            previousSecretExpiresAt: opened[0]?.auth?.type === 'jwt' ? opened[0].auth.previousSecretExpiresAt : null,
+          },
+          auths[1],
+          { ...auths[2], scope: null, audience: null },
+          auths[3],
+        ],
+      );
+    } finally {
+      await h.stop();
+    }
+  });
+
   it('seals plaintext secrets stored before encryption existed, and they keep signing', async () => {
     const legacyDir = newDir();
     const store = await openStore(`sqlite:${join(legacyDir, 'herald.db')}`);

@@ -39,6 +39,8 @@ describe('health: failures in a row', () => {
       since: T0,
       consecutiveFailures: 0,
       failingSince: null,
+      lastSuccessAt: null,
+      lastFailureAt: null,
       failedMessages: 0,
       breaker: 'closed',
       breakerFaults: 0,
@@ -50,11 +52,30 @@ describe('health: failures in a row', () => {
     assert.equal(off.reason, 'disabled_manually');
   });
 
-  it('a healthy subscription that keeps succeeding changes nothing: nothing to write', () => {
+  it('a healthy subscription that keeps succeeding changes only its last success: no transition, nothing held', () => {
     const change = after(events('success', 1, 2, 3));
-    assert.equal(change.changed, false);
+    assert.equal(change.changed, true);
+    assert.deepEqual(change.health, { ...initialHealth(true, T0), lastSuccessAt: T0 + 3 });
     assert.deepEqual(change.transitions, []);
     assert.equal(change.held, null);
+    assert.equal(after(events('success', 2), change.health).changed, false, 'an older success than the last one changes nothing');
+  });
+
+  it('keeps when the last attempt answered 2xx was made, and the last that did not (another answer, no answer)', () => {
+    const made = (signal: HealthSignal, startedAt: number, at: number): HealthEvent => ({
+      signal,
+      messageFailed: false,
+      startedAt: T0 + startedAt,
+      at: T0 + at,
+    });
+    const one = after([made('fault', 10, 40), made('success', 50, 55), made('rejected', 60, 61)]);
+    assert.equal(one.health.lastSuccessAt, T0 + 50, 'when the attempt was made, not when its answer came');
+    assert.equal(one.health.lastFailureAt, T0 + 60);
+    const two = after([made('gone', 70, 80)], one.health);
+    assert.equal(two.health.lastFailureAt, T0 + 70, '410 Gone is a failure');
+    assert.equal(two.health.lastSuccessAt, T0 + 50);
+    assert.equal(after([made('success', 1, 2)]).health.lastFailureAt, null);
+    assert.equal(after(events('fault', 5)).health.lastFailureAt, T0 + 5, 'without startedAt: its result time');
   });
 
   it('is degraded after a failure, failing at the threshold, healthy again after a success', () => {
@@ -75,7 +96,7 @@ describe('health: failures in a row', () => {
       ['healthy>degraded', 'degraded>failing'],
     );
     const back = after(events('success', 40), three.health);
-    assert.deepEqual(back.health, { ...initialHealth(true, T0 + 40) });
+    assert.deepEqual(back.health, { ...initialHealth(true, T0 + 40), lastSuccessAt: T0 + 40, lastFailureAt: T0 + 30 });
     assert.deepEqual(back.transitions, [{ kind: 'status', from: 'failing', to: 'healthy', reason: null, at: T0 + 40 }]);
   });
 
@@ -184,7 +205,7 @@ describe('health: the circuit breaker', () => {
     const opened = after(events('fault', 1, 2, 3)).health;
     const probing = decideProbe(opened, T0 + 2_000, T0 + 9_000, false).health;
     const ok = after(events('success', 2_100), probing);
-    assert.deepEqual(ok.health, initialHealth(true, T0 + 2_100));
+    assert.deepEqual(ok.health, { ...initialHealth(true, T0 + 2_100), lastSuccessAt: T0 + 2_100, lastFailureAt: T0 + 3 });
     assert.deepEqual(ok.held, { from: T0 + 9_000, to: T0 + 2_100 });
     assert.deepEqual(ok.transitions, [
       { kind: 'breaker', from: 'half_open', to: 'closed', at: T0 + 2_100 },
@@ -198,14 +219,15 @@ describe('health: the circuit breaker', () => {
 });
 
 describe('health: auto-disable', () => {
-  it('disables at once on 410 Gone, and then ignores late results', () => {
+  it('disables at once on 410 Gone; a late result then records only its time', () => {
     const change = after([...events('fault', 1), ...events('gone', 2)]);
     assert.equal(change.health.status, 'disabled');
     assert.equal(change.health.reason, 'endpoint_gone');
     assert.equal(change.health.since, T0 + 2);
     assert.deepEqual(change.transitions.at(-1), { kind: 'status', from: 'degraded', to: 'disabled', reason: 'endpoint_gone', at: T0 + 2 });
     const late = after(events('success', 3), change.health);
-    assert.equal(late.changed, false);
+    assert.deepEqual(late.health, { ...change.health, lastSuccessAt: T0 + 3 });
+    assert.deepEqual(late.transitions, []);
   });
 
   it('disables as out of order after the window without a success, once enough messages failed', () => {
@@ -233,7 +255,7 @@ describe('health: auto-disable', () => {
     );
   });
 
-  it('disabling through the API closes the breaker and releases what it held; enabling clears everything', () => {
+  it('disabling through the API closes the breaker and releases what it held; enabling clears everything but the last times', () => {
     const opened = after(events('fault', 1, 2, 3)).health;
     const off = disableHealth(opened, 'disabled_manually', T0 + 100);
     assert.equal(off.health.status, 'disabled');
@@ -242,7 +264,7 @@ describe('health: auto-disable', () => {
     assert.equal(off.health.consecutiveFailures, 3, 'the counts stay for whoever looks');
     assert.deepEqual(off.held, { from: opened.breakerUntil, to: T0 + 100 });
     const on = enableHealth(off.health, T0 + 200);
-    assert.deepEqual(on.health, initialHealth(true, T0 + 200));
+    assert.deepEqual(on.health, { ...initialHealth(true, T0 + 200), lastFailureAt: T0 + 3 });
     assert.deepEqual(on.transitions, [{ kind: 'status', from: 'disabled', to: 'healthy', reason: null, at: T0 + 200 }]);
   });
 });

@@ -3,6 +3,9 @@
 // - POST /v1/subscriptions/{id}/secret/rotate: a new signing secret (generated, or the one given).
 //   The previous secret stays valid for `expiresInSeconds` (default 24 h); until then every
 //   delivery carries both signatures, new first, so receivers can switch over without a gap.
+// - GET /v1/subscriptions/{id}/jwt-secret and POST .../jwt-secret/rotate: the same for the JWT
+//   secret of a subscription whose auth is jwt (seed 002: viewable, copyable, regenerable like the
+//   signing secret), with the same overlap rule (`rotation`); 409 auth_not_jwt for other auths.
 // - POST /v1/subscriptions/{id}/test ("Trigger now", seed 002): sends a sample event to just this
 //   subscription through the normal durable path — an event scoped to the subscription, with one
 //   message that is retried and recorded like any other — and answers 202 with that message.
@@ -10,12 +13,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from 'typebox';
 import { HeraldError } from '../../domain/errors.js';
 import { EVENT_TYPE_NAME_MAX, isEventTypeName } from '../../domain/event-types.js';
-import type { HeraldEvent } from '../../domain/glossary.js';
+import type { HeraldEvent, JwtAuth, Subscription } from '../../domain/glossary.js';
 import { newId } from '../../domain/ids.js';
 import { loadSubscription, orNotFound } from '../checks.js';
 import type { ApiContext } from '../context.js';
 import { iso, isoOrNull, renderMessage } from '../render.js';
-import { errorResponses, IdParams, IsoTime, MessageSchema } from '../schemas.js';
+import { errorResponses, IdParams, IsoTime, MessageSchema, SecretSchema } from '../schemas.js';
+import { checkJwtSecret, newJwtSecret } from '../subscription-auth.js';
 import { newSecret } from './subscriptions.js';
 
 const tags = ['subscriptions'];
@@ -42,8 +46,18 @@ const RotateBody = Type.Object(
   { additionalProperties: false },
 );
 
+const JwtRotateBody = Type.Object(
+  {
+    expiresInSeconds: RotateBody.properties.expiresInSeconds,
+    secret: Type.Optional(
+      Type.String({ maxLength: 8_192, description: 'Use this JWT secret (16 to 512 characters) instead of a generated one' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 const RotateResponse = Type.Object({
-  secret: Type.String({ description: 'The new signing secret' }),
+  secret: Type.String({ description: 'The new secret' }),
   previousSecretExpiresAt: Type.Union([IsoTime, Type.Null()], {
     description: 'Until when deliveries are also signed with the previous secret',
   }),
@@ -65,6 +79,32 @@ export function checkSecret(secret: string): string {
   return secret;
 }
 
+/** A secret and the one it replaced, as a rotation leaves them. */
+export interface Rotated {
+  secret: string;
+  previousSecret: string | null;
+  previousSecretExpiresAt: number | null;
+}
+
+/** The rule of every secret rotation: `next` replaces `current`, which stays valid for
+ *  `expiresInSeconds` (default 24 h; 0, or the same secret again, keeps no previous one). */
+export function rotation(current: string, next: string, expiresInSeconds: number | undefined, now: number): Rotated {
+  const overlapMs = (expiresInSeconds ?? DEFAULT_OVERLAP_SECONDS) * 1000;
+  const keepPrevious = overlapMs > 0 && current !== next;
+  return { secret: next, previousSecret: keepPrevious ? current : null, previousSecretExpiresAt: keepPrevious ? now + overlapMs : null };
+}
+
+/** The subscription's JWT auth, or 409 auth_not_jwt. */
+function jwtAuthOf(subscription: Subscription): JwtAuth {
+  if (subscription.auth?.type !== 'jwt') {
+    throw new HeraldError(
+      'auth_not_jwt',
+      `The subscription's auth is ${subscription.auth === null ? 'not set' : subscription.auth.type}, not jwt: it has no JWT secret. Set auth to {"type":"jwt"} with PATCH first`,
+    );
+  }
+  return subscription.auth;
+}
+
 export const subscriptionActionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { store }) => {
   app.post(
     '/subscriptions/:id/secret/rotate',
@@ -84,19 +124,45 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox<ApiContext> = a
       const secret = body.secret !== undefined ? checkSecret(body.secret) : newSecret();
       const current = await loadSubscription(store, request, id);
       const now = Date.now();
-      const overlapMs = (body.expiresInSeconds ?? DEFAULT_OVERLAP_SECONDS) * 1000;
-      const keepPrevious = overlapMs > 0 && current.secret !== secret;
-      const updated = orNotFound(
-        await store.updateSubscription(
-          id,
-          {
-            secret,
-            previousSecret: keepPrevious ? current.secret : null,
-            previousSecretExpiresAt: keepPrevious ? now + overlapMs : null,
-          },
-          now,
-        ),
-      );
+      const updated = orNotFound(await store.updateSubscription(id, rotation(current.secret, secret, body.expiresInSeconds, now), now));
+      return { secret: updated.secret, previousSecretExpiresAt: isoOrNull(updated.previousSecretExpiresAt) };
+    },
+  );
+
+  app.get(
+    '/subscriptions/:id/jwt-secret',
+    {
+      config: { action: 'subscriptions.secret' },
+      schema: {
+        tags,
+        summary: 'The JWT secret of a subscription whose auth is jwt (409 auth_not_jwt otherwise)',
+        params: IdParams,
+        response: { 200: SecretSchema, ...errorResponses },
+      },
+    },
+    async (request) => ({ secret: jwtAuthOf(await loadSubscription(store, request, request.params.id)).secret }),
+  );
+
+  app.post(
+    '/subscriptions/:id/jwt-secret/rotate',
+    {
+      config: { action: 'subscriptions.secret', audit: 'subscription.rotate-jwt-secret' },
+      schema: {
+        tags,
+        summary: 'Rotate the JWT secret; the previous one stays valid for a while, as with the signing secret',
+        params: IdParams,
+        body: Type.Union([JwtRotateBody, Type.Null()]),
+        response: { 200: RotateResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const body: Static<typeof JwtRotateBody> = request.body ?? {};
+      const secret = body.secret !== undefined ? checkJwtSecret(body.secret) : newJwtSecret();
+      const current = jwtAuthOf(await loadSubscription(store, request, id));
+      const now = Date.now();
+      const auth: JwtAuth = { type: 'jwt', ...rotation(current.secret, secret, body.expiresInSeconds, now) };
+      const updated = jwtAuthOf(orNotFound(await store.updateSubscription(id, { auth }, now)));
       return { secret: updated.secret, previousSecretExpiresAt: isoOrNull(updated.previousSecretExpiresAt) };
     },
   );

@@ -42,6 +42,7 @@ import {
   subscriptionBodies,
   subscriptionListFilters,
 } from '../schemas.js';
+import { checkAuth, checkAuthHeaders, checkCustomData } from '../subscription-auth.js';
 
 /** Custom header values are credentials as often as not: only callers who may read the signing
  *  secret see them; `read` keys see the names with the values masked. */
@@ -95,9 +96,9 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
         timeoutSeconds: body.timeoutSeconds ?? config.timeoutSeconds,
         maxInFlight: body.maxInFlight ?? null,
         rateLimit: body.rateLimit ?? null,
-        auth: null,
-        signing: true,
-        customData: null,
+        auth: await checkAuth(body.auth ?? null, null, policy),
+        signing: body.signing ?? true,
+        customData: checkCustomData(body.customData ?? null),
         enabled: body.enabled ?? true,
         secret: newSecret(),
         previousSecret: null,
@@ -106,8 +107,10 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
         createdAt: now,
         updatedAt: now,
       };
+      checkAuthHeaders(subscription.auth, subscription.headers);
       const created = await createSubscriptionUnder(store, subscription);
-      return reply.code(201).send({ ...renderSubscription(created), secret: created.secret });
+      // The one answer that shows the credentials, the generated JWT secret among them, as it shows `secret`.
+      return reply.code(201).send({ ...renderSubscription(created, true, true), secret: created.secret });
     },
   );
 
@@ -196,11 +199,17 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       if (body.timeoutSeconds !== undefined) patch.timeoutSeconds = body.timeoutSeconds;
       if (body.maxInFlight !== undefined) patch.maxInFlight = body.maxInFlight;
       if (body.rateLimit !== undefined) patch.rateLimit = body.rateLimit;
+      if (body.auth !== undefined) patch.auth = await checkAuth(body.auth, current.auth, policy);
+      if (body.signing !== undefined) patch.signing = body.signing;
+      if (body.customData !== undefined) patch.customData = checkCustomData(body.customData);
+      if (body.auth !== undefined || body.headers !== undefined) {
+        checkAuthHeaders(patch.auth !== undefined ? patch.auth : current.auth, patch.headers ?? current.headers);
+      }
       if (body.enabled !== undefined) patch.enabled = body.enabled;
       // Enabled again: healthy, counts and breaker cleared. Disabled: with that reason, whatever it was.
       if (body.enabled === true && !current.enabled) patch.health = enableHealth(current.health, now).health;
       if (body.enabled === false && current.enabled) patch.health = disableHealth(current.health, 'disabled_manually', now).health;
-      return renderSubscription(orNotFound(await store.updateSubscription(id, patch, now)));
+      return renderSubscription(orNotFound(await store.updateSubscription(id, patch, now)), revealHeaders(request));
     },
   );
 

@@ -3,7 +3,7 @@
 import { HeraldError } from '../../domain/errors.js';
 import { heldMove } from '../../domain/health.js';
 import { subscriptionConditions } from '../filters.js';
-import { healthColumns, healthCounts, type Row, toHealth } from '../rows.js';
+import { healthColumns, healthCounts, jsonOrNull, type Row, toHealth } from '../rows.js';
 import type { SubscriptionStore } from '../store.js';
 import { type PostgresConnection, sqlState } from './connection.js';
 import { findOne, listNewestFirst, moveHeld, toSubscription } from './rows.js';
@@ -19,13 +19,15 @@ export function subscriptionStore(db: PostgresConnection): SubscriptionStore {
               INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers,
                 payload_format, retry_schedule, timeout_seconds, max_in_flight, enabled, secret, previous_secret, previous_secret_expires_at,
                 created_at, updated_at, health_status, health_reason, health_since, consecutive_failures, failing_since, failed_messages,
-                breaker_state, breaker_faults, breaker_until, breaker_opened_at, rate_limit, rate_limit_period_seconds)
+                breaker_state, breaker_faults, breaker_until, breaker_opened_at, rate_limit, rate_limit_period_seconds,
+                last_success_at, last_failure_at, auth, signing, custom_data)
               VALUES (${s.id}, ${s.subscriberId}, ${s.name}, ${s.description}, ${s.url}, ${s.method}, ${s.eventTypes}::text[],
                 ${s.channels}::text[], ${JSON.stringify(s.headers)}, ${s.payloadFormat}, ${s.retrySchedule}::float8[],
                 ${s.timeoutSeconds}, ${s.maxInFlight ?? null}, ${s.enabled}, ${s.secret}, ${s.previousSecret ?? null}, ${s.previousSecretExpiresAt ?? null},
                 ${s.createdAt}, ${s.updatedAt}, ${health.status}, ${health.reason}, ${health.since}, ${health.consecutiveFailures},
                 ${health.failingSince}, ${health.failedMessages}, ${health.breaker}, ${health.breakerFaults}, ${health.breakerUntil},
-                ${health.breakerOpenedAt}, ${s.rateLimit?.limit ?? null}, ${s.rateLimit?.periodSeconds ?? null})
+                ${health.breakerOpenedAt}, ${s.rateLimit?.limit ?? null}, ${s.rateLimit?.periodSeconds ?? null},
+                ${health.lastSuccessAt}, ${health.lastFailureAt}, ${jsonOrNull(s.auth)}, ${s.signing}, ${jsonOrNull(s.customData)})
               RETURNING *`;
             await tx`
               INSERT INTO subscription_patterns (pattern, subscription_id)
@@ -64,6 +66,9 @@ export function subscriptionStore(db: PostgresConnection): SubscriptionStore {
             set['rate_limit'] = patch.rateLimit?.limit ?? null;
             set['rate_limit_period_seconds'] = patch.rateLimit?.periodSeconds ?? null;
           }
+          if (patch.auth !== undefined) set['auth'] = jsonOrNull(patch.auth);
+          if (patch.signing !== undefined) set['signing'] = patch.signing;
+          if (patch.customData !== undefined) set['custom_data'] = jsonOrNull(patch.customData);
           if (patch.enabled !== undefined) set['enabled'] = patch.enabled;
           if (patch.secret !== undefined) set['secret'] = patch.secret;
           if (patch.previousSecret !== undefined) set['previous_secret'] = patch.previousSecret;

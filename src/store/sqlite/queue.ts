@@ -45,7 +45,8 @@ export function queueStore(db: SqliteConnection): SqliteQueueStore {
     const disabled = health.status === 'disabled' ? 1 : 0;
     db.stmt(
       `UPDATE subscriptions SET health_status = @health_status, health_reason = @health_reason, health_since = @health_since,
-         consecutive_failures = @consecutive_failures, failing_since = @failing_since, failed_messages = @failed_messages,
+         consecutive_failures = @consecutive_failures, failing_since = @failing_since, last_success_at = @last_success_at,
+         last_failure_at = @last_failure_at, failed_messages = @failed_messages,
          breaker_state = @breaker_state, breaker_faults = @breaker_faults, breaker_until = @breaker_until,
          breaker_opened_at = @breaker_opened_at,
          enabled = CASE WHEN @disabled = 1 THEN 0 ELSE enabled END,

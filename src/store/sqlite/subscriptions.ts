@@ -9,8 +9,10 @@ import type { SubscriptionStore } from '../store.js';
 import { onConflict, type Params, type SqliteConnection } from './connection.js';
 import { jsonOrNull, moveHeld, newestFirst, oneRow, toSubscription } from './rows.js';
 
-const HEALTH_VALUES = `@health_status, @health_reason, @health_since, @consecutive_failures, @failing_since, @failed_messages,
-  @breaker_state, @breaker_faults, @breaker_until, @breaker_opened_at`;
+const HEALTH_VALUES = `@health_status, @health_reason, @health_since, @consecutive_failures, @failing_since, @last_success_at,
+  @last_failure_at, @failed_messages, @breaker_state, @breaker_faults, @breaker_until, @breaker_opened_at`;
+const HEALTH_NAMES = `health_status, health_reason, health_since, consecutive_failures, failing_since, last_success_at,
+  last_failure_at, failed_messages, breaker_state, breaker_faults, breaker_until, breaker_opened_at`;
 
 function subscriptionParams({ health, ...s }: Subscription): Params {
   return {
@@ -26,6 +28,9 @@ function subscriptionParams({ health, ...s }: Subscription): Params {
     maxInFlight: s.maxInFlight ?? null,
     rateLimit: s.rateLimit?.limit ?? null,
     rateLimitPeriodSeconds: s.rateLimit?.periodSeconds ?? null,
+    auth: jsonOrNull(s.auth),
+    signing: s.signing ? 1 : 0,
+    customData: jsonOrNull(s.customData),
   };
 }
 
@@ -44,11 +49,10 @@ export function subscriptionStore(db: SqliteConnection): SubscriptionStore {
           db.run(
             `INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers, payload_format,
                retry_schedule, timeout_seconds, max_in_flight, enabled, secret, previous_secret, previous_secret_expires_at, created_at, updated_at,
-               health_status, health_reason, health_since, consecutive_failures, failing_since, failed_messages,
-               breaker_state, breaker_faults, breaker_until, breaker_opened_at, rate_limit, rate_limit_period_seconds)
+               ${HEALTH_NAMES}, rate_limit, rate_limit_period_seconds, auth, signing, custom_data)
              VALUES (@id, @subscriberId, @name, @description, @url, @method, @eventTypes, @channels, @headers, @payloadFormat,
                @retrySchedule, @timeoutSeconds, @maxInFlight, @enabled, @secret, @previousSecret, @previousSecretExpiresAt, @createdAt, @updatedAt,
-               ${HEALTH_VALUES}, @rateLimit, @rateLimitPeriodSeconds)`,
+               ${HEALTH_VALUES}, @rateLimit, @rateLimitPeriodSeconds, @auth, @signing, @customData)`,
             subscriptionParams(s),
           );
           writePatterns(s.id, s.eventTypes);
@@ -76,9 +80,9 @@ export function subscriptionStore(db: SqliteConnection): SubscriptionStore {
              channels = @channels, headers = @headers, payload_format = @payloadFormat, retry_schedule = @retrySchedule,
              timeout_seconds = @timeoutSeconds, max_in_flight = @maxInFlight, enabled = @enabled, secret = @secret, previous_secret = @previousSecret,
              previous_secret_expires_at = @previousSecretExpiresAt, updated_at = @updatedAt,
-             (health_status, health_reason, health_since, consecutive_failures, failing_since, failed_messages,
-              breaker_state, breaker_faults, breaker_until, breaker_opened_at) = (${HEALTH_VALUES}),
-             rate_limit = @rateLimit, rate_limit_period_seconds = @rateLimitPeriodSeconds
+             (${HEALTH_NAMES}) = (${HEALTH_VALUES}),
+             rate_limit = @rateLimit, rate_limit_period_seconds = @rateLimitPeriodSeconds, auth = @auth, signing = @signing,
+             custom_data = @customData
            WHERE id = @id`,
           subscriptionParams(next),
         );

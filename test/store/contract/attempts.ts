@@ -88,6 +88,39 @@ export function attemptContract(ctx: ContractContext): void {
       assert.equal((await send('order.created')).messageIds.length, 0, 'a disabled subscription gets no new messages');
     });
 
+    it('keeps the last success and the last failure: when the attempt was made, 2xx or not; a held-back job changes neither', async () => {
+      const { subscription } = await world();
+      const first = (await send('order.created')).messageIds[0];
+      const second = (await send('order.created')).messageIds[0];
+      assert.ok(first && second);
+      const health = async () => (await ctx.store.getSubscription(subscription.id))?.health;
+      assert.deepEqual([(await health())?.lastSuccessAt, (await health())?.lastFailureAt], [null, null]);
+
+      const failed = await settle(first, 'retrying', { statusCode: 503, durationMs: 250 });
+      assert.deepEqual([(await health())?.lastSuccessAt, (await health())?.lastFailureAt], [null, failed.attempt.createdAt]);
+      const timedOut = await settle(first, 'retrying', { statusCode: null, error: 'timeout' });
+      assert.deepEqual([(await health())?.lastSuccessAt, (await health())?.lastFailureAt], [null, timedOut.attempt.createdAt]);
+      const rejected = await settle(second, 'retrying', { statusCode: 404 });
+      assert.equal((await health())?.lastFailureAt, rejected.attempt.createdAt, 'a 4xx answer is a failure too');
+      const ok = await settle(first, 'succeeded', { statusCode: 201, durationMs: 900 });
+      assert.deepEqual(
+        [(await health())?.lastSuccessAt, (await health())?.lastFailureAt],
+        [ok.attempt.createdAt, rejected.attempt.createdAt],
+      );
+
+      const before = await health();
+      const job = await claimOne(tick(120_000), second);
+      await ctx.store.recordAttempts([
+        { deferred: true, messageId: job.messageId, subscriptionId: subscription.id, nextAttemptAt: tick(10_000) },
+      ]);
+      assert.deepEqual(await health(), before, 'an attempt not sent records nothing');
+
+      const gone = await settle(second, 'failed', { statusCode: 410, health: 'gone' });
+      const after = await health();
+      assert.equal(after?.status, 'disabled');
+      assert.deepEqual([after?.lastSuccessAt, after?.lastFailureAt], [ok.attempt.createdAt, gone.attempt.createdAt]);
+    });
+
     it('leaves the subscription enabled after a failure that is not a 410', async () => {
       const { subscription } = await world();
       const id = (await send('order.created')).messageIds[0];

@@ -445,6 +445,8 @@ export function queueContract(ctx: ContractContext): void {
         since: opened,
         consecutiveFailures: 2,
         failingSince: opened - 1,
+        lastSuccessAt: null,
+        lastFailureAt: opened - DURATION, // when b's attempt was made
         failedMessages: 0,
         breaker: 'open',
         breakerFaults: 2,
@@ -533,13 +535,13 @@ export function queueContract(ctx: ContractContext): void {
     });
 
     it('a probe that succeeds closes the breaker and makes the held messages due now', async () => {
-      const { subscription, a, c, jobs, until } = await openBreaker();
+      const { subscription, a, c, jobs, until, opened } = await openBreaker();
       const leaseEnds = until + 45_000;
       await ctx.store.startProbe(subscription.id, until, leaseEnds, false);
       const at = until + 100;
       const transitions = await ctx.store.recordAttempts([outcome(jobs.get(a) as DeliveryJob, { statusCode: 200, at })], POLICY);
       const health = (await ctx.store.getSubscription(subscription.id))?.health;
-      assert.deepEqual(health, initialHealth(true, at + DURATION));
+      assert.deepEqual(health, { ...initialHealth(true, at + DURATION), lastSuccessAt: at, lastFailureAt: opened - DURATION });
       assert.deepEqual(
         transitions.map((t) => [t.kind, t.from, t.to]),
         [
@@ -595,16 +597,20 @@ export function queueContract(ctx: ContractContext): void {
       assert.equal((await ctx.store.countSubscriptionHealth()).status.disabled, 1);
     });
 
-    it('a batch that changes no health writes none (a healthy subscription succeeding)', async () => {
+    it('a healthy subscription succeeding changes only its last success: no transition, no settings change', async () => {
       const { subscription } = await world();
       const id = (await send('order.created')).messageIds[0] as string;
       const job = await claimOne(tick(), id);
-      assert.deepEqual(await ctx.store.recordAttempts([outcome(job, { statusCode: 204 })], POLICY), []);
-      assert.deepEqual(await ctx.store.getSubscription(subscription.id), subscription);
+      const o = outcome(job, { statusCode: 204 });
+      assert.deepEqual(await ctx.store.recordAttempts([o], POLICY), []);
+      assert.deepEqual(await ctx.store.getSubscription(subscription.id), {
+        ...subscription,
+        health: { ...subscription.health, lastSuccessAt: o.attempt.createdAt },
+      });
     });
 
     it('updateSubscription with a new health moves the messages the breaker held', async () => {
-      const { subscription, c, until } = await openBreaker();
+      const { subscription, c, until, opened } = await openBreaker();
       const now = tick();
       const current = (await ctx.store.getSubscription(subscription.id))?.health as SubscriptionHealth;
       const off = disableHealth(current, 'disabled_manually', now).health;
@@ -616,7 +622,11 @@ export function queueContract(ctx: ContractContext): void {
         { enabled: true, health: enableHealth(off, tick()).health },
         ctx.clock,
       );
-      assert.deepEqual(on?.health, initialHealth(true, ctx.clock));
+      assert.deepEqual(
+        on?.health,
+        { ...initialHealth(true, ctx.clock), lastFailureAt: opened - DURATION },
+        'enabling keeps the last failure',
+      );
     });
   });
 

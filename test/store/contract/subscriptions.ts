@@ -1,7 +1,7 @@
 // Store contract: subscriptions (SubscriptionStore), and what deleting one deletes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { HealthStatus } from '../../../src/domain/glossary.js';
+import type { HealthStatus, Subscription } from '../../../src/domain/glossary.js';
 import { initialHealth } from '../../../src/domain/health.js';
 import { newId } from '../../../src/domain/ids.js';
 import { allPages, type ContractContext, desc, ids, isCode, MARGIN, T0 } from './context.js';
@@ -35,6 +35,67 @@ export function subscriptionContract(ctx: ContractContext): void {
       assert.deepEqual(await ctx.store.createSubscription(sub), sub);
       assert.deepEqual(await ctx.store.getSubscription(sub.id), sub);
       assert.equal(await ctx.store.getSubscription(newId('sub')), null);
+    });
+
+    it('keeps each kind of auth, signing and custom data exactly: created, read, listed, replaced and cleared', async () => {
+      const s = await addSubscriber();
+      const auths: Subscription['auth'][] = [
+        {
+          type: 'jwt',
+          secret: 'jwt-secret-0123456789',
+          previousSecret: 'jwt-old-secret-0123456789',
+          previousSecretExpiresAt: T0 + 86_400_000,
+        },
+        { type: 'basic', username: 'erp', password: 'p@ss:wörd' },
+        {
+          type: 'oauth2',
+          tokenUrl: 'https://idp.example/token',
+          clientId: 'herald',
+          clientSecret: 'cs-1',
+          scope: 'hooks.write',
+          audience: null,
+        },
+        { type: 'apiKey', header: 'X-API-Key', value: 'k-123' },
+      ];
+      const customData = { purpose: 'demo', audience: ['partners'], nested: { n: 1.5, ok: true, none: null }, ünï: 'ok' };
+      const created: Subscription[] = [];
+      for (const auth of auths) {
+        const sub = subscriptionData(s.id, { auth, signing: auth?.type !== 'jwt', customData });
+        assert.deepEqual(await ctx.store.createSubscription(sub), sub);
+        assert.deepEqual(await ctx.store.getSubscription(sub.id), sub);
+        created.push(sub);
+      }
+      const listed = (await ctx.store.listSubscriptions({ limit: 10, subscriberId: s.id })).data;
+      assert.deepEqual(
+        listed.map((x) => [x.auth, x.signing, x.customData]),
+        desc(ids(created)).map((id) => {
+          const x = created.find((c) => c.id === id) as Subscription;
+          return [x.auth, x.signing, x.customData];
+        }),
+      );
+      const plain = await addSubscription(s.id);
+      assert.deepEqual([plain.auth, plain.signing, plain.customData], [null, true, null], 'the fixture: no auth, signing, no data');
+
+      const first = created[0] as Subscription;
+      const now = tick();
+      const patch = {
+        auth: { type: 'apiKey' as const, header: 'Authorization', value: 'ApiKey z' },
+        signing: true,
+        customData: { a: 1 },
+      };
+      const replaced = await ctx.store.updateSubscription(first.id, patch, now);
+      assert.deepEqual(replaced, { ...first, ...patch, updatedAt: now });
+      assert.deepEqual(await ctx.store.getSubscription(first.id), replaced);
+      const later = tick();
+      const cleared = await ctx.store.updateSubscription(first.id, { auth: null, signing: false, customData: null }, later);
+      assert.deepEqual(cleared, { ...first, ...patch, auth: null, signing: false, customData: null, updatedAt: later });
+      assert.deepEqual(await ctx.store.getSubscription(first.id), cleared);
+      const untouched = await ctx.store.updateSubscription(first.id, { name: 'renamed' }, tick());
+      assert.deepEqual(
+        [untouched?.auth, untouched?.signing, untouched?.customData],
+        [null, false, null],
+        'a patch without them keeps them',
+      );
     });
 
     it('rejects a subscription of an unknown subscriber with unknown_subscriber', async () => {
@@ -105,8 +166,8 @@ export function subscriptionContract(ctx: ContractContext): void {
           since: T0 + 5,
           consecutiveFailures: 12,
           failingSince: T0 + 1,
-          lastSuccessAt: null,
-          lastFailureAt: null,
+          lastSuccessAt: T0 - 7,
+          lastFailureAt: T0 + 3,
           failedMessages: 3,
           breaker: 'half_open',
           breakerFaults: 11,

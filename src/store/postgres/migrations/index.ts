@@ -14,6 +14,7 @@ import subscriptionHealth from './0011-subscription-health.js';
 import queueSubscription from './0012-queue-subscription.js';
 import statsIndexes from './0013-stats-indexes.js';
 import rateLimit from './0014-rate-limit.js';
+import authSigningCustomData from './0015-auth-signing-custom-data.js';
 import queueLeases from './0016-queue-leases.js';
 
 export interface Migration {
@@ -37,5 +38,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, name: '0012-queue-subscription', sql: queueSubscription },
   { version: 13, name: '0013-stats-indexes', sql: statsIndexes },
   { version: 14, name: '0014-rate-limit', sql: rateLimit },
+  { version: 15, name: '0015-auth-signing-custom-data', sql: authSigningCustomData },
   { version: 16, name: '0016-queue-leases', sql: queueLeases },
 ];

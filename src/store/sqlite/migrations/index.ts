@@ -8,6 +8,7 @@ import m0006 from './0006-subscription-health.js';
 import m0007 from './0007-max-in-flight.js';
 import m0008 from './0008-stats-indexes.js';
 import m0009 from './0009-rate-limit.js';
+import m0010 from './0010-auth-signing-custom-data.js';
 
 export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 1, name: 'init', sql: m0001 },
@@ -19,4 +20,5 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 7, name: 'max-in-flight', sql: m0007 },
   { version: 8, name: 'stats-indexes', sql: m0008 },
   { version: 9, name: 'rate-limit', sql: m0009 },
+  { version: 10, name: 'auth-signing-custom-data', sql: m0010 },
 ];

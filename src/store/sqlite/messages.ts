@@ -46,11 +46,10 @@ export function messageStore(db: SqliteConnection): MessageStore {
     },
 
     async resendMessage(id, now) {
-      const changed = db.run('UPDATE messages SET status = 0, retries = 0, manual = 1, leased = 0, next_attempt_at = ?, updated_at = ? WHERE id = ?', [
-        now,
-        now,
-        id,
-      ]).changes;
+      const changed = db.run(
+        'UPDATE messages SET status = 0, retries = 0, manual = 1, leased = 0, next_attempt_at = ?, updated_at = ? WHERE id = ?',
+        [now, now, id],
+      ).changes;
       if (changed === 0) return null;
       db.notify();
       return messageById(db, id);

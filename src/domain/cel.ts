@@ -218,8 +218,8 @@ function buildEnvironment(): Environment {
   const env = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false, limits: CEL_LIMITS });
   for (const op of ['+', '-', '*', '/'] as const) {
     const apply = (a: number, b: number) => (op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : a / b);
-    env.registerOperator(`double ${op} int`, (a: number, b: bigint) => apply(a, toNumber(b)));
-    env.registerOperator(`int ${op} double`, (a: bigint, b: number) => apply(toNumber(a), b));
+    env.registerOperator(`double ${op} int: double`, (a: number, b: bigint) => apply(a, toNumber(b)));
+    env.registerOperator(`int ${op} double: double`, (a: bigint, b: number) => apply(toNumber(a), b));
   }
   env.registerFunction(`string.${MATCHES_INTERNAL}(string): bool`, cappedMatch);
   env.registerFunction('matches(string, string): bool', cappedMatch);

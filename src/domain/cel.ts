@@ -130,9 +130,10 @@ export function positionAt(source: string, offset: number): CelPosition {
 /** A JSON value as JSON.parse gives it. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-/** An empty JSON object without a prototype, so a `__proto__` key from the data is a key like any other. */
-export function jsonObject(): { [key: string]: JsonValue } {
-  return Object.create(null);
+/** Sets `key` as an own property, `__proto__` included (a plain assignment would set the prototype). */
+function setKey(out: { [key: string]: JsonValue }, key: string, value: JsonValue): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 /**
@@ -156,14 +157,14 @@ export function toJson(value: unknown): JsonValue {
       if (value instanceof Date) return value.toISOString();
       if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
       if (value instanceof Map) {
-        const out = jsonObject();
-        for (const [k, v] of value) out[String(k)] = toJson(v);
+        const out: { [key: string]: JsonValue } = {};
+        for (const [k, v] of value) setKey(out, String(k), toJson(v));
         return out;
       }
       const proto = Object.getPrototypeOf(value);
       if (proto === Object.prototype || proto === null) {
-        const out = jsonObject();
-        for (const [k, v] of Object.entries(value)) out[k] = toJson(v);
+        const out: { [key: string]: JsonValue } = {};
+        for (const [k, v] of Object.entries(value)) setKey(out, k, toJson(v));
         return out;
       }
       if (value.constructor?.name === 'Duration' || value.constructor?.name === 'UnsignedInt') return String(value);
@@ -174,10 +175,37 @@ export function toJson(value: unknown): JsonValue {
   }
 }
 
+/** Is `value` already JSON as JSON.parse gives it (the data's own values are), so JSON.stringify can write it as it is? */
+function isPlainJson(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) return value.every(isPlainJson);
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key in value) if (!isPlainJson((value as Record<string, unknown>)[key])) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** A CEL result as compact JSON text; what toJson says, written at once when it is plain JSON already. */
+export function toJsonText(value: unknown): string {
+  return JSON.stringify(isPlainJson(value) ? value : toJson(value));
+}
+
 /** A value as text in a template's interpolated string: strings as they are, the rest as compact JSON. */
 export function toText(value: unknown): string {
   if (typeof value === 'string') return value;
-  const json = toJson(value);
+  if (isPlainJson(value)) return JSON.stringify(value);
+  const json = toJson(value); // a timestamp, bytes, a duration: text already
   return typeof json === 'string' ? json : JSON.stringify(json);
 }
 
@@ -229,7 +257,7 @@ function buildEnvironment(): Environment {
   env.registerFunction('truncate(string, int): string', (s: string, n: bigint) => truncateText(s, Number(n)));
   env.registerFunction('json(dyn): string', (v: unknown) => {
     try {
-      return JSON.stringify(toJson(v));
+      return toJsonText(v);
     } catch (err) {
       throw new EvaluationError(`json(): ${(err as Error).message}`);
     }

@@ -3,7 +3,6 @@
 // JSON path and the position, and render failures naming the path.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CelInput } from '../../src/domain/cel.js';
 import { FormatError } from '../../src/delivery/formats/format.js';
 import {
   type CompiledTemplate,
@@ -15,6 +14,7 @@ import {
   type TemplateError,
   TemplateRenderError,
 } from '../../src/delivery/formats/template-engine.js';
+import type { CelInput } from '../../src/domain/cel.js';
 
 const EVENT = {
   id: 'evt_2CnZ0b7KQx1yE4mVt9sR3wLpHaD',

@@ -3,8 +3,8 @@
 // large or the description long.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CelInput } from '../../src/domain/cel.js';
 import { compileTemplate, isTemplateErrors, renderTemplate } from '../../src/delivery/formats/template-engine.js';
+import type { CelInput } from '../../src/domain/cel.js';
 import { TEMPLATE_PRESETS, templatePreset } from '../../src/presets/templates/index.js';
 
 const EVENT = {
@@ -81,7 +81,12 @@ describe('presets: slack', () => {
 });
 
 describe('presets: teams', () => {
-  type Card = { type: string; version: string; $schema: string; body: { type: string; text?: string; facts?: { title: string; value: string }[] }[] };
+  type Card = {
+    type: string;
+    version: string;
+    $schema: string;
+    body: { type: string; text?: string; facts?: { title: string; value: string }[] }[];
+  };
 
   it('a message with one Adaptive Card attachment: type, description, facts and data', () => {
     const b = body('teams', { event: EVENT, data: SMALL });

@@ -21,9 +21,8 @@ import {
   evaluationMessage,
   isCompileError,
   type JsonValue,
-  jsonObject,
   positionAt,
-  toJson,
+  toJsonText,
   toText,
 } from '../../domain/cel.js';
 import { FormatError } from './format.js';
@@ -58,12 +57,13 @@ type Part = string | Hole;
 interface Hole {
   program: CelProgram;
 }
+// Parts of the document without holes are written as JSON text once, when compiled.
 type Node =
-  | { kind: 'literal'; value: JsonValue }
+  | { kind: 'literal'; json: string }
   | { kind: 'value'; path: string; hole: Hole }
   | { kind: 'text'; path: string; parts: Part[] }
   | { kind: 'array'; items: Node[] }
-  | { kind: 'object'; entries: [string, Node][] };
+  | { kind: 'object'; entries: [string, Node][] }; // [the key as JSON text, its value]
 
 /** A template checked and ready to render. */
 export interface CompiledTemplate {
@@ -103,11 +103,11 @@ export function compileTemplate(document: unknown): CompiledTemplate | TemplateE
   let holes = 0;
 
   const compileString = (s: string, path: string): Node => {
-    if (!s.includes('{{')) return { kind: 'literal', value: s };
+    if (!s.includes('{{')) return literal(s);
     const single = SINGLE_HOLE.exec(s);
     if (single !== null && !single[1]!.includes('{{')) {
       const hole = compileHole(single[1]!, path);
-      return hole === null ? { kind: 'literal', value: null } : { kind: 'value', path, hole };
+      return hole === null ? literal(null) : { kind: 'value', path, hole };
     }
     const parts: Part[] = [];
     let at = 0;
@@ -122,7 +122,7 @@ export function compileTemplate(document: unknown): CompiledTemplate | TemplateE
       if (close < 0) {
         const unclosed = s.slice(open);
         errors.push({ path, expression: unclosed, code: 'unclosed_hole', message: 'a {{ without its }}', position: positionAt(s, open) });
-        return { kind: 'literal', value: null };
+        return literal(null);
       }
       const hole = compileHole(s.slice(open + 2, close), path);
       if (hole !== null) parts.push(hole);
@@ -145,10 +145,13 @@ export function compileTemplate(document: unknown): CompiledTemplate | TemplateE
   const compileNode = (value: unknown, path: string, depth: number): Node => {
     if (depth > TEMPLATE_MAX_DEPTH) {
       errors.push({ path, expression: '', code: 'too_deep', message: `nested more than ${TEMPLATE_MAX_DEPTH} deep`, position: START });
-      return { kind: 'literal', value: null };
+      return literal(null);
     }
     if (typeof value === 'string') return compileString(value, path);
-    if (Array.isArray(value)) return { kind: 'array', items: value.map((v, i) => compileNode(v, childPath(path, i), depth + 1)) };
+    if (Array.isArray(value)) {
+      const items = value.map((v, i) => compileNode(v, childPath(path, i), depth + 1));
+      return items.every((n) => n.kind === 'literal') ? literal(value as JsonValue) : { kind: 'array', items };
+    }
     if (value !== null && typeof value === 'object') {
       const entries: [string, Node][] = [];
       for (const [key, v] of Object.entries(value)) {
@@ -162,15 +165,15 @@ export function compileTemplate(document: unknown): CompiledTemplate | TemplateE
             position: START,
           });
         }
-        entries.push([key, compileNode(v, p, depth + 1)]);
+        entries.push([JSON.stringify(key), compileNode(v, p, depth + 1)]);
       }
-      return { kind: 'object', entries };
+      return entries.every(([, n]) => n.kind === 'literal') ? literal(value as JsonValue) : { kind: 'object', entries };
     }
     if (value === undefined || typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint') {
       errors.push({ path, expression: '', code: 'not_json', message: `a ${typeof value} is not a JSON value`, position: START });
-      return { kind: 'literal', value: null };
+      return literal(null);
     }
-    return { kind: 'literal', value: value as JsonValue };
+    return literal(value as JsonValue);
   };
 
   const root = compileNode(document, '$', 0);
@@ -192,53 +195,54 @@ export function isTemplateErrors(x: CompiledTemplate | TemplateError[]): x is Te
 
 /** The body `template` gives one event, as JSON text. Throws TemplateRenderError. */
 export function renderTemplate(template: CompiledTemplate, input: CelInput | CelVariables): string {
-  return JSON.stringify(renderValue(template, input));
+  return render(template.root, celVariables(input));
+}
+
+// Module-level functions rather than closures per call: rendering runs once per attempt.
+function render(node: Node, variables: CelVariables): string {
+  switch (node.kind) {
+    case 'literal':
+      return node.json;
+    case 'value':
+      return runHole(node.hole, node.path, variables, toJsonText);
+    case 'text': {
+      let out = '';
+      for (const part of node.parts) out += typeof part === 'string' ? part : runHole(part, node.path, variables, toText);
+      return JSON.stringify(out);
+    }
+    case 'array': {
+      let out = '[';
+      for (let i = 0; i < node.items.length; i++) out += (i > 0 ? ',' : '') + render(node.items[i]!, variables);
+      return out + ']';
+    }
+    case 'object': {
+      let out = '{';
+      for (let i = 0; i < node.entries.length; i++) {
+        const [key, child] = node.entries[i]!;
+        out += (i > 0 ? ',' : '') + key + ':' + render(child, variables);
+      }
+      return out + '}';
+    }
+  }
+}
+
+function runHole(hole: Hole, path: string, variables: CelVariables, write: (value: unknown) => string): string {
+  let value: unknown;
+  try {
+    value = hole.program.run(variables);
+  } catch (err) {
+    throw new TemplateRenderError(path, hole.program.source, evaluationMessage(err));
+  }
+  try {
+    return write(value);
+  } catch (err) {
+    throw new TemplateRenderError(path, hole.program.source, (err as Error).message);
+  }
 }
 
 /** The body as a JSON value (for a preview that shows it structured). Throws TemplateRenderError. */
 export function renderValue(template: CompiledTemplate, input: CelInput | CelVariables): JsonValue {
-  const variables = celVariables(input);
-  const run = (hole: Hole, path: string): unknown => {
-    try {
-      return hole.program.run(variables);
-    } catch (err) {
-      throw new TemplateRenderError(path, hole.program.source, evaluationMessage(err));
-    }
-  };
-  const convert = <T>(f: () => T, hole: Hole, path: string): T => {
-    try {
-      return f();
-    } catch (err) {
-      throw new TemplateRenderError(path, hole.program.source, (err as Error).message);
-    }
-  };
-  const render = (node: Node): JsonValue => {
-    switch (node.kind) {
-      case 'literal':
-        return node.value;
-      case 'value': {
-        const value = run(node.hole, node.path);
-        return convert(() => toJson(value), node.hole, node.path);
-      }
-      case 'text': {
-        let out = '';
-        for (const part of node.parts) {
-          if (typeof part === 'string') out += part;
-          else {
-            const value = run(part, node.path);
-            out += convert(() => toText(value), part, node.path);
-          }
-        }
-        return out;
-      }
-      case 'array':
-        return node.items.map(render);
-      case 'object': {
-        const out = jsonObject();
-        for (const [key, child] of node.entries) out[key] = render(child);
-        return out;
-      }
-    }
-  };
-  return render(template.root);
+  return JSON.parse(renderTemplate(template, input)) as JsonValue;
 }
+
+const literal = (value: JsonValue): Node => ({ kind: 'literal', json: JSON.stringify(value) });

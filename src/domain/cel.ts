@@ -229,7 +229,10 @@ const REGEX_CACHE_MAX = 1_000;
 
 function cappedMatch(input: string, pattern: string): boolean {
   if (input.length > REGEX_INPUT_MAX_CHARS) {
-    throw new EvaluationError(`matches(): the input is ${input.length} characters, more than ${REGEX_INPUT_MAX_CHARS}`);
+    throw new EvaluationError({
+      code: 'regex_input_too_long',
+      message: `matches(): the input is ${input.length} characters, more than ${REGEX_INPUT_MAX_CHARS}`,
+    });
   }
   let re = regexCache.get(pattern);
   if (re === undefined) {
@@ -259,7 +262,7 @@ function buildEnvironment(): Environment {
     try {
       return toJsonText(v);
     } catch (err) {
-      throw new EvaluationError(`json(): ${(err as Error).message}`);
+      throw new EvaluationError({ code: 'not_json', message: `json(): ${(err as Error).message}` });
     }
   });
   env.registerFunction('string(google.protobuf.Timestamp): string', (t: Date) => t.toISOString());
@@ -357,9 +360,9 @@ function checkPattern(pattern: AstNode): void {
   }
 }
 
-/** Where `matches` is written in `recv.matches(...)`: right after the receiver, its dot and spaces. */
+/** Where `matches` is written in `recv.matches(...)`: after the receiver, its closing parentheses, the dot and spaces. */
 function matchesNameOffset(source: string, call: AstNode, receiver: AstNode): number {
-  const tail = /^\s*\.\s*matches\s*\(/.exec(source.slice(receiver.range.end, call.range.end));
+  const tail = /^[\s)]*\.\s*matches\s*\(/.exec(source.slice(receiver.range.end, call.range.end));
   if (tail === null) throw new Refusal('unsupported_syntax', 'write matches() as `text.matches("pattern")`', call.range.start);
   return receiver.range.end + tail[0].indexOf('matches');
 }
@@ -408,6 +411,12 @@ function refusal(source: string, code: string, message: string, offset: number):
 
 export function isCompileError(x: CelProgram | CelCompileError): x is CelCompileError {
   return 'position' in x;
+}
+
+/** A stable code for why an evaluation failed (`no_such_key`, `unknown_variable`, `no_such_overload`, ...), for counting. */
+export function evaluationCode(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'evaluation_failed';
 }
 
 /** The one-line reason an evaluation failed, without the library's source excerpt. */

@@ -12,6 +12,7 @@ import {
   type CelVariables,
   celVariables,
   compileExpression,
+  evaluationCode,
   evaluationMessage,
   isCompileError,
 } from '../domain/cel.js';
@@ -34,11 +35,16 @@ export interface FilterError {
   position: CelPosition;
 }
 
-/** One expression's verdict on one event. `result` is null when it failed; `error` says why. */
+/**
+ * One expression's verdict on one event. `result` is null when it failed; `error` says why and
+ * `code` names the reason with a stable code to count by (`no_such_key`, `unknown_variable`,
+ * `no_such_overload`, `regex_input_too_long`, `not_a_bool`, ...).
+ */
 export interface FilterResult {
   expression: string;
   result: boolean | null;
   error?: string;
+  code?: string;
 }
 
 export interface FilterEvaluation {
@@ -94,7 +100,7 @@ export function evaluateFilters(filter: CompiledFilter, input: CelInput | CelVar
       value = program.run(variables);
     } catch (err) {
       matches = false;
-      results[i] = { expression: program.source, result: null, error: evaluationMessage(err) };
+      results[i] = { expression: program.source, result: null, error: evaluationMessage(err), code: evaluationCode(err) };
       continue;
     }
     if (typeof value === 'boolean') {
@@ -102,7 +108,7 @@ export function evaluateFilters(filter: CompiledFilter, input: CelInput | CelVar
       results[i] = { expression: program.source, result: value };
     } else {
       matches = false;
-      results[i] = { expression: program.source, result: null, error: `the result is ${describe(value)}, not a bool` };
+      results[i] = { expression: program.source, result: null, error: `the result is ${describe(value)}, not a bool`, code: 'not_a_bool' };
     }
   }
   return { matches, results };

@@ -161,12 +161,14 @@ describe('filters: failures on an event do not match and say why', () => {
     assert.deepEqual(r.results[0], { expression: 'order.total > 100', result: true });
     assert.equal(r.results[1]!.result, null);
     assert.match(r.results[1]!.error!, /No such key: status/);
+    assert.equal(r.results[1]!.code, 'no_such_key');
   });
 
   it('a missing top-level variable', () => {
     const r = evaluateFilters(compiled('order.total > 100'), on({ customer: {} }));
     assert.equal(r.matches, false);
     assert.match(r.results[0]!.error!, /Unknown variable: order/);
+    assert.equal(r.results[0]!.code, 'unknown_variable');
   });
 
   it('has() tests for a key without failing', () => {
@@ -180,6 +182,7 @@ describe('filters: failures on an event do not match and say why', () => {
     assert.equal(r.matches, false);
     assert.equal(r.results[0]!.result, null);
     assert.ok(r.results[0]!.error, 'an error');
+    assert.equal(r.results[0]!.code, 'no_such_overload');
   });
 
   it('a result that is not a bool', () => {
@@ -193,7 +196,7 @@ describe('filters: failures on an event do not match and say why', () => {
     ] as const) {
       const r = evaluateFilters(compiled(expression), on({ order: { total: 1, status: 's', items: [], note: null } }));
       assert.equal(r.matches, false, expression);
-      assert.deepEqual(r.results[0], { expression, result: null, error: `the result is ${kind}, not a bool` });
+      assert.deepEqual(r.results[0], { expression, result: null, error: `the result is ${kind}, not a bool`, code: 'not_a_bool' });
     }
   });
 
@@ -263,6 +266,8 @@ describe('filters: regular expressions', () => {
     assert.equal(holds('order.id.matches("^SO-[0-9]+$")', { order: { id: 'PO-42' } }), false);
     assert.equal(holds('matches(order.id, "^SO-")', { order: { id: 'SO-42' } }), true);
     assert.equal(holds('order.id . matches ( "42" )', { order: { id: 'SO-42' } }), true);
+    assert.equal(holds('(order.id + "x").matches("2x$") && ( (order.id) ).matches("^SO")', { order: { id: 'SO-42' } }), true);
+    assert.equal(holds('order.lines.exists(l, l.matches("^gift"))', { order: { lines: ['paper', 'gift wrap'] } }), true);
   });
 
   it('a catastrophic pattern is refused when saved, at the pattern', () => {
@@ -293,6 +298,7 @@ describe('filters: regular expressions', () => {
     const r = evaluateFilters(f, on({ s: 'a'.repeat(REGEX_INPUT_MAX_CHARS + 1) }));
     assert.equal(r.matches, false);
     assert.match(r.results[0]!.error!, /more than 10000/);
+    assert.equal(r.results[0]!.code, 'regex_input_too_long');
   });
 
   it('a string that merely says matches( is not rewritten', () => {

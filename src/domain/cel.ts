@@ -24,11 +24,18 @@
 // `herald_matches`, which this module writes in its place.
 //
 // Cost. CEL has no loops, but a comprehension (`all`, `exists`, `exists_one`, `map`, `filter`)
-// walks a list from the data and could walk it again inside another. Each expression is at most
-// EXPRESSION_MAX_CHARS characters and CEL_LIMITS.maxAstNodes nodes, holds at most
-// MAX_COMPREHENSIONS comprehensions nested at most MAX_COMPREHENSION_DEPTH deep, and may not use
-// `cel.bind` (a bound value used twice doubles at every level); so its cost is at most quadratic in
-// the size of the event's data, which the ingest limit bounds.
+// walks a list from the data and could walk it again inside another: `l.exists(a, l.exists(b,
+// a == b))` or `l.exists(a, a in l)` is quadratic in the length of `l`, seconds for a few thousand
+// elements. So, when saved, each expression is at most EXPRESSION_MAX_CHARS characters and
+// CEL_LIMITS.maxAstNodes nodes, holds at most MAX_COMPREHENSIONS comprehensions nested at most
+// MAX_COMPREHENSION_DEPTH deep, and may not use `cel.bind` (a value bound at every level of a nest
+// doubles at each); and when run, its comprehensions share a time budget of EVALUATION_BUDGET_MS
+// (see `go`): over it, the walks wind down at one cheap step per element left and the evaluation
+// fails with `evaluation_too_long`. The library has no step counter to hook, so the compiled
+// expression carries the guards: every comprehension's list becomes `herald_iterable(list)` and its
+// body `(herald_go() ? (body) : herald_stop())`. Being a time, the budget depends on the machine's
+// load: an expression near it may pass once and fail once. What the budget does not cover is work
+// outside comprehensions, bounded by the expression's size: `l + l + l` copies the list once a term.
 import { Environment, EvaluationError, type ParseResult } from '@marcbachmann/cel-js';
 import safeRegex from 'safe-regex2';
 
@@ -39,8 +46,15 @@ export const MAX_COMPREHENSION_DEPTH = 2;
 /** Structural limits handed to the parser: per expression. */
 export const CEL_LIMITS = { maxAstNodes: 500, maxDepth: 32, maxListElements: 100, maxMapEntries: 100, maxCallArguments: 8 } as const;
 
+/** How long one evaluation may spend in comprehensions before it is stopped, in milliseconds. */
+export const EVALUATION_BUDGET_MS = 50;
+
 const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
+const INTERNAL_PREFIX = 'herald_'; // names this module writes into expressions; refused in users' source
 const MATCHES_INTERNAL = 'herald_matches';
+const GO_INTERNAL = 'herald_go';
+const STOP_INTERNAL = 'herald_stop';
+const ITERABLE_INTERNAL = 'herald_iterable';
 
 /** The event's facts a filter or template sees as `event`. */
 export interface CelEvent {
@@ -243,6 +257,36 @@ function cappedMatch(input: string, pattern: string): boolean {
   return re.test(input);
 }
 
+// The running evaluation's deadline. Evaluation is synchronous (no async function is registered),
+// so one evaluation runs at a time and module state is enough.
+let deadline = 0;
+let steps = 0;
+let exhausted = false;
+
+/**
+ * Guards every comprehension body, `(herald_go() ? (body) : herald_stop())`: counts the step and
+ * every 8 steps looks at the clock. A walk cannot be stopped by throwing, since `exists` and `all`
+ * absorb an element's error and go on to the next (CEL's rule); instead, once over the budget, no
+ * body runs any more (each step gives `false`, which also ends an `all`) and every comprehension
+ * still to start walks nothing (`iterable`), so what is left costs one cheap step per element of
+ * the walks under way, and `run` then fails the evaluation whatever its result.
+ */
+function go(): boolean {
+  if (!exhausted && (++steps & 7) === 0 && performance.now() > deadline) exhausted = true;
+  return !exhausted;
+}
+
+/** Wraps every comprehension's list or map: itself, or nothing once the budget is spent. */
+function iterable(value: unknown): unknown {
+  return exhausted ? [] : value;
+}
+
+const budgetError = () =>
+  new EvaluationError({
+    code: 'evaluation_too_long',
+    message: `the expression ran over ${EVALUATION_BUDGET_MS} ms in comprehensions (all, exists, map, filter): stopped`,
+  });
+
 const toNumber = (n: bigint | number) => Number(n);
 
 function buildEnvironment(): Environment {
@@ -252,6 +296,9 @@ function buildEnvironment(): Environment {
     env.registerOperator(`double ${op} int: double`, (a: number, b: bigint) => apply(a, toNumber(b)));
     env.registerOperator(`int ${op} double: double`, (a: bigint, b: number) => apply(toNumber(a), b));
   }
+  env.registerFunction(`${GO_INTERNAL}(): bool`, go);
+  env.registerFunction(`${STOP_INTERNAL}(): dyn`, () => false);
+  env.registerFunction(`${ITERABLE_INTERNAL}(dyn): dyn`, iterable);
   env.registerFunction(`string.${MATCHES_INTERNAL}(string): bool`, cappedMatch);
   env.registerFunction('matches(string, string): bool', cappedMatch);
   env.registerFunction('string.replace(string, string): string', (s: string, from: string, to: string) =>
@@ -300,18 +347,33 @@ class Refusal extends Error {
   }
 }
 
-/** The offsets of every receiver-style `matches` name, checking each call's pattern on the way. */
-function inspect(source: string, root: AstNode): number[] {
-  const renames: number[] = [];
+/** A change to an expression's source before it is parsed again: `insert` at `at`, in place of `remove` characters. */
+interface Edit {
+  at: number;
+  remove: number;
+  insert: string;
+  close?: true; // the end of a wrapping
+}
+
+/**
+ * Checks what the parser cannot (reserved names, cel.bind, comprehension limits, regex patterns)
+ * and lists the edits the compiled expression needs: `matches` becomes `herald_matches` (the
+ * capped one), and every comprehension's list and body are wrapped for the time budget (`go`).
+ */
+function inspect(source: string, root: AstNode): Edit[] {
+  const edits: Edit[] = [];
   let comprehensions = 0;
+  const reserved = (name: string, node: AstNode) => {
+    if (name.startsWith(INTERNAL_PREFIX))
+      throw new Refusal('reserved_name', `names starting with ${INTERNAL_PREFIX} are reserved`, node.range.start);
+  };
   const walk = (node: AstNode, depth: number) => {
     let inner = depth;
-    if (node.op === 'id' && node.args === MATCHES_INTERNAL)
-      throw new Refusal('reserved_name', `${MATCHES_INTERNAL} is reserved`, node.range.start);
+    if (node.op === 'id') reserved(node.args as string, node);
     if (node.op === 'call' || node.op === 'rcall') {
       const args = node.args as unknown[];
       const name = args[0] as string;
-      if (name === MATCHES_INTERNAL) throw new Refusal('reserved_name', `${MATCHES_INTERNAL} is reserved`, node.range.start);
+      reserved(name, node);
       if (node.op === 'rcall' && name === 'bind') {
         throw new Refusal('unsupported_function', 'cel.bind is not supported in Herald expressions', node.range.start);
       }
@@ -328,18 +390,46 @@ function inspect(source: string, root: AstNode): number[] {
         if (inner > MAX_COMPREHENSION_DEPTH) {
           throw new Refusal('too_complex', `comprehensions nested more than ${MAX_COMPREHENSION_DEPTH} deep`, node.range.start);
         }
+        const receiver = args[1] as AstNode;
+        edits.push(
+          { at: receiver.range.start, remove: 0, insert: `${ITERABLE_INTERNAL}(` },
+          { at: receiver.range.end, remove: 0, insert: ')', close: true },
+        );
+        // [iteration variable, predicate or transform, (transform)]: guard all but the variable.
+        for (const body of (args[2] as AstNode[]).slice(1)) {
+          edits.push(
+            { at: body.range.start, remove: 0, insert: `(${GO_INTERNAL}() ? (` },
+            { at: body.range.end, remove: 0, insert: `) : ${STOP_INTERNAL}())`, close: true },
+          );
+        }
       }
       if (name === 'matches') {
         const callArgs = (node.op === 'rcall' ? args[2] : args[1]) as AstNode[];
         const pattern = node.op === 'rcall' ? callArgs[0] : callArgs[1];
         if (pattern !== undefined) checkPattern(pattern);
-        if (node.op === 'rcall') renames.push(matchesNameOffset(source, node, args[1] as AstNode));
+        if (node.op === 'rcall') {
+          edits.push({ at: matchesNameOffset(source, node, args[1] as AstNode), remove: 'matches'.length, insert: MATCHES_INTERNAL });
+        }
       }
     }
     for (const child of children(node)) walk(child, inner);
   };
   walk(root, 0);
-  return renames;
+  return edits;
+}
+
+/**
+ * `source` with `edits` made, from the last offset to the first so each offset is still the
+ * original's. Edits at one offset, listed outer node first (the walk's order), must come out as
+ * closings before openings, outer openings before inner ones, inner closings before outer ones; each edit
+ * made at an offset lands before those made there already, hence the order below.
+ */
+function applyEdits(source: string, edits: Edit[]): string {
+  const order = edits.map((e, i) => ({ e, i, close: e.close === true }));
+  order.sort((a, b) => b.e.at - a.e.at || Number(a.close) - Number(b.close) || (a.close ? a.i - b.i : b.i - a.i));
+  let out = source;
+  for (const { e } of order) out = out.slice(0, e.at) + e.insert + out.slice(e.at + e.remove);
+  return out;
 }
 
 function checkPattern(pattern: AstNode): void {
@@ -380,28 +470,39 @@ export function compileExpression(source: string): CelProgram | CelCompileError 
   }
   if (source.trim() === '') return refusal(source, 'empty', 'the expression is empty', 0);
   let parsed: ParseResult;
+  let edits: Edit[];
   try {
     parsed = env.parse(source);
-    const renames = inspect(source, parsed.ast as unknown as AstNode);
+    edits = inspect(source, parsed.ast as unknown as AstNode);
     // Type errors are checked on the source as written, so their positions are the user's.
     const checked = parsed.check();
     if (!checked.valid && checked.error) throw checked.error;
-    if (renames.length > 0) {
-      let rewritten = source;
-      for (const at of renames.sort((a, b) => b - a)) {
-        rewritten = rewritten.slice(0, at) + MATCHES_INTERNAL + rewritten.slice(at + 'matches'.length);
-      }
-      parsed = env.parse(rewritten);
-    }
+    if (edits.length > 0) parsed = env.parse(applyEdits(source, edits));
   } catch (err) {
     if (err instanceof Refusal) return refusal(source, err.code, err.message, err.offset);
     const e = err as { code?: string; summary?: string; message?: string; range?: { start: number }; node?: { pos?: number } };
     return refusal(source, e.code ?? 'invalid', e.summary ?? e.message ?? String(err), e.range?.start ?? e.node?.pos ?? 0);
   }
   const program = parsed;
+  const timed = edits.some((e) => e.close === true);
   return {
     source,
-    run: (variables) => program(variables.context),
+    run: timed
+      ? (variables) => {
+          deadline = performance.now() + EVALUATION_BUDGET_MS;
+          steps = 0;
+          exhausted = false;
+          let value: unknown;
+          try {
+            value = program(variables.context);
+          } catch (err) {
+            if (exhausted) throw budgetError();
+            throw err;
+          }
+          if (exhausted) throw budgetError();
+          return value;
+        }
+      : (variables) => program(variables.context),
   };
 }
 

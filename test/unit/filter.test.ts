@@ -4,7 +4,7 @@
 // refusals when saved with their index and position, and the regular expression policy.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type CelInput, celVariables, EXPRESSION_MAX_CHARS, REGEX_INPUT_MAX_CHARS } from '../../src/domain/cel.js';
+import { type CelInput, celVariables, EVALUATION_BUDGET_MS, EXPRESSION_MAX_CHARS, REGEX_INPUT_MAX_CHARS } from '../../src/domain/cel.js';
 import {
   type CompiledFilter,
   compileFilters,
@@ -260,6 +260,43 @@ describe('filters: refused when saved', () => {
   });
 });
 
+describe('filters: comprehensions under the time budget', () => {
+  it('give the same answers as written', () => {
+    const data = { l: [1, 2, 3], m: { a: 1, b: 2 } };
+    assert.equal(holds('l.exists(x, x == 2) && !l.exists(x, x == 9)', data), true);
+    assert.equal(holds('l.all(x, x > 0) && !l.all(x, x > 1)', data), true);
+    assert.equal(holds('l.exists_one(x, x > 2) && !l.exists_one(x, x > 1)', data), true);
+    assert.equal(holds('l.map(x, x > 1, x * 10) == [20, 30]', data), true);
+    assert.equal(holds('(l + [4]).filter(x, x > 2) == [3, 4]', data), true);
+    assert.equal(holds('m.all(k, k in ["a", "b"]) && m.exists(k, m[k] == 2)', data), true);
+    assert.equal(holds('l.exists(x, l.filter(y, y > x).size() == 2)', data), true);
+  });
+
+  it('a walk that runs over the budget is stopped and fails with its own code', () => {
+    const l = Array.from({ length: 3_000 }, (_, i) => i); // 9 million steps when nested
+    for (const expression of [
+      'l.exists(a, l.exists(b, a == b + 1000000))',
+      'l.all(a, l.all(b, a != b + 1000000))',
+      'l.exists(a, a in l && a < 0)',
+    ]) {
+      const r = evaluateFilters(compiled(expression), on({ l }));
+      assert.equal(r.matches, false, expression);
+      assert.equal(r.results[0]!.code, 'evaluation_too_long', expression);
+      assert.match(r.results[0]!.error!, new RegExp(`over ${EVALUATION_BUDGET_MS} ms`));
+    }
+  });
+
+  it('the budget is per evaluation: the next one starts afresh', () => {
+    const l = Array.from({ length: 3_000 }, (_, i) => i);
+    const f = compiled('l.exists(a, l.exists(b, a == b + 1000000))', 'l.exists(x, x == 2)');
+    const r = evaluateFilters(f, on({ l }));
+    assert.deepEqual(
+      r.results.map((x) => x.code ?? x.result),
+      ['evaluation_too_long', true],
+    );
+  });
+});
+
 describe('filters: regular expressions', () => {
   it('a literal pattern runs, both as a method and as a function', () => {
     assert.equal(holds('order.id.matches("^SO-[0-9]+$")', { order: { id: 'SO-42' } }), true);
@@ -288,8 +325,10 @@ describe('filters: regular expressions', () => {
     assert.equal(refused('data.s.matches("[")')[0]!.code, 'invalid_regex');
   });
 
-  it('the internal name cannot be called directly', () => {
-    assert.equal(refused('data.s.herald_matches("(a+)+$")')[0]!.code, 'reserved_name');
+  it('the internal names cannot be used directly', () => {
+    for (const expression of ['data.s.herald_matches("(a+)+$")', 'herald_go()', 'herald_iterable(data.l).size() > 0', 'herald_x == 1']) {
+      assert.equal(refused(expression)[0]!.code, 'reserved_name', expression);
+    }
   });
 
   it('an input longer than the cap is an error on that event, not a long match', () => {

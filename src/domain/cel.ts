@@ -477,7 +477,12 @@ export function compileExpression(source: string): CelProgram | CelCompileError 
     // Type errors are checked on the source as written, so their positions are the user's.
     const checked = parsed.check();
     if (!checked.valid && checked.error) throw checked.error;
-    if (edits.length > 0) parsed = env.parse(applyEdits(source, edits));
+    if (edits.length > 0) {
+      parsed = env.parse(applyEdits(source, edits));
+      // The guards must not change what type-checks; should they, refuse now rather than fail at run time.
+      const rechecked = parsed.check();
+      if (!rechecked.valid) throw new Refusal('unsupported_syntax', `not supported with Herald's guards: ${rechecked.error?.summary}`, 0);
+    }
   } catch (err) {
     if (err instanceof Refusal) return refusal(source, err.code, err.message, err.offset);
     const e = err as { code?: string; summary?: string; message?: string; range?: { start: number }; node?: { pos?: number } };

@@ -27,6 +27,19 @@ export type HttpMethod = (typeof HTTP_METHODS)[number];
 export const PAYLOAD_FORMATS = ['standard', 'raw', 'acculynx', 'cloudblue'] as const;
 export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
 
+/** Integration presets for `payloadFormat: "template"` (src/presets/templates/). */
+export const TEMPLATE_PRESET_NAMES = ['slack', 'teams', 'discord'] as const;
+export type TemplatePresetName = (typeof TEMPLATE_PRESET_NAMES)[number];
+
+/** Batched delivery (seed 004): messages of the subscription wait until `maxEvents` of them, their
+ *  formatted bodies reach `maxBytes`, or the oldest has waited `maxWaitMs`, then go as one request
+ *  whose body is a JSON array of their payloads. */
+export interface BatchSettings {
+  maxEvents: number;
+  maxWaitMs: number;
+  maxBytes: number | null;
+}
+
 /** How a subscription's requests authenticate to the receiver, beside (or, with `signing: false`,
  *  instead of) the Standard Webhooks signature (DESIGN.md §5, seeds 002 and 004). Every string
  *  named in AUTH_CREDENTIAL_FIELDS is a credential: sealed at rest, masked for non-admin keys,
@@ -146,6 +159,15 @@ export interface Subscription {
   /** At most `limit` attempts per `periodSeconds`, shared by every delivering process
    *  (src/delivery/rate-limit.ts); null: no limit. */
   rateLimit: RateLimit | null;
+  /** CEL expressions over the event (seed 004's `order.total > 100`), all of which must hold for an
+   *  event to reach the subscription (src/fanout/filter.ts); null: every event of its types. */
+  filter: string[] | null;
+  /** With `payloadFormat: "template"`: the JSON document whose `{{ ... }}` holes are CEL expressions
+   *  (src/delivery/formats/template-engine.ts), or a preset's name instead; otherwise both null. */
+  template: unknown | null;
+  templatePreset: TemplatePresetName | null;
+  /** Batched delivery; null: one request per message. */
+  batch: BatchSettings | null;
   /** How requests authenticate to the receiver beyond the signature; null: only the signature. */
   auth: SubscriptionAuth | null;
   /** Standard Webhooks signature headers on every request (default true). */

@@ -163,6 +163,11 @@ export function rowMappers(d: Dialect) {
         r.rate_limit === null || r.rate_limit === undefined
           ? null
           : { limit: Number(r.rate_limit), periodSeconds: Number(r.rate_limit_period_seconds) },
+      // Not stored yet (issue 18 in progress): no filter, no template, no batches.
+      filter: null,
+      template: null,
+      templatePreset: null,
+      batch: null,
       auth: parseJson<SubscriptionAuth>(r.auth),
       signing: d.flag(r.signing),
       customData: parseJson<Record<string, unknown>>(r.custom_data),

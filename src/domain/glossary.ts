@@ -114,8 +114,8 @@ export interface SubscriptionHealth {
   consecutiveFailures: number;
   /** The first failed attempt after the last success; null while the last attempt succeeded. */
   failingSince: number | null;
-  /** The last attempt answered 2xx, and the last that did not (seed 002's last_success_at and
-   *  last_failure_at); null: none yet. */
+  /** When the last attempt answered 2xx, and the last that did not (seed 002's last_success_at and
+   *  last_failure_at), to the second (the start of the second it was made in); null: none yet. */
   lastSuccessAt: number | null;
   lastFailureAt: number | null;
   /** Messages failed for good (retries used up) since failingSince. */

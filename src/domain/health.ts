@@ -135,8 +135,17 @@ export function heldMove(before: SubscriptionHealth, after: SubscriptionHealth, 
 
 const FIELDS = Object.keys(initialHealth(true, 0)) as (keyof SubscriptionHealth)[];
 
+/** How far the last success or failure may move before that alone is worth writing: seed 002 gives
+ *  them to the second, and a busy healthy endpoint's row is then not locked and rewritten on every
+ *  recorded batch (its stored time is at most this much behind; any other change writes it exact). */
+const LAST_TIME_RESOLUTION_MS = 1_000;
+
 function sameHealth(a: SubscriptionHealth, b: SubscriptionHealth): boolean {
-  return FIELDS.every((k) => a[k] === b[k]);
+  return FIELDS.every((k) => a[k] === b[k] || ((k === 'lastSuccessAt' || k === 'lastFailureAt') && nearTime(a[k], b[k])));
+}
+
+function nearTime(a: number | null, b: number | null): boolean {
+  return a !== null && b !== null && Math.abs(b - a) < LAST_TIME_RESOLUTION_MS;
 }
 
 /** A working copy of health and the transitions made to it. */

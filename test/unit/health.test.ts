@@ -59,6 +59,14 @@ describe('health: failures in a row', () => {
     assert.deepEqual(change.transitions, []);
     assert.equal(change.held, null);
     assert.equal(after(events('success', 2), change.health).changed, false, 'an older success than the last one changes nothing');
+    // Kept to the second: a later success within a second of the stored one is not worth a write.
+    assert.equal(after(events('success', 900), change.health).changed, false, 'within the second: nothing to write');
+    const later = after(events('success', 1_003), change.health);
+    assert.equal(later.changed, true, 'a second later: written');
+    assert.equal(later.health.lastSuccessAt, T0 + 1_003);
+    const failed = after(events('rejected', 500), change.health);
+    assert.equal(failed.changed, true, 'any other change writes the times exact');
+    assert.equal(failed.health.lastFailureAt, T0 + 500);
   });
 
   it('keeps when the last attempt answered 2xx was made, and the last that did not (another answer, no answer)', () => {

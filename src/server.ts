@@ -14,7 +14,13 @@ import { deliveryConnector } from './delivery/ssrf.js';
 import { generateApiKey, hashApiKey } from './domain/api-keys.js';
 import { HeraldError } from './domain/errors.js';
 import { newId } from './domain/ids.js';
-import { type FailedMessage, operationalEvents, operationalRecords, type StatusChange } from './domain/operational.js';
+import {
+  type FailedMessage,
+  OPERATOR_SUBSCRIBER_ID,
+  operationalEvents,
+  operationalRecords,
+  type StatusChange,
+} from './domain/operational.js';
 import {
   attemptDuration,
   attemptsRecorded,
@@ -81,16 +87,13 @@ function guardedDelivery(config: HeraldConfig): ReturnType<typeof deliveryConnec
   }
 }
 
-/** The operator subscriber and the operational event types (src/domain/operational.ts), once per database. */
-async function ensureOperator(store: Store): Promise<void> {
-  const { subscriber, eventTypes } = operationalRecords(Date.now());
-  await store.importEventTypes(eventTypes);
-  if ((await store.getSubscriber(subscriber.id)) !== null) return;
-  try {
-    await store.createSubscriber(subscriber);
-  } catch (err) {
-    if (!(err instanceof HeraldError && err.code === 'conflict')) throw err; // another process was first
-  }
+const operatorFound = new WeakSet<Store>(); // stores whose operator subscriber exists
+
+/** Whether an operator has subscribed the operator subscriber (src/api/operator.ts): before, there
+ *  is no one to report to. (Should it be deleted later, the events' ingest refuses them: harmless.) */
+async function operatorSubscribed(store: Store): Promise<boolean> {
+  if (!operatorFound.has(store) && (await store.getSubscriber(OPERATOR_SUBSCRIBER_ID)) !== null) operatorFound.add(store);
+  return operatorFound.has(store);
 }
 
 /** Ingests the operational events of a batch of recorded outcomes; returns how many. */
@@ -124,7 +127,8 @@ async function reportOperations(
     changes.push({ subscriptionId: t.subscriptionId, subscriberId, from: t.from, to: t.to, reason: t.reason, at: t.at });
   }
   const events = operationalEvents(changes, failed);
-  if (events.length > 0) await store.ingest(events.map((event) => ({ event, requestHash: null })));
+  if (events.length === 0 || !(await operatorSubscribed(store))) return 0;
+  await store.ingest(events.map((event) => ({ event, requestHash: null })));
   return events.length;
 }
 
@@ -141,7 +145,9 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
     await raw.close();
     throw err;
   }
-  if (config.operationalWebhooks) await ensureOperator(store);
+  // Operational webhooks' event types are in the catalogue; their subscriber is created when an
+  // operator first subscribes it (src/api/operator.ts).
+  if (config.operationalWebhooks) await store.importEventTypes(operationalRecords(Date.now()).eventTypes);
   const generated = await ensureAdminKey(config, store);
   if (generated) {
     // Printed once, on stdout, like Jiwa's generated WebhooksClientKey: only its hash is kept.

@@ -102,10 +102,10 @@ export const ConfigSchema = Type.Object({
   }),
   // Endpoint health (src/domain/health.ts; README "Endpoint health")
   operationalWebhooks: Type.Boolean({
-    default: false,
+    default: true,
     env: 'HERALD_OPERATIONAL_WEBHOOKS',
     description:
-      'report subscriptions failing, disabled and recovered and messages failed as events to the built-in operator subscriber (sbr_00000000000000000000000000)',
+      'report subscriptions failing, disabled and recovered and messages failed as events to the built-in operator subscriber (sbr_00000000000000000000000000), once an operator subscribes it',
   }),
   breakerThreshold: Type.Integer({
     default: 10,

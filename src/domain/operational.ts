@@ -5,9 +5,9 @@
 // of that subscriber), and they are delivered, signed, retried and recorded like any other. Nothing
 // about the operator subscriber's own subscriptions is reported, so a failing operator endpoint
 // cannot feed itself. This module decides which events a batch of recorded outcomes gives; the
-// process that delivers ingests them. Off unless HERALD_OPERATIONAL_WEBHOOKS is set: the operator
-// subscriber and the four event types would otherwise appear in every catalogue and subscriber
-// list, the Jiwa-compatible ones included.
+// process that delivers ingests them. On unless HERALD_OPERATIONAL_WEBHOOKS is false: the four
+// event types are in the /v1 catalogue (not in Jiwa's), and the operator subscriber is created by
+// an operator's first subscription to it (src/api/operator.ts); nothing is reported before.
 import type { EventType, HealthStatus, HeraldEvent, Subscriber } from './glossary.js';
 import { newId } from './ids.js';
 

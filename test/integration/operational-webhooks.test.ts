@@ -1,4 +1,4 @@
-// Operational webhooks (issue 16): with HERALD_OPERATIONAL_WEBHOOKS on, a customer subscription
+// Operational webhooks (issue 16), on by default: a customer subscription
 // failing, recovering and being disabled, and its messages failing for good, reach the operator's
 // own subscription as signed events of the catalogue, on both stores; nothing is reported about the
 // operator's subscriptions themselves.
@@ -9,7 +9,7 @@ import { removeDir, startTestHerald, type TestHerald, tempDir } from '../helpers
 import { createTestDatabase, requirePostgres, type TestDatabase } from '../helpers/postgres.js';
 import { eventually, TestReceiver } from '../helpers/receiver.js';
 
-const SETTINGS = { operationalWebhooks: true, breakerThreshold: 2, breakerCooldownSeconds: 0.5 };
+const SETTINGS = { breakerThreshold: 2, breakerCooldownSeconds: 0.5 }; // operational webhooks: on by default
 const TEST_SECRET_KEY = 'b3BlcmF0aW9uYWwgd2ViaG9va3MgdGVzdCBrZXkhISE='; // base64 of 32 bytes, tests only
 
 const pgSkip = await requirePostgres();
@@ -29,6 +29,13 @@ async function reportsToTheOperator(herald: TestHerald, operator: TestReceiver, 
   for (const name of ['subscription.failing', 'subscription.disabled', 'subscription.recovered', 'message.failed']) {
     assert.ok(types.includes(name), `${name} is in the catalogue`);
   }
+  // The operator subscriber comes with the operator's first subscription to it; Jiwa's catalogue
+  // never lists Herald's own operational types.
+  assert.equal((await herald.api('GET', `/v1/subscribers/${OPERATOR_SUBSCRIBER_ID}`)).status, 404);
+  assert.ok(!(await api<{ data: { id: string }[] }>('GET', '/v1/subscribers?limit=100')).data.some((s) => s.id === OPERATOR_SUBSCRIBER_ID));
+  const jiwaEvents = await fetch(`${herald.url}/Webhooks/Events`, { headers: { accept: 'application/json' } });
+  const jiwaNames = ((await jiwaEvents.json()) as { Name: string }[]).map((e) => e.Name);
+  assert.ok(!jiwaNames.includes('subscription.failing'), `Jiwa lists ${jiwaNames.join(', ')}`);
   const ops = await api<{ id: string }>('POST', `/v1/subscribers/${OPERATOR_SUBSCRIBER_ID}/subscriptions`, {
     url: `${operator.url}/ops`,
     eventTypes: ['subscription.*', 'message.failed'],

@@ -10,6 +10,7 @@ import { HeraldError } from '../../domain/errors.js';
 import type { Subscription } from '../../domain/glossary.js';
 import { disableHealth, enableHealth, initialHealth } from '../../domain/health.js';
 import { newId } from '../../domain/ids.js';
+import { OPERATOR_SUBSCRIBER_ID } from '../../domain/operational.js';
 import { DEFAULT_RECOVER_STATUSES } from '../../domain/recovery.js';
 import { seriesWindow } from '../../domain/stats.js';
 import type { SubscriptionPatch } from '../../store/store.js';
@@ -25,6 +26,7 @@ import {
   page,
 } from '../checks.js';
 import type { ApiContext } from '../context.js';
+import { ensureOperatorSubscriber } from '../operator.js';
 import { parseTime, renderStats, renderSubscription } from '../render.js';
 import {
   errorResponses,
@@ -79,6 +81,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       const subscriberId = request.params.id;
       assertId('sbr', subscriberId);
       assertVisible(request, subscriberId);
+      if (subscriberId === OPERATOR_SUBSCRIBER_ID && config.operationalWebhooks) await ensureOperatorSubscriber(store);
       const body = request.body;
       const now = Date.now();
       const subscription: Subscription = {

@@ -53,6 +53,9 @@ export function messageStore(db: PostgresConnection): MessageStore {
     resendMessage(id, now) {
       return db.run(async () => {
         const row = await db.sql.begin(async (tx) => {
+          // Its queue row (a retrying message has one) is locked before the message, in the order a
+          // claim locks them, so a claim running meanwhile waits for this or this for it, never both.
+          await tx`SELECT message_id FROM message_queue WHERE message_id = ${id} FOR UPDATE`;
           const [r] = await tx<Row[]>`
             UPDATE messages m SET status = 0, retries = 0, next_attempt_at = ${now}, leased = FALSE, manual = TRUE, updated_at = ${now}
             FROM subscriptions s WHERE m.id = ${id} AND s.id = m.subscription_id

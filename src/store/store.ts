@@ -396,7 +396,7 @@ export interface IngestStore {
   ingest(requests: IngestRequest[], lease?: IngestLease): Promise<IngestResult[]>;
   /**
    * "Trigger now": commits `event` with exactly one `pending` message, due at the event's
-   * createdAt, for the subscription — whatever its patterns, channels, enabled flag and the
+   * createdAt, its attempt manual (recorded as such; an open breaker lets it through as its probe), for the subscription — whatever its patterns, channels, enabled flag and the
    * catalogue say. The caller sets event.subscriberId to the subscription's subscriber. Returns
    * the message, or null (nothing written) when the subscription does not exist.
    */

@@ -34,9 +34,9 @@ export function ingestStore(db: PostgresConnection): IngestStore {
             VALUES (${event.id}, ${event.type}, ${event.dataJson}, ${event.idempotencyKey}, NULL, ${event.subscriberId},
               ${event.channels}::text[], 1, ${event.createdAt})`;
           const [m] = await tx<Row[]>`
-            INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, created_at, updated_at)
+            INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, manual, created_at, updated_at)
             VALUES (${newId('msg', event.createdAt)}, ${event.id}, ${event.type}, ${target.subscriber_id as string}, ${subscriptionId}, 0,
-              ${event.createdAt}, ${event.createdAt}, ${event.createdAt})
+              ${event.createdAt}, TRUE, ${event.createdAt}, ${event.createdAt})
             RETURNING *`;
           if (m) {
             await tx`INSERT INTO message_queue (message_id, next_attempt_at, subscription_id) VALUES (${m.id as string}, ${event.createdAt}, ${subscriptionId})`;

@@ -90,8 +90,8 @@ export function ingestStore(db: SqliteConnection): IngestStore {
           { ...event, channels: jsonOrNull(event.channels) },
         );
         db.run(
-          `INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+          `INSERT INTO messages (id, event_id, event_type, subscriber_id, subscription_id, status, next_attempt_at, manual, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, 0, ?, 1, ?, ?)`,
           [messageId, event.id, event.type, target.subscriber_id, subscriptionId, event.createdAt, event.createdAt, event.createdAt],
         );
         return true;

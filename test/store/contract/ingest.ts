@@ -354,6 +354,7 @@ export function ingestContract(ctx: ContractContext): void {
       const job = await claimOne(event.createdAt, message.id);
       assert.equal(job.dataJson, '{"test":true}');
       assert.equal(job.subscription.id, subscription.id);
+      assert.equal(job.manual, true, 'a person asked for it: recorded as manual, let through an open breaker as its probe');
     });
 
     it('answers null for an unknown subscription and writes nothing', async () => {

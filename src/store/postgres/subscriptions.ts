@@ -103,7 +103,12 @@ export function subscriptionStore(db: PostgresConnection): SubscriptionStore {
     },
 
     deleteSubscription(id) {
-      return db.run(async () => (await db.sql`DELETE FROM subscriptions WHERE id = ${id}`).count > 0);
+      return db.run(async () =>
+        db.sql.begin(async (tx) => {
+          await tx`DELETE FROM rate_limits WHERE subscription_id = ${id}`; // its rate budget goes with it
+          return (await tx`DELETE FROM subscriptions WHERE id = ${id}`).count > 0;
+        }),
+      );
     },
 
     countSubscriptionHealth() {

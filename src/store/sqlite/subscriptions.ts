@@ -93,7 +93,10 @@ export function subscriptionStore(db: SqliteConnection): SubscriptionStore {
     },
 
     async deleteSubscription(id) {
-      return db.run('DELETE FROM subscriptions WHERE id = ?', [id]).changes > 0;
+      return db.transaction(() => {
+        db.run('DELETE FROM rate_limits WHERE subscription_id = ?', [id]); // its rate budget goes with it
+        return db.run('DELETE FROM subscriptions WHERE id = ?', [id]).changes > 0;
+      });
     },
 
     async countSubscriptionHealth() {

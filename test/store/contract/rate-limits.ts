@@ -25,6 +25,17 @@ export function rateLimitContract(ctx: ContractContext): void {
       assert.equal((await ctx.store.takeSends('sub_a', rule, 0, now + 1_000)).granted, 0, 'asking for none takes none');
     });
 
+    it("a deleted subscription's budget goes with it: a new one of the same id would start full", async () => {
+      const rule = { limit: 1, periodSeconds: 60 }; // one a minute
+      const { subscription } = await ctx.world({ rateLimit: rule });
+      const now = ctx.tick();
+      const full = (await ctx.store.takeSends(subscription.id, rule, 5, now)).granted;
+      assert.ok(full > 0);
+      assert.equal((await ctx.store.takeSends(subscription.id, rule, 5, now)).granted, 0, 'spent');
+      assert.equal(await ctx.store.deleteSubscription(subscription.id), true);
+      assert.equal((await ctx.store.takeSends(subscription.id, rule, 5, now)).granted, full, 'no budget row left behind');
+    });
+
     it('concurrent takes never grant more than the rule allows between them', async () => {
       const rule = { limit: 10, periodSeconds: 1 }; // 100 ms apart, burst 2
       const now = ctx.tick();

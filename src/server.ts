@@ -12,7 +12,6 @@ import { Dispatcher } from './delivery/dispatcher.js';
 import { HttpClient } from './delivery/http-client.js';
 import { deliveryConnector } from './delivery/ssrf.js';
 import { generateApiKey, hashApiKey } from './domain/api-keys.js';
-import { HeraldError } from './domain/errors.js';
 import { newId } from './domain/ids.js';
 import {
   type FailedMessage,

@@ -285,7 +285,7 @@ export const BatchBody = Type.Object(
   {
     additionalProperties: false,
     description:
-      "Messages wait until one of the limits, then go as one request whose body is a JSON array of their payloads; all or nothing. null: one request per message. Not for GET subscriptions (422 batch_not_allowed)",
+      'Messages wait until one of the limits, then go as one request whose body is a JSON array of their payloads; all or nothing. null: one request per message. Not for GET subscriptions (422 batch_not_allowed)',
   },
 );
 

@@ -162,7 +162,8 @@ export async function runAttempt(job: DeliveryJob, client: HttpClient, options: 
     return { deferred: true, messageId: job.messageId, subscriptionId: subscription.id, nextAttemptAt: passed.until, signal: 'neutral' };
   }
   const probe = !('kind' in passed) && passed.probe;
-  const { result, sent } = 'kind' in passed ? { result: passed, sent: null } : await exchange(job, contextOf(job, createdAt, client, options));
+  const { result, sent } =
+    'kind' in passed ? { result: passed, sent: null } : await exchange(job, contextOf(job, createdAt, client, options));
   const state = nextState(job.retries, subscription.retrySchedule, result, options, Date.now());
   return outcomeOf(job, result, sent, state, createdAt, probe);
 }
@@ -187,7 +188,15 @@ export async function runBatchAttempt(jobs: DeliveryJob[], client: HttpClient, o
   const passed = await gate(lead, createdAt, options.probes);
   if ('kind' in passed && classify(passed).verdict === 'hold' && passed.code === 'breaker_open') {
     const until = passed.until;
-    return jobs.map((job) => ({ deferred: true, messageId: job.messageId, subscriptionId: job.subscription.id, nextAttemptAt: until, signal: 'neutral' }));
+    return jobs.map(
+      (job): DeliveryRun => ({
+        deferred: true,
+        messageId: job.messageId,
+        subscriptionId: job.subscription.id,
+        nextAttemptAt: until,
+        signal: 'neutral',
+      }),
+    );
   }
   const probe = !('kind' in passed) && passed.probe;
   const context = contextOf(lead, createdAt, client, options);
@@ -199,7 +208,8 @@ export async function runBatchAttempt(jobs: DeliveryJob[], client: HttpClient, o
   if (!('kind' in passed)) {
     for (const job of jobs) {
       const formatted = formatOne(job, context);
-      if ('kind' in formatted) settle(job, formatted, null, nextState(job.retries, job.subscription.retrySchedule, formatted, options, Date.now()), false);
+      if ('kind' in formatted)
+        settle(job, formatted, null, nextState(job.retries, job.subscription.retrySchedule, formatted, options, Date.now()), false);
       else {
         members.push(job);
         bodies.push(formatted.body ?? 'null');

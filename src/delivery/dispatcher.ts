@@ -63,9 +63,9 @@ import { Batcher } from '../util/batcher.js';
 import { type DeliveryRun, type PipelineOptions, runAttempt, runBatchAttempt } from './attempt.js';
 import { BatchAssembler } from './batcher.js';
 import { EndpointLimits } from './fairness.js';
+import { FormatError, formatRequest } from './formats/index.js';
 import { ProbeGate } from './gate.js';
 import type { HttpClient } from './http-client.js';
-import { FormatError, formatRequest } from './formats/index.js';
 import { batched, JobQueue, leaseCovers, type Queued, returned } from './job-queue.js';
 import { intervalOf } from './rate-limit.js';
 
@@ -208,7 +208,10 @@ export class Dispatcher implements Handoff {
     const held = this.batches.drain().flatMap(returned);
     if (held.length > 0) {
       await this.store.returnLeases(held, Date.now()).catch((err) => {
-        this.logger.warn({ err, messages: held.length }, 'giving back the leases of messages waiting for their batch failed; they will expire');
+        this.logger.warn(
+          { err, messages: held.length },
+          'giving back the leases of messages waiting for their batch failed; they will expire',
+        );
       });
     }
     this.poke();

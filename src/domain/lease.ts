@@ -15,9 +15,6 @@ export function leaseMs(timeoutSeconds: number, leaseMarginMs: number): number {
  *  for a batched subscription, the longest a member waits for its batch (batch.maxWaitMs), so a
  *  lease never runs out while its message waits or is in flight. PostgreSQL's claim adds the
  *  subscription's batch_max_wait_ms the same way. */
-export function subscriptionLeaseMs(
-  subscription: Pick<Subscription, 'timeoutSeconds' | 'batch'>,
-  leaseMarginMs: number,
-): number {
+export function subscriptionLeaseMs(subscription: Pick<Subscription, 'timeoutSeconds' | 'batch'>, leaseMarginMs: number): number {
   return leaseMs(subscription.timeoutSeconds, leaseMarginMs) + (subscription.batch?.maxWaitMs ?? 0);
 }

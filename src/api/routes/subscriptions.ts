@@ -210,7 +210,8 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       if (body.maxInFlight !== undefined) patch.maxInFlight = body.maxInFlight;
       if (body.rateLimit !== undefined) patch.rateLimit = body.rateLimit;
       if (body.batch !== undefined) patch.batch = body.batch === null ? null : { ...body.batch, maxBytes: body.batch.maxBytes ?? null };
-      if (body.batch !== undefined || body.method !== undefined) checkBatch(patch.method ?? current.method, patch.batch !== undefined ? patch.batch : current.batch);
+      if (body.batch !== undefined || body.method !== undefined)
+        checkBatch(patch.method ?? current.method, patch.batch !== undefined ? patch.batch : current.batch);
       if (body.auth !== undefined) patch.auth = await checkAuth(body.auth, current.auth, policy);
       if (body.signing !== undefined) patch.signing = body.signing;
       if (body.customData !== undefined) patch.customData = checkCustomData(body.customData);

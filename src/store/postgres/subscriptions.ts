@@ -31,7 +31,9 @@ export function subscriptionStore(db: PostgresConnection): SubscriptionStore {
               RETURNING *`;
             // Batch settings (issue 18), in the same transaction.
             const [batched] =
-              s.batch === null ? [row] : await tx<Row[]>`UPDATE subscriptions SET ${tx(batchColumns(s.batch))} WHERE id = ${s.id} RETURNING *`;
+              s.batch === null
+                ? [row]
+                : await tx<Row[]>`UPDATE subscriptions SET ${tx(batchColumns(s.batch))} WHERE id = ${s.id} RETURNING *`;
             await tx`
               INSERT INTO subscription_patterns (pattern, subscription_id)
               SELECT DISTINCT p, ${s.id}::text FROM unnest(${s.eventTypes}::text[]) AS p`;
@@ -97,9 +99,6 @@ export function subscriptionStore(db: PostgresConnection): SubscriptionStore {
           }
           if (patch.eventTypes !== undefined) {
             await tx`DELETE FROM subscription_patterns WHERE subscription_id = ${id}`;
-            // Batch settings (issue 18), in the same transaction.
-            const [batched] =
-              s.batch === null ? [row] : await tx<Row[]>`UPDATE subscriptions SET ${tx(batchColumns(s.batch))} WHERE id = ${s.id} RETURNING *`;
             await tx`
               INSERT INTO subscription_patterns (pattern, subscription_id)
               SELECT DISTINCT p, ${id}::text FROM unnest(${patch.eventTypes}::text[]) AS p`;

@@ -17,7 +17,7 @@ const HEALTH_NAMES = `health_status, health_reason, health_since, consecutive_fa
 const BATCH_NAMES = 'batch_max_events, batch_max_wait_ms, batch_max_bytes'; // batch settings (issue 18)
 const BATCH_VALUES = '@batch_max_events, @batch_max_wait_ms, @batch_max_bytes';
 
-function subscriptionParams({ health, ...s }: Subscription): Params {
+function subscriptionParams({ health, batch, ...s }: Subscription): Params {
   return {
     ...s,
     ...healthColumns(health),
@@ -34,7 +34,7 @@ function subscriptionParams({ health, ...s }: Subscription): Params {
     auth: jsonOrNull(s.auth),
     signing: s.signing ? 1 : 0,
     customData: jsonOrNull(s.customData),
-    ...batchColumns(s.batch), // batch settings (issue 18)
+    ...batchColumns(batch), // batch settings (issue 18)
   };
 }
 

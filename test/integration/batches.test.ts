@@ -267,6 +267,47 @@ describe('batches', { timeout: 180_000 }, () => {
         }
       });
 
+      it('takes one send from a rate limit per batch, not one per member', async () => {
+        const periodSeconds = 2;
+        const sub = await subscribe(api, subscriberId, `${receiver.url}/hook`, {
+          batch: { maxEvents: 5, maxWaitMs: 200 },
+          rateLimit: { limit: 1, periodSeconds },
+        });
+        await sendMany(api, 10);
+        const list = await allSettled(api, sub.id, 10);
+        const got = receiver.requests.map(parse);
+        assert.deepEqual(
+          got.map((b) => b.members.length),
+          [5, 5],
+        );
+        const gap = (got[1] as Received).request.at - (got[0] as Received).request.at;
+        assert.ok(gap >= periodSeconds * 1000 - 100, `the second batch waited for the next send (${gap} ms)`);
+        assert.ok(gap < periodSeconds * 1000 * 2, `one send per batch, not per member (${gap} ms)`);
+        for (const m of list) assert.equal(m.attempts, 1, 'waiting records no attempt');
+      });
+
+      it('counts a batch as one request in flight for its endpoint: maxInFlight 1 sends one batch at a time', async () => {
+        let inFlight = 0;
+        let most = 0;
+        receiver.always((res) => {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          setTimeout(() => {
+            inFlight--;
+            res.writeHead(204).end();
+          }, 200);
+        });
+        const sub = await subscribe(api, subscriberId, `${receiver.url}/hook`, { batch: { maxEvents: 5, maxWaitMs: 200 }, maxInFlight: 1 });
+        await sendMany(api, 20);
+        await allSettled(api, sub.id, 20);
+        assert.deepEqual(
+          receiver.requests.map((r) => parse(r).members.length),
+          [5, 5, 5, 5],
+          'all four batches went, one after another (members did not each take a slot)',
+        );
+        assert.equal(most, 1);
+      });
+
       it('gives back the leases of members still waiting for their batch when it stops', async () => {
         const sub = await subscribe(api, subscriberId, `${receiver.url}/hook`, { batch: { maxEvents: 100, maxWaitMs: 60_000 } });
         await sendMany(api, 3);

@@ -308,6 +308,26 @@ describe('batches', { timeout: 180_000 }, () => {
         assert.equal(most, 1);
       });
 
+      it('goes through the circuit breaker as one: held back whole while it is open, and its probe is the whole batch', async () => {
+        await h.stop();
+        const breaker = { breakerThreshold: 2, breakerCooldownSeconds: 1 };
+        h = await startTestHerald(db ? { ...breaker, databaseUrl: db.url, secretKey: TEST_SECRET_KEY } : breaker, dir);
+        api = h.api as Api;
+        receiver.script(500, 500, 500);
+        const sub = await subscribe(api, subscriberId, `${receiver.url}/hook`, {
+          batch: { maxEvents: 3, maxWaitMs: 200 },
+          retrySchedule: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1],
+        });
+        await sendMany(api, 3);
+        const list = await allSettled(api, sub.id, 3);
+        const got = receiver.requests.map(parse);
+        assert.equal(got.length, 4, 'two faults open the breaker; one failed probe; one success');
+        for (const b of got) assert.deepEqual(b.ids, (got[0] as Received).ids, 'always the same three members together');
+        const opened = (got[2] as Received).request.at - (got[1] as Received).request.at;
+        assert.ok(opened >= 900, `the probe waited for the cool-down (${opened} ms)`);
+        for (const m of list) assert.equal(m.attempts, 4, 'one attempt per request: nothing recorded while held back');
+      });
+
       it('gives back the leases of members still waiting for their batch when it stops', async () => {
         const sub = await subscribe(api, subscriberId, `${receiver.url}/hook`, { batch: { maxEvents: 100, maxWaitMs: 60_000 } });
         await sendMany(api, 3);

@@ -88,6 +88,7 @@ export function renderSubscription(s: Subscription, revealHeaders = true, reveal
     timeoutSeconds: s.timeoutSeconds,
     maxInFlight: s.maxInFlight,
     rateLimit: s.rateLimit,
+    batch: s.batch,
     auth: renderAuth(s.auth, revealCredentials, iso) as SubscriptionJson['auth'],
     signing: s.signing,
     customData: s.customData,

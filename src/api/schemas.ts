@@ -137,6 +137,13 @@ export const MAX_IN_FLIGHT = 10_000; // a subscription's maxInFlight, as the lar
 export const MAX_RATE_LIMIT = 1_000_000; // a subscription's rateLimit.limit
 export const MAX_RATE_PERIOD_SECONDS = 86_400; // a subscription's rateLimit.periodSeconds: a day
 export const MAX_URL_LENGTH = 2_048; // characters
+// A subscription's batch settings (issue 18):
+export const BATCH_MIN_EVENTS = 2; // members per batch request, at least
+export const BATCH_MAX_EVENTS = 1_000; // members per batch request, at most
+export const BATCH_MIN_WAIT_MS = 100; // the longest a member waits for its batch, at least
+export const BATCH_MAX_WAIT_MS = 60_000; // ... at most: a minute
+export const BATCH_MIN_BYTES = 1_024; // a batch body's byte limit, at least
+export const BATCH_MAX_BYTES = 16 * 1_048_576; // ... at most: 16 MiB
 
 export const HealthSchema = Type.Object(
   {
@@ -233,6 +240,7 @@ const subscriptionProperties = {
   timeoutSeconds: Type.Number(),
   maxInFlight: Nullable(Type.Integer()),
   rateLimit: Nullable(Type.Object({ limit: Type.Integer(), periodSeconds: Type.Number() })),
+  batch: Nullable(Type.Object({ maxEvents: Type.Integer(), maxWaitMs: Type.Integer(), maxBytes: Nullable(Type.Integer()) })),
   auth: Nullable(AuthSchema),
   signing: Type.Boolean({ description: 'Standard Webhooks signature headers on every request' }),
   customData: Nullable(CustomDataSchema),
@@ -254,6 +262,32 @@ export const SubscriptionWithSecretSchema = Type.Object({
   secret: Type.String({ description: 'Standard Webhooks signing secret; shown here once' }),
 });
 export const SecretSchema = Type.Object({ secret: Type.String() });
+
+/** A subscription's batch settings as create and patch take them (README, "Batches"). */
+export const BatchBody = Type.Object(
+  {
+    maxEvents: Type.Integer({ minimum: BATCH_MIN_EVENTS, maximum: BATCH_MAX_EVENTS, description: 'Most messages per batch request' }),
+    maxWaitMs: Type.Integer({
+      minimum: BATCH_MIN_WAIT_MS,
+      maximum: BATCH_MAX_WAIT_MS,
+      description: 'The longest the oldest message waits for its batch, in ms',
+    }),
+    maxBytes: Type.Optional(
+      Nullable(
+        Type.Integer({
+          minimum: BATCH_MIN_BYTES,
+          maximum: BATCH_MAX_BYTES,
+          description: 'Most bytes in a batch body (a single larger message goes alone); null: no byte limit',
+        }),
+      ),
+    ),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'Messages wait until one of the limits, then go as one request whose body is a JSON array of their payloads; all or nothing. null: one request per message. Not for GET subscriptions (422 batch_not_allowed)',
+  },
+);
 
 /** Create and patch bodies; timeout bounds come from the configuration. */
 export function subscriptionBodies(config: Pick<HeraldConfig, 'maxTimeoutSeconds'>) {
@@ -302,6 +336,7 @@ export function subscriptionBodies(config: Pick<HeraldConfig, 'maxTimeoutSeconds
         ),
       ),
     ),
+    batch: Type.Optional(Nullable(BatchBody)),
     auth: Type.Optional(Nullable(AuthBody)),
     signing: Type.Optional(Type.Boolean({ description: 'Standard Webhooks signature headers on every request (default true)' })),
     customData: Type.Optional(Nullable(CustomDataSchema)),

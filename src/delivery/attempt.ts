@@ -20,7 +20,7 @@ import type { RetrySettings } from '../domain/retry-policy.js';
 import type { DeliveryJob, DeliveryOutcome } from '../store/store.js';
 import type { AttemptContext } from './attempt-context.js';
 import { authorize, type OutgoingRequest, unauthorized } from './auth/index.js';
-import { type AttemptResult, classify, type EndpointSignal, nextState } from './classify.js';
+import { type AttemptResult, classify, type EndpointSignal, type NextState, type NotSent, nextState } from './classify.js';
 import { FormatError, formatRequest } from './formats/index.js';
 import { gate, type ProbeGate } from './gate.js';
 import type { HttpClient } from './http-client.js';
@@ -44,17 +44,30 @@ function recordedHeaders(request: OutgoingRequest, custom: Record<string, string
   return out;
 }
 
-/** The request for `job` (format, then authorize), or the reason it cannot be sent. */
-async function prepare(job: DeliveryJob, context: AttemptContext): Promise<OutgoingRequest | AttemptResult> {
-  let formatted: ReturnType<typeof formatRequest>;
+/** A body to send, or the reason there is none (format_error). */
+type Formatted = { body: string | null; contentType: string | null } | NotSent;
+
+/** `job`'s body by its subscription's payload format (formats/), or why it has none. */
+function formatOne(job: DeliveryJob, context: AttemptContext): Formatted {
   try {
-    formatted = formatRequest(job, context);
+    return formatRequest(job, context);
   } catch (err) {
     if (!(err instanceof FormatError)) throw err;
     return { kind: 'not_sent', code: 'format_error', message: err.message, durationMs: 0 };
   }
+}
+
+/** The request for `job` (format, then authorize), or the reason it cannot be sent. */
+async function prepare(
+  job: DeliveryJob,
+  context: AttemptContext,
+  format: (context: AttemptContext) => Formatted = (c) => formatOne(job, c),
+  extraHeaders: Record<string, string> = {},
+): Promise<OutgoingRequest | AttemptResult> {
+  const formatted = format(context);
+  if ('kind' in formatted) return formatted;
   const request: OutgoingRequest = {
-    headers: { ...job.subscription.headers, 'user-agent': context.userAgent },
+    headers: { ...job.subscription.headers, ...extraHeaders, 'user-agent': context.userAgent },
     body: formatted.body ?? '',
     credentials: new Set(),
   };
@@ -77,49 +90,50 @@ function send(job: DeliveryJob, request: OutgoingRequest, context: AttemptContex
   });
 }
 
+/** Prepares and sends `job`'s request, resending it once, authorized afresh, after a 401 its auth
+ *  method may cure; returns the result and the request it is the result of (null: none sent). */
+async function exchange(
+  job: DeliveryJob,
+  context: AttemptContext,
+  format?: (context: AttemptContext) => Formatted,
+  extraHeaders?: Record<string, string>,
+): Promise<{ result: AttemptResult; sent: OutgoingRequest | null }> {
+  const prepared = await prepare(job, context, format, extraHeaders);
+  if ('kind' in prepared) return { result: prepared, sent: null };
+  const result = await send(job, prepared, context);
+  if (result.kind === 'response' && result.statusCode === 401 && unauthorized(job, prepared)) {
+    const again = await prepare(job, { ...context, now: Date.now() }, format, extraHeaders);
+    if ('kind' in again) return { result: again, sent: null };
+    return { result: await send(job, again, context), sent: again };
+  }
+  return { result, sent: prepared };
+}
+
 /** What one run of the pipeline gives the dispatcher: the outcome to record, and what the result
  *  said about the endpoint (for its share of the delivery slots, fairness.ts; not recorded). */
 export type DeliveryRun = DeliveryOutcome & { signal: EndpointSignal };
 
-/** Makes one attempt of `job` and works out the message's next state; or, held back by its
- *  subscription's breaker, makes none and says when the message is due again. */
-export async function runAttempt(job: DeliveryJob, client: HttpClient, options: PipelineOptions): Promise<DeliveryRun> {
-  const createdAt = Date.now();
+/** The attempt's context: its time, deadline and what stages share. */
+function contextOf(job: DeliveryJob, createdAt: number, client: HttpClient, options: PipelineOptions): AttemptContext {
+  return {
+    now: createdAt,
+    publicUrl: options.publicUrl,
+    client,
+    deadline: createdAt + Math.round(job.subscription.timeoutSeconds * 1000),
+    userAgent: options.userAgent,
+  };
+}
+
+/** The attempt of `job` as it is recorded, with the result's next state for its message. */
+function outcomeOf(
+  job: DeliveryJob,
+  result: AttemptResult,
+  sent: OutgoingRequest | null,
+  state: NextState,
+  createdAt: number,
+  probe: boolean,
+): DeliveryRun {
   const { subscription } = job;
-  const passed = await gate(job, createdAt, options.probes);
-  if ('kind' in passed && classify(passed).verdict === 'hold' && passed.code === 'breaker_open') {
-    return { deferred: true, messageId: job.messageId, subscriptionId: subscription.id, nextAttemptAt: passed.until, signal: 'neutral' };
-  }
-  let result: AttemptResult | null = 'kind' in passed ? passed : null;
-  const probe = !('kind' in passed) && passed.probe;
-  let sent: OutgoingRequest | null = null;
-  if (result === null) {
-    const context: AttemptContext = {
-      now: createdAt,
-      publicUrl: options.publicUrl,
-      client,
-      deadline: createdAt + Math.round(subscription.timeoutSeconds * 1000),
-      userAgent: options.userAgent,
-    };
-    const prepared = await prepare(job, context);
-    if ('kind' in prepared) {
-      result = prepared;
-    } else {
-      sent = prepared;
-      result = await send(job, sent, context);
-      if (result.kind === 'response' && result.statusCode === 401 && unauthorized(job, sent)) {
-        const again = await prepare(job, { ...context, now: Date.now() });
-        if ('kind' in again) {
-          result = again;
-          sent = null;
-        } else {
-          sent = again;
-          result = await send(job, sent, context);
-        }
-      }
-    }
-  }
-  const state = nextState(job.retries, subscription.retrySchedule, result, options, Date.now());
   const attempt: Attempt = {
     id: newId('att', createdAt),
     messageId: job.messageId,
@@ -136,4 +150,98 @@ export async function runAttempt(job: DeliveryJob, client: HttpClient, options: 
     createdAt,
   };
   return { attempt, attempts: job.attempts + 1, ...state, ...(probe ? { probe } : {}), signal: classify(result).signal };
+}
+
+/** Makes one attempt of `job` and works out the message's next state; or, held back by its
+ *  subscription's breaker, makes none and says when the message is due again. */
+export async function runAttempt(job: DeliveryJob, client: HttpClient, options: PipelineOptions): Promise<DeliveryRun> {
+  const createdAt = Date.now();
+  const { subscription } = job;
+  const passed = await gate(job, createdAt, options.probes);
+  if ('kind' in passed && classify(passed).verdict === 'hold' && passed.code === 'breaker_open') {
+    return { deferred: true, messageId: job.messageId, subscriptionId: subscription.id, nextAttemptAt: passed.until, signal: 'neutral' };
+  }
+  const probe = !('kind' in passed) && passed.probe;
+  const { result, sent } =
+    'kind' in passed ? { result: passed, sent: null } : await exchange(job, contextOf(job, createdAt, client, options));
+  const state = nextState(job.retries, subscription.retrySchedule, result, options, Date.now());
+  return outcomeOf(job, result, sent, state, createdAt, probe);
+}
+
+/** The header naming a batch request's members, in body order (README, "Batches"). */
+export const BATCH_HEADER = 'webhook-batch';
+const BATCH_HEADER_RECORDED = 32; // member ids an attempt record keeps of the header (each member records its own attempt)
+
+/**
+ * Makes one attempt of a batch: `jobs` (one subscription's messages, in creation order) as one
+ * request whose body is the JSON array of their payloads, each formatted as its own request would
+ * be. The request is gated, signed (its `webhook-id` a fresh batch id) and authorized once; its
+ * result is every member's: one outcome per member, each with its own attempt record and next
+ * state (members with the same retries get the same next attempt time, so they come back
+ * together). A member its format refuses fails alone and stays out of the body. The endpoint's
+ * health counts the request once: the first member sent carries its signal, the others none.
+ */
+export async function runBatchAttempt(jobs: DeliveryJob[], client: HttpClient, options: PipelineOptions): Promise<DeliveryRun[]> {
+  const createdAt = Date.now();
+  const lead = jobs[0];
+  if (lead === undefined) return [];
+  const passed = await gate(lead, createdAt, options.probes);
+  if ('kind' in passed && classify(passed).verdict === 'hold' && passed.code === 'breaker_open') {
+    const until = passed.until;
+    return jobs.map(
+      (job): DeliveryRun => ({
+        deferred: true,
+        messageId: job.messageId,
+        subscriptionId: job.subscription.id,
+        nextAttemptAt: until,
+        signal: 'neutral',
+      }),
+    );
+  }
+  const probe = !('kind' in passed) && passed.probe;
+  const context = contextOf(lead, createdAt, client, options);
+  const members: DeliveryJob[] = [];
+  const bodies: string[] = [];
+  const runs: DeliveryRun[] = [];
+  const settle = (job: DeliveryJob, result: AttemptResult, sent: OutgoingRequest | null, state: NextState, first: boolean) =>
+    runs.push(outcomeOf(job, result, sent, first ? state : { ...state, health: null }, createdAt, first && probe));
+  if (!('kind' in passed)) {
+    for (const job of jobs) {
+      const formatted = formatOne(job, context);
+      if ('kind' in formatted)
+        settle(job, formatted, null, nextState(job.retries, job.subscription.retrySchedule, formatted, options, Date.now()), false);
+      else {
+        members.push(job);
+        bodies.push(formatted.body ?? 'null');
+      }
+    }
+  } else members.push(...jobs);
+  if (members.length > 0) {
+    const batchJob: DeliveryJob = { ...lead, messageId: newId('bat', createdAt) }; // signed as the batch: webhook-id is the batch id
+    const body = `[${bodies.join(',')}]`;
+    const { result, sent } =
+      'kind' in passed
+        ? { result: passed, sent: null }
+        : await exchange(batchJob, context, () => ({ body, contentType: 'application/json' }), {
+            [BATCH_HEADER]: members.map((m) => m.messageId).join(','),
+          });
+    if (sent !== null && members.length > BATCH_HEADER_RECORDED) {
+      // The record keeps the first ids and the count: every member records the attempt, and the
+      // whole list in each would grow as the square of the batch.
+      const kept = members.slice(0, BATCH_HEADER_RECORDED).map((m) => m.messageId);
+      sent.headers = { ...sent.headers, [BATCH_HEADER]: `${kept.join(',')},... (${members.length} in all)` };
+    }
+    const now = Date.now();
+    const states = new Map<string, NextState>(); // by retries and schedule: members retried together stay together
+    for (const [i, job] of members.entries()) {
+      const key = `${job.retries}/${JSON.stringify(job.subscription.retrySchedule)}`;
+      let state = states.get(key);
+      if (state === undefined) {
+        state = nextState(job.retries, job.subscription.retrySchedule, result, options, now);
+        states.set(key, state);
+      }
+      settle(job, result, sent, state, i === 0);
+    }
+  }
+  return runs;
 }

@@ -37,9 +37,17 @@
 // asked for in batches, as many as the queue holds. Claims leave throttled subscriptions alone, a
 // throttle queue holds no more jobs than its budget can send before their leases run out (the rest
 // give their lease back at once), and a waiting job whose lease runs out gives it back.
+//
+// Batches (batcher.ts): a job of a subscription with `batch` settings is not started but handed to
+// the BatchAssembler, holding no slot while it waits (its lease covers the wait: subscriptionLeaseMs,
+// src/domain/lease.ts). A closed batch comes back as one queue entry (Queued.members) and from then
+// on is one job: one send from the rate limit, one slot and one of its endpoint's attempts in
+// flight, parked or given back whole; runBatchAttempt makes its one request and gives one outcome
+// per member, each recorded as a single message's. Stopping gives the leases of members still
+// waiting for their batch back at once.
 import type { Logger } from 'pino';
 import type { HealthPolicy } from '../domain/health.js';
-import { leaseMs } from '../domain/lease.js';
+import { leaseMs, subscriptionLeaseMs } from '../domain/lease.js';
 import type { RetrySettings } from '../domain/retry-policy.js';
 import type { Handoff } from '../ingest/group-commit.js';
 import type {
@@ -52,11 +60,13 @@ import type {
   SubscriptionTransition,
 } from '../store/store.js';
 import { Batcher } from '../util/batcher.js';
-import { type DeliveryRun, type PipelineOptions, runAttempt } from './attempt.js';
+import { type DeliveryRun, type PipelineOptions, runAttempt, runBatchAttempt } from './attempt.js';
+import { BatchAssembler } from './batcher.js';
 import { EndpointLimits } from './fairness.js';
+import { FormatError, formatRequest } from './formats/index.js';
 import { ProbeGate } from './gate.js';
 import type { HttpClient } from './http-client.js';
-import { JobQueue, leaseCovers, type Queued, returned } from './job-queue.js';
+import { batched, JobQueue, leaseCovers, type Queued, returned } from './job-queue.js';
 import { intervalOf } from './rate-limit.js';
 
 export interface DispatcherOptions extends RetrySettings {
@@ -123,6 +133,7 @@ export class Dispatcher implements Handoff {
   private unsubscribe: () => void = () => {};
   private drained: (() => void) | null = null;
   private readonly pipeline: PipelineOptions;
+  private readonly batches: BatchAssembler; // jobs of batched subscriptions waiting for their batch
 
   constructor(
     private readonly store: QueueStore & RateLimitStore,
@@ -144,6 +155,18 @@ export class Dispatcher implements Handoff {
       publicUrl: options.publicUrl ?? 'http://localhost:8080',
       probes: new ProbeGate(store, options.leaseMarginMs),
     };
+    this.batches = new BatchAssembler(
+      (members) => this.batchClosed(members),
+      ({ job }) => {
+        // The body as the attempt will format it (its timestamps aside): what the byte limit counts.
+        try {
+          return Buffer.byteLength(formatRequest(job, { now: Date.now(), publicUrl: this.pipeline.publicUrl }).body ?? '');
+        } catch (err) {
+          if (err instanceof FormatError) return 0; // it fails alone, out of the body
+          throw err;
+        }
+      },
+    );
     this.recorder = new Batcher(
       async (outcomes) => {
         const transitions = await this.recordWithRetry(outcomes);
@@ -181,6 +204,16 @@ export class Dispatcher implements Handoff {
     for (const t of this.throttles.values()) if (t.timer !== null) clearTimeout(t.timer);
     this.throttles.clear();
     this.throttledCount = 0;
+    // Members waiting for their batch may wait up to a minute: their leases are given back now.
+    const held = this.batches.drain().flatMap(returned);
+    if (held.length > 0) {
+      await this.store.returnLeases(held, Date.now()).catch((err) => {
+        this.logger.warn(
+          { err, messages: held.length },
+          'giving back the leases of messages waiting for their batch failed; they will expire',
+        );
+      });
+    }
     this.poke();
     await this.loopDone;
     if (this.inflight > 0) {
@@ -217,7 +250,7 @@ export class Dispatcher implements Handoff {
   reserve(writers: number): IngestLease | undefined {
     if (!this.running) return undefined;
     const size = HANDOFF_PER_SLOT * this.options.concurrency;
-    const free = size - this.queue.size - this.parkedCount - this.throttledCount - this.reserved;
+    const free = size - this.queue.size - this.parkedCount - this.throttledCount - this.batches.size - this.reserved;
     const limit = Math.min(free, Math.ceil(size / writers)); // concurrent ingest transactions share the queue
     if (limit < 1) return undefined;
     this.reserved += limit;
@@ -230,7 +263,7 @@ export class Dispatcher implements Handoff {
     if (!this.running || jobs.length === 0) return;
     this.hooks.onAdopted?.(jobs);
     for (const job of jobs) {
-      const leaseEnds = job.eventCreatedAt + leaseMs(job.subscription.timeoutSeconds, lease.leaseMarginMs);
+      const leaseEnds = job.eventCreatedAt + subscriptionLeaseMs(job.subscription, lease.leaseMarginMs);
       this.queue.push({ job, leaseEnds });
     }
     this.pump();
@@ -258,17 +291,22 @@ export class Dispatcher implements Handoff {
    */
   private startOrPark(queued: Queued, now: number, expiring: ReturnedLease[]): boolean {
     if (!leaseCovers(queued, now, this.options.leaseMarginMs)) {
-      expiring.push(returned(queued));
+      expiring.push(...returned(queued));
       return false;
     }
     const { job } = queued;
     const id = job.subscription.id;
+    if (queued.members === undefined && batched(job)) {
+      this.batches.add(queued);
+      return false;
+    }
     if (job.subscription.rateLimit !== null && queued.sent !== true) {
       this.throttle(queued, now, expiring);
       return false;
     }
     if (this.limits.tryStart(id, job.subscription.maxInFlight)) {
-      this.launch(job);
+      if (queued.members === undefined) this.launch(job);
+      else this.launchBatch(queued.members);
       return true;
     }
     let parked = this.parked.get(id);
@@ -327,7 +365,7 @@ export class Dispatcher implements Handoff {
     if (rule !== null && waiting > 0) {
       const usable = leaseEnds - leaseMs(job.subscription.timeoutSeconds, this.options.leaseMarginMs / 2) - now;
       if (waiting >= Math.max(1, Math.floor(usable / intervalOf(rule)))) {
-        expiring.push({ messageId: job.messageId, leaseEnds });
+        expiring.push(...returned(queued));
         return;
       }
     }
@@ -500,7 +538,7 @@ export class Dispatcher implements Handoff {
       this.loopReserve = 0;
       const expiring: ReturnedLease[] = [];
       for (const job of jobs)
-        this.startOrPark({ job, leaseEnds: now + leaseMs(job.subscription.timeoutSeconds, leaseMarginMs) }, now, expiring);
+        this.startOrPark({ job, leaseEnds: now + subscriptionLeaseMs(job.subscription, leaseMarginMs) }, now, expiring);
       if (expiring.length > 0) this.returnLeases(expiring);
       this.pump(); // room the claim did not use
       if (jobs.length === limit) {
@@ -551,6 +589,51 @@ export class Dispatcher implements Handoff {
       .catch((err) => this.logger.error({ err, messageId: job.messageId }, 'recording an attempt failed; its lease will expire'))
       .finally(() => {
         this.unrecorded--;
+        this.freed();
+      });
+  }
+
+  /** A batch closed (batcher.ts): it joins the queue as one entry, and starts as room allows. */
+  private batchClosed(members: Queued[]): void {
+    const first = members[0];
+    if (first === undefined) return;
+    if (!this.running) {
+      this.returnLeases(members.flatMap(returned));
+      return;
+    }
+    const leaseEnds = Math.min(...members.map((m) => m.leaseEnds));
+    // A closed batch starts afresh: it has not been through the rate limit as a batch. It may close
+    // inside pump() (the member that fills it was being started): pumping again comes after that.
+    this.queue.push({ job: first.job, leaseEnds, members });
+    queueMicrotask(() => this.pump());
+  }
+
+  /** Runs a batch's attempt (runBatchAttempt): one request, one slot and one of its endpoint's
+   *  attempts in flight, whose slot (tryStart) it already holds; one outcome per member. */
+  private launchBatch(members: Queued[]): void {
+    const jobs = members.map((m) => m.job);
+    const id = (jobs[0] as DeliveryJob).subscription.id;
+    this.inflight++;
+    this.unrecorded += jobs.length;
+    runBatchAttempt(jobs, this.client, this.pipeline)
+      .then(
+        (runs) => {
+          // The request's signal, once: members the format refused say nothing (neutral).
+          const said = runs.find((r) => r.signal !== 'neutral') ?? runs[0];
+          this.limits.finish(id, said?.signal ?? 'neutral', said !== undefined && 'attempt' in said ? said.attempt.durationMs : 0);
+          this.settled(id);
+          for (const run of runs) this.hooks.onAttempt?.(run);
+          return Promise.all(runs.map((run) => this.recorder.submit(run)));
+        },
+        (err) => {
+          this.limits.finish(id, 'neutral', 0);
+          this.settled(id);
+          throw err;
+        },
+      )
+      .catch((err) => this.logger.error({ err, messages: jobs.length }, 'recording a batch attempt failed; its leases will expire'))
+      .finally(() => {
+        this.unrecorded -= jobs.length;
         this.freed();
       });
   }

@@ -140,12 +140,20 @@ export function takeShares(
  * initial cap, bounded by its `maxInFlight`), less those, and at most the claim's share. Each
  * process adapts its own cap from the answers it sees; counted against every process's leases,
  * the endpoint has at most about one cap's worth of attempts in flight however many workers there
- * are.
+ * are. A batched subscription's attempt carries up to `perAttempt` messages (its batch's maxEvents),
+ * and its leased messages include those waiting for their batch: its cap and share count in
+ * messages, that many per attempt.
  */
-export function roomAcrossProcesses(share: ClaimShare, subscriptionId: string, maxInFlight: number | null, leased: number): number {
+export function roomAcrossProcesses(
+  share: ClaimShare,
+  subscriptionId: string,
+  maxInFlight: number | null,
+  leased: number,
+  perAttempt = 1,
+): number {
   const cap =
     share.caps?.[subscriptionId] ?? Math.min(share.initialCap ?? Number.POSITIVE_INFINITY, maxInFlight ?? Number.POSITIVE_INFINITY);
-  return Math.max(0, Math.min(share.perSubscription, cap - leased));
+  return Math.max(0, Math.min(share.perSubscription * perAttempt, cap * perAttempt - leased));
 }
 
 /** How many due messages a claim looks at to fill `limit` with shares of `perSubscription`: when

@@ -12,16 +12,27 @@ export interface Queued {
   sent?: boolean;
   /** It was counted as throttled (onThrottled). */
   throttled?: boolean;
+  /** A closed batch (batcher.ts): its members, in body order; `job` is the first, `leaseEnds` the
+   *  earliest. The entry waits, is throttled and starts as one attempt. */
+  members?: Queued[];
 }
 
 /** Whether `queued`'s lease still covers a whole attempt started at `now` and half the margin to
- *  record it; a job whose lease does not gives it back, so a claim takes the message with a fresh one. */
-export function leaseCovers({ job, leaseEnds }: Queued, now: number, leaseMarginMs: number): boolean {
-  return now + leaseMs(job.subscription.timeoutSeconds, leaseMarginMs / 2) <= leaseEnds;
+ *  record it (and, for a job of a batched subscription not in a batch yet, the longest wait for its
+ *  batch); a job whose lease does not gives it back, so a claim takes the message with a fresh one. */
+export function leaseCovers(queued: Queued, now: number, leaseMarginMs: number): boolean {
+  const { job, leaseEnds } = queued;
+  const wait = queued.members === undefined && batched(job) ? (job.subscription.batch?.maxWaitMs ?? 0) : 0;
+  return now + leaseMs(job.subscription.timeoutSeconds, leaseMarginMs / 2) + wait <= leaseEnds;
 }
 
-/** The lease `queued` gives back. */
-export const returned = ({ job, leaseEnds }: Queued): ReturnedLease => ({ messageId: job.messageId, leaseEnds });
+/** Whether `job` goes in a batch (batcher.ts): its subscription batches, and is not a GET one
+ *  (refused when saved; a body-less batch would make no sense). */
+export const batched = (job: DeliveryJob): boolean => job.subscription.batch !== null && job.subscription.method !== 'GET';
+
+/** The leases `queued` gives back: its own, or a batch's members'. */
+export const returned = (queued: Queued): ReturnedLease[] =>
+  (queued.members ?? [queued]).map(({ job, leaseEnds }) => ({ messageId: job.messageId, leaseEnds }));
 
 const COMPACT_AFTER = 1_024; // taken entries kept before the array is compacted (once they are most of it)
 
@@ -59,7 +70,7 @@ export class JobQueue {
   shiftExpiring(now: number, leaseMarginMs: number): ReturnedLease[] {
     const expiring: ReturnedLease[] = [];
     for (let first = this.peek(); first !== undefined && !leaseCovers(first, now, leaseMarginMs); first = this.peek()) {
-      expiring.push(returned(first));
+      expiring.push(...returned(first));
       this.shift();
     }
     return expiring;

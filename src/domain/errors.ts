@@ -33,6 +33,7 @@ export const ERRORS = {
     status: 422,
     message: "The subscription's auth is missing a field, has one its type does not take, or has an invalid value",
   },
+  batch_not_allowed: { status: 422, message: 'A GET subscription cannot batch: a batch is one request whose body is a JSON array' },
   custom_data_too_large: { status: 422, message: 'customData must be at most 65536 bytes as JSON' },
   auth_not_jwt: { status: 409, message: "The subscription's auth is not jwt: it has no JWT secret" },
   rate_limited: { status: 429, message: 'Too many requests' },

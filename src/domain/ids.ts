@@ -5,7 +5,7 @@
 // first" lists (the audit log) keep the order things happened in.
 import { randomFillSync } from 'node:crypto';
 
-export type IdPrefix = 'sbr' | 'sub' | 'evt' | 'msg' | 'att' | 'key' | 'aud' | 'ses';
+export type IdPrefix = 'sbr' | 'sub' | 'evt' | 'msg' | 'att' | 'key' | 'aud' | 'ses' | 'bat'; // bat: a batch request's webhook-id
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const POOL_SIZE = 4096; // bytes of randomness fetched per syscall

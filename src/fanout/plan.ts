@@ -6,7 +6,7 @@
 import type { HeraldEvent, Subscription } from '../domain/glossary.js';
 import { probeVerdict } from '../domain/health.js';
 import { newId } from '../domain/ids.js';
-import { leaseMs } from '../domain/lease.js';
+import { subscriptionLeaseMs } from '../domain/lease.js';
 import type { DeliveryJob, IngestLease, IngestRequest, IngestResult } from '../store/store.js';
 import { channelsMatch, subscriberMatches, typeMatches } from './match.js';
 
@@ -119,7 +119,7 @@ export function planIngest(requests: readonly IngestRequest[], facts: IngestFact
         nextAttemptAt: !breaker.send
           ? breaker.until
           : leased
-            ? event.createdAt + leaseMs(subscription.timeoutSeconds, lease?.leaseMarginMs ?? 0)
+            ? event.createdAt + subscriptionLeaseMs(subscription, lease?.leaseMarginMs ?? 0)
             : event.createdAt,
         leased,
       });

@@ -8,6 +8,7 @@ import type {
   Attempt,
   AttemptTrigger,
   AuditEntry,
+  BatchSettings,
   BreakerState,
   EventType,
   HealthReason,
@@ -118,6 +119,29 @@ export function toHealth(r: Row): SubscriptionHealth {
   };
 }
 
+/** A subscription's batch settings from its batch_* columns; null: it does not batch. */
+function toBatch(r: Row): BatchSettings | null {
+  if (r.batch_max_events === null || r.batch_max_events === undefined) return null;
+  return {
+    maxEvents: Number(r.batch_max_events),
+    maxWaitMs: Number(r.batch_max_wait_ms),
+    maxBytes: r.batch_max_bytes === null || r.batch_max_bytes === undefined ? null : Number(r.batch_max_bytes),
+  };
+}
+
+/** A subscription's batch settings as its batch_* columns hold them. */
+export function batchColumns(batch: BatchSettings | null): {
+  batch_max_events: number | null;
+  batch_max_wait_ms: number | null;
+  batch_max_bytes: number | null;
+} {
+  return {
+    batch_max_events: batch?.maxEvents ?? null,
+    batch_max_wait_ms: batch?.maxWaitMs ?? null,
+    batch_max_bytes: batch?.maxBytes ?? null,
+  };
+}
+
 /** The row mappers of one dialect. */
 export function rowMappers(d: Dialect) {
   const toEvent = (r: Row): HeraldEvent => ({
@@ -163,11 +187,11 @@ export function rowMappers(d: Dialect) {
         r.rate_limit === null || r.rate_limit === undefined
           ? null
           : { limit: Number(r.rate_limit), periodSeconds: Number(r.rate_limit_period_seconds) },
-      // Not stored yet (issue 18 in progress): no filter, no template, no batches.
+      // Not stored yet (issue 18 in progress): no filter, no template.
       filter: null,
       template: null,
       templatePreset: null,
-      batch: null,
+      batch: toBatch(r),
       auth: parseJson<SubscriptionAuth>(r.auth),
       signing: d.flag(r.signing),
       customData: parseJson<Record<string, unknown>>(r.custom_data),

@@ -176,6 +176,7 @@ export type SubscriptionPatch = Partial<
     | 'timeoutSeconds'
     | 'maxInFlight'
     | 'rateLimit'
+    | 'batch'
     | 'auth'
     | 'signing'
     | 'customData'

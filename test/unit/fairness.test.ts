@@ -131,6 +131,11 @@ describe('roomAcrossProcesses', () => {
     assert.equal(roomAcrossProcesses(share, 'sub_new', 2, 1), 1);
     assert.equal(roomAcrossProcesses({ skip: [], perSubscription: 100 }, 'sub_new', null, 50), 100, 'without caps: only the share');
   });
+  it("counts a batched subscription's cap and share in messages, maxEvents per attempt", () => {
+    assert.equal(roomAcrossProcesses(share, 'sub_a', null, 1, 10), 39, 'a cap of 4 batches of 10, less the one message held');
+    assert.equal(roomAcrossProcesses(share, 'sub_a', null, 40, 10), 0);
+    assert.equal(roomAcrossProcesses(share, 'sub_new', null, 0, 5), 40, "the claim's share of 8 attempts: 40 messages");
+  });
   it('takeShares takes each subscription up to its own room', () => {
     const room: Record<string, number> = { a: 2, b: 0, c: 1 };
     assert.deepEqual(

@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { networkPolicy } from '../../delivery/ssrf.js';
 import { HeraldError } from '../../domain/errors.js';
-import type { Subscription } from '../../domain/glossary.js';
+import type { BatchSettings, HttpMethod, Subscription } from '../../domain/glossary.js';
 import { disableHealth, enableHealth, initialHealth } from '../../domain/health.js';
 import { newId } from '../../domain/ids.js';
 import { OPERATOR_SUBSCRIBER_ID } from '../../domain/operational.js';
@@ -57,6 +57,11 @@ const tags = ['subscriptions'];
 const SECRET_BYTES = 24; // Standard Webhooks asks for at least 24 random bytes
 const DEFAULT_STATS_WINDOW_MS = 24 * 60 * 60 * 1_000; // stats cover the last 24 h unless ?since= says otherwise
 
+/** A batch is one request with a JSON array for its body: a GET subscription cannot batch. */
+function checkBatch(method: HttpMethod, batch: BatchSettings | null): void {
+  if (batch !== null && method === 'GET') throw new HeraldError('batch_not_allowed');
+}
+
 export function newSecret(): string {
   return `whsec_${randomBytes(SECRET_BYTES).toString('base64')}`;
 }
@@ -102,7 +107,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
         filter: null,
         template: null,
         templatePreset: null,
-        batch: null,
+        batch: body.batch === undefined || body.batch === null ? null : { ...body.batch, maxBytes: body.batch.maxBytes ?? null },
         auth: await checkAuth(body.auth ?? null, null, policy),
         signing: body.signing ?? true,
         customData: checkCustomData(body.customData ?? null),
@@ -115,6 +120,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
         updatedAt: now,
       };
       checkAuthHeaders(subscription.auth, subscription.headers);
+      checkBatch(subscription.method, subscription.batch);
       const created = await createSubscriptionUnder(store, subscription);
       // The one answer that shows the credentials, the generated JWT secret among them, as it shows `secret`.
       return reply.code(201).send({ ...renderSubscription(created, true, true), secret: created.secret });
@@ -206,6 +212,9 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       if (body.timeoutSeconds !== undefined) patch.timeoutSeconds = body.timeoutSeconds;
       if (body.maxInFlight !== undefined) patch.maxInFlight = body.maxInFlight;
       if (body.rateLimit !== undefined) patch.rateLimit = body.rateLimit;
+      if (body.batch !== undefined) patch.batch = body.batch === null ? null : { ...body.batch, maxBytes: body.batch.maxBytes ?? null };
+      if (body.batch !== undefined || body.method !== undefined)
+        checkBatch(patch.method ?? current.method, patch.batch !== undefined ? patch.batch : current.batch);
       if (body.auth !== undefined) patch.auth = await checkAuth(body.auth, current.auth, policy);
       if (body.signing !== undefined) patch.signing = body.signing;
       if (body.customData !== undefined) patch.customData = checkCustomData(body.customData);

@@ -57,7 +57,8 @@ export function queueStore(db: PostgresConnection): Omit<QueueStore, 'capabiliti
         // last few claims and records, and those messages are simply delivered again (at least
         // once). Ingest and every API write keep waiting for the flush.
         const rows = await db.sql.begin(async (tx) => {
-          const lease = tx`${now}::bigint + ${leaseMarginMs}::bigint + ceil(s.timeout_seconds * 1000)::bigint`;
+          // subscriptionLeaseMs (src/domain/lease.ts): the deadline, the margin and a batch's wait.
+          const lease = tx`${now}::bigint + ${leaseMarginMs}::bigint + ceil(s.timeout_seconds * 1000)::bigint + coalesce(s.batch_max_wait_ms, 0)::bigint`;
           const unskipped = skip.length === 0 ? tx`TRUE` : tx`subscription_id <> ALL(${skip as string[]}::text[])`;
           let due: postgres.PendingQuery<postgres.Row[]>;
           const noFlushWait = tx`SET LOCAL synchronous_commit = off`;
@@ -423,13 +424,13 @@ async function takeWithinCaps(tx: Tx, now: number, limit: number, share: ClaimSh
       // Pipelined: the count's snapshot is taken after the locks are granted.
       const [, counts] = await Promise.all([
         tx`SELECT pg_advisory_xact_lock(${CLAIM_LOCK_CLASS}::int, k) FROM (SELECT DISTINCT hashtext(id) AS k FROM unnest(${ids}::text[]) AS id ORDER BY 1) AS l`,
-        tx<{ id: string; max_in_flight: number | null; leased: number }[]>`
-          SELECT s.id, s.max_in_flight,
+        tx<{ id: string; max_in_flight: number | null; batch_max_events: number | null; leased: number }[]>`
+          SELECT s.id, s.max_in_flight, s.batch_max_events,
             (SELECT count(*) FROM message_queue q WHERE q.subscription_id = s.id AND q.leased AND q.next_attempt_at > ${now})::int AS leased
           FROM subscriptions s WHERE s.id = ANY(${ids}::text[])`,
       ]);
       for (const id of ids) room.set(id, 0);
-      for (const c of counts) room.set(c.id, roomAcrossProcesses(share, c.id, c.max_in_flight, c.leased));
+      for (const c of counts) room.set(c.id, roomAcrossProcesses(share, c.id, c.max_in_flight, c.leased, c.batch_max_events ?? 1));
     }
     for (const i of takeShares(
       candidates.map((c) => c.subscription_id),

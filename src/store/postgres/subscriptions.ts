@@ -3,7 +3,7 @@
 import { HeraldError } from '../../domain/errors.js';
 import { heldMove } from '../../domain/health.js';
 import { subscriptionConditions } from '../filters.js';
-import { healthColumns, healthCounts, jsonOrNull, type Row, toHealth } from '../rows.js';
+import { batchColumns, healthColumns, healthCounts, jsonOrNull, type Row, toHealth } from '../rows.js';
 import type { SubscriptionStore } from '../store.js';
 import { type PostgresConnection, sqlState } from './connection.js';
 import { findOne, listNewestFirst, moveHeld, toSubscription } from './rows.js';
@@ -29,10 +29,15 @@ export function subscriptionStore(db: PostgresConnection): SubscriptionStore {
                 ${health.breakerOpenedAt}, ${s.rateLimit?.limit ?? null}, ${s.rateLimit?.periodSeconds ?? null},
                 ${health.lastSuccessAt}, ${health.lastFailureAt}, ${jsonOrNull(s.auth)}, ${s.signing}, ${jsonOrNull(s.customData)})
               RETURNING *`;
+            // Batch settings (issue 18), in the same transaction.
+            const [batched] =
+              s.batch === null
+                ? [row]
+                : await tx<Row[]>`UPDATE subscriptions SET ${tx(batchColumns(s.batch))} WHERE id = ${s.id} RETURNING *`;
             await tx`
               INSERT INTO subscription_patterns (pattern, subscription_id)
               SELECT DISTINCT p, ${s.id}::text FROM unnest(${s.eventTypes}::text[]) AS p`;
-            return toSubscription(row as Row);
+            return toSubscription(batched as Row);
           });
         } catch (err) {
           if (sqlState(err) === '23503') throw new HeraldError('unknown_subscriber');
@@ -69,6 +74,7 @@ export function subscriptionStore(db: PostgresConnection): SubscriptionStore {
           if (patch.auth !== undefined) set['auth'] = jsonOrNull(patch.auth);
           if (patch.signing !== undefined) set['signing'] = patch.signing;
           if (patch.customData !== undefined) set['custom_data'] = jsonOrNull(patch.customData);
+          if (patch.batch !== undefined) Object.assign(set, batchColumns(patch.batch));
           if (patch.enabled !== undefined) set['enabled'] = patch.enabled;
           if (patch.secret !== undefined) set['secret'] = patch.secret;
           if (patch.previousSecret !== undefined) set['previous_secret'] = patch.previousSecret;

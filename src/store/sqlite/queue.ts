@@ -13,7 +13,7 @@ import {
   type HealthPolicy,
   recordHealth,
 } from '../../domain/health.js';
-import { leaseMs } from '../../domain/lease.js';
+import { subscriptionLeaseMs } from '../../domain/lease.js';
 import { healthColumns, type Row, toHealth } from '../rows.js';
 import type { DeliveryJob, QueueStore, SubscriptionTransition } from '../store.js';
 import type { SqliteConnection } from './connection.js';
@@ -134,7 +134,7 @@ export function queueStore(db: SqliteConnection): SqliteQueueStore {
         const lease = db.stmt('UPDATE messages SET next_attempt_at = ?, leased = 1 WHERE id = ?');
         return rows.map((r): DeliveryJob => {
           const subscription = subscriptions.get(r[8]) as Subscription; // joined above, in the same transaction
-          lease.run(now + leaseMs(subscription.timeoutSeconds, leaseMarginMs), r[0]);
+          lease.run(now + subscriptionLeaseMs(subscription, leaseMarginMs), r[0]);
           return {
             messageId: r[0],
             eventId: r[1],

@@ -4,7 +4,7 @@ import { HeraldError } from '../../domain/errors.js';
 import type { Subscription } from '../../domain/glossary.js';
 import { heldMove } from '../../domain/health.js';
 import { subscriptionConditions } from '../filters.js';
-import { healthColumns, healthCounts } from '../rows.js';
+import { batchColumns, healthColumns, healthCounts } from '../rows.js';
 import type { SubscriptionStore } from '../store.js';
 import { onConflict, type Params, type SqliteConnection } from './connection.js';
 import { jsonOrNull, moveHeld, newestFirst, oneRow, toSubscription } from './rows.js';
@@ -14,7 +14,10 @@ const HEALTH_VALUES = `@health_status, @health_reason, @health_since, @consecuti
 const HEALTH_NAMES = `health_status, health_reason, health_since, consecutive_failures, failing_since, last_success_at,
   last_failure_at, failed_messages, breaker_state, breaker_faults, breaker_until, breaker_opened_at`;
 
-function subscriptionParams({ health, ...s }: Subscription): Params {
+const BATCH_NAMES = 'batch_max_events, batch_max_wait_ms, batch_max_bytes'; // batch settings (issue 18)
+const BATCH_VALUES = '@batch_max_events, @batch_max_wait_ms, @batch_max_bytes';
+
+function subscriptionParams({ health, batch, ...s }: Subscription): Params {
   return {
     ...s,
     ...healthColumns(health),
@@ -31,6 +34,7 @@ function subscriptionParams({ health, ...s }: Subscription): Params {
     auth: jsonOrNull(s.auth),
     signing: s.signing ? 1 : 0,
     customData: jsonOrNull(s.customData),
+    ...batchColumns(batch), // batch settings (issue 18)
   };
 }
 
@@ -49,10 +53,12 @@ export function subscriptionStore(db: SqliteConnection): SubscriptionStore {
           db.run(
             `INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers, payload_format,
                retry_schedule, timeout_seconds, max_in_flight, enabled, secret, previous_secret, previous_secret_expires_at, created_at, updated_at,
-               ${HEALTH_NAMES}, rate_limit, rate_limit_period_seconds, auth, signing, custom_data)
+               ${HEALTH_NAMES}, rate_limit, rate_limit_period_seconds, auth, signing, custom_data,
+               ${BATCH_NAMES})
              VALUES (@id, @subscriberId, @name, @description, @url, @method, @eventTypes, @channels, @headers, @payloadFormat,
                @retrySchedule, @timeoutSeconds, @maxInFlight, @enabled, @secret, @previousSecret, @previousSecretExpiresAt, @createdAt, @updatedAt,
-               ${HEALTH_VALUES}, @rateLimit, @rateLimitPeriodSeconds, @auth, @signing, @customData)`,
+               ${HEALTH_VALUES}, @rateLimit, @rateLimitPeriodSeconds, @auth, @signing, @customData,
+               ${BATCH_VALUES})`,
             subscriptionParams(s),
           );
           writePatterns(s.id, s.eventTypes);
@@ -82,7 +88,8 @@ export function subscriptionStore(db: SqliteConnection): SubscriptionStore {
              previous_secret_expires_at = @previousSecretExpiresAt, updated_at = @updatedAt,
              (${HEALTH_NAMES}) = (${HEALTH_VALUES}),
              rate_limit = @rateLimit, rate_limit_period_seconds = @rateLimitPeriodSeconds, auth = @auth, signing = @signing,
-             custom_data = @customData
+             custom_data = @customData,
+             (${BATCH_NAMES}) = (${BATCH_VALUES})
            WHERE id = @id`,
           subscriptionParams(next),
         );

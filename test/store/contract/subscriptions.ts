@@ -98,6 +98,56 @@ export function subscriptionContract(ctx: ContractContext): void {
       );
     });
 
+    it('keeps batch settings exactly: created, read, listed, replaced and cleared', async () => {
+      const s = await addSubscriber();
+      const batch = { maxEvents: 5, maxWaitMs: 1_500, maxBytes: 65_536 };
+      const sub = subscriptionData(s.id, { batch });
+      assert.deepEqual(await ctx.store.createSubscription(sub), sub);
+      assert.deepEqual(await ctx.store.getSubscription(sub.id), sub);
+      const plain = await addSubscription(s.id);
+      assert.equal(plain.batch, null, 'the fixture: no batches');
+      const listed = (await ctx.store.listSubscriptions({ limit: 10, subscriberId: s.id })).data;
+      assert.deepEqual(
+        listed.map((x) => [x.id, x.batch]),
+        [
+          [plain.id, null],
+          [sub.id, batch],
+        ],
+      );
+      const now = tick();
+      const other = { maxEvents: 1_000, maxWaitMs: 60_000, maxBytes: null };
+      const replaced = await ctx.store.updateSubscription(sub.id, { batch: other }, now);
+      assert.deepEqual(replaced, { ...sub, batch: other, updatedAt: now });
+      assert.deepEqual(await ctx.store.getSubscription(sub.id), replaced);
+      const untouched = await ctx.store.updateSubscription(sub.id, { name: 'renamed' }, tick());
+      assert.deepEqual(untouched?.batch, other, 'a patch without it keeps it');
+      const later = tick();
+      const cleared = await ctx.store.updateSubscription(sub.id, { batch: null }, later);
+      assert.deepEqual(cleared, { ...sub, name: 'renamed', batch: null, updatedAt: later });
+      assert.deepEqual(await ctx.store.getSubscription(sub.id), cleared);
+      const batchedAgain = await ctx.store.updateSubscription(plain.id, { batch }, tick());
+      assert.deepEqual(batchedAgain?.batch, batch);
+    });
+
+    it("leases a batched subscription's messages for the batch's wait too, claimed or handed off at ingest", async () => {
+      const batch = { maxEvents: 10, maxWaitMs: 4_000, maxBytes: null };
+      const { subscription: sub } = await world({ batch, timeoutSeconds: 7 });
+      const [due] = (await send('order.created')).messageIds;
+      const now = tick();
+      const [job] = await ctx.store.claimDue(now, 10, MARGIN);
+      assert.equal(job?.messageId, due);
+      assert.deepEqual(job?.subscription.batch, batch, 'the job carries the settings');
+      const leaseEnds = now + 7_000 + MARGIN + 4_000;
+      assert.equal((await ctx.store.getMessage(due as string))?.nextAttemptAt, leaseEnds, 'deadline, margin and the wait');
+      assert.equal(await ctx.store.returnLeases([{ messageId: due as string, leaseEnds }], tick()), 1, 'given back by that lease');
+
+      const event = eventData('order.created');
+      await ctx.store.ingest([{ event, requestHash: null }], { limit: 10, leaseMarginMs: MARGIN });
+      const [handed] = (await ctx.store.listMessages({ limit: 10, eventId: event.id })).data;
+      assert.equal(handed?.subscriptionId, sub.id);
+      assert.equal(handed?.nextAttemptAt, event.createdAt + 7_000 + MARGIN + 4_000, 'handed off: the same lease from the event');
+    });
+
     it('rejects a subscription of an unknown subscriber with unknown_subscriber', async () => {
       await assert.rejects(ctx.store.createSubscription(subscriptionData(newId('sbr'))), isCode('unknown_subscriber'));
       assert.equal((await ctx.store.listSubscriptions({ limit: 10 })).data.length, 0);

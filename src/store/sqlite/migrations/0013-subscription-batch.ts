@@ -1,0 +1,7 @@
+// 0013: a subscription's batch settings (issue 18): NULL batch_max_events: no batching;
+// batch_max_bytes NULL: no byte limit.
+export default `
+ALTER TABLE subscriptions ADD COLUMN batch_max_events INTEGER;
+ALTER TABLE subscriptions ADD COLUMN batch_max_wait_ms INTEGER;
+ALTER TABLE subscriptions ADD COLUMN batch_max_bytes INTEGER;
+`;

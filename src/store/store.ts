@@ -22,6 +22,7 @@ import type {
   Subscriber,
   Subscription,
 } from '../domain/glossary.js';
+import type { FilterFailure } from '../fanout/subscription-filter.js';
 import type { HealthPolicy, HealthSignal, HealthTransition, ProbeVerdict } from '../domain/health.js';
 import type { RecoverableStatus } from '../domain/recovery.js';
 import type { SeriesWindow } from '../domain/stats.js';
@@ -176,6 +177,9 @@ export type SubscriptionPatch = Partial<
     | 'timeoutSeconds'
     | 'maxInFlight'
     | 'rateLimit'
+    | 'filter'
+    | 'template'
+    | 'templatePreset'
     | 'auth'
     | 'signing'
     | 'customData'
@@ -265,6 +269,9 @@ export type IngestResult =
       messages: number;
       /** With an IngestLease: the jobs of this event's messages leased to the caller. */
       leased?: DeliveryJob[];
+      /** Filter expressions that failed on the event (src/fanout/subscription-filter.ts): those
+       *  subscriptions did not get it. The ingest caller counts them (GroupCommit). */
+      filterErrors?: FilterFailure[];
     }
   | { status: 'replayed'; event: HeraldEvent; messages: number }
   | { status: 'idempotency_conflict' }

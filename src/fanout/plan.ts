@@ -120,7 +120,7 @@ export function planIngest(requests: readonly IngestRequest[], facts: IngestFact
       if (subscription.filter !== null && subscription.filter.length > 0) {
         variables ??= eventVariables(event);
         const verdict = filterVerdict(subscription.id, subscription.filter, variables);
-        if (verdict.failures !== null) (filterErrors ??= []).push(...verdict.failures);
+        if (verdict.failures !== null) filterErrors = filterErrors ? filterErrors.concat(verdict.failures) : verdict.failures;
         if (!verdict.matches) continue;
       }
       // An open breaker holds the message back from the start, with those it holds already: it is

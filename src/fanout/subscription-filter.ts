@@ -80,7 +80,8 @@ export function filterVerdict(
   for (let i = 0; i < results.length; i++) {
     const r = results[i]!;
     if (r.code === undefined) continue;
-    (failures ??= []).push({ subscriptionId, index: i, expression: r.expression, code: r.code, message: r.error ?? r.code });
+    failures ??= [];
+    failures.push({ subscriptionId, index: i, expression: r.expression, code: r.code, message: r.error ?? r.code });
   }
   return { matches, failures };
 }

@@ -22,10 +22,10 @@ import type {
   Subscriber,
   Subscription,
 } from '../domain/glossary.js';
-import type { FilterFailure } from '../fanout/subscription-filter.js';
 import type { HealthPolicy, HealthSignal, HealthTransition, ProbeVerdict } from '../domain/health.js';
 import type { RecoverableStatus } from '../domain/recovery.js';
 import type { SeriesWindow } from '../domain/stats.js';
+import type { FilterFailure } from '../fanout/subscription-filter.js';
 
 export interface PageQuery {
   limit: number; // 1..1000

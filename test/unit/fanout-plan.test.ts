@@ -163,7 +163,10 @@ describe('fan-out plan', () => {
     it("creates a message only for subscriptions whose expressions all hold, with the event's facts as `event`", () => {
       const plain = subscription({ id: 'sub_1' });
       const big = subscription({ id: 'sub_2', filter: seedFilter });
-      const scoped = subscription({ id: 'sub_3', filter: ['event.type == "order.created" && event.subscriberId == null', '"eu" in event.channels'] });
+      const scoped = subscription({
+        id: 'sub_3',
+        filter: ['event.type == "order.created" && event.subscriberId == null', '"eu" in event.channels'],
+      });
       const empty = subscription({ id: 'sub_4', filter: [] });
       const events = [
         order({ total: 150.5, status: 'open' }),
@@ -177,13 +180,21 @@ describe('fan-out plan', () => {
       );
       assert.deepEqual(
         events.map((e) => plan.messages.filter((m) => m.event === e).map((m) => m.subscription.id)),
-        [['sub_1', 'sub_2', 'sub_4'], ['sub_1', 'sub_4'], ['sub_1', 'sub_4'], ['sub_1', 'sub_2', 'sub_3', 'sub_4']],
+        [
+          ['sub_1', 'sub_2', 'sub_4'],
+          ['sub_1', 'sub_4'],
+          ['sub_1', 'sub_4'],
+          ['sub_1', 'sub_2', 'sub_3', 'sub_4'],
+        ],
       );
       assert.deepEqual(
         plan.results.map((r) => (r.status === 'created' ? r.messages : -1)),
         [3, 2, 2, 4],
       );
-      assert.ok(plan.results.every((r) => r.status === 'created' && r.filterErrors === undefined), 'nothing failed');
+      assert.ok(
+        plan.results.every((r) => r.status === 'created' && r.filterErrors === undefined),
+        'nothing failed',
+      );
     });
 
     it('an expression that fails on the event does not hold, and is reported with its subscription, index and code', () => {

@@ -3,9 +3,9 @@
 // side reads and interns, every property name of every object; a list of values skips that, and
 // is the order the SQL statements bind anyway. Headers cross as the JSON text they are stored as.
 import type { HeraldEvent, Subscription } from '../../domain/glossary.js';
-import type { FilterFailure } from '../../fanout/subscription-filter.js';
 import { STATUS_NUMBER } from '../../domain/glossary.js';
 import type { HealthSignal } from '../../domain/health.js';
+import type { FilterFailure } from '../../fanout/subscription-filter.js';
 import type { DeliveryJob, DeliveryOutcome, IngestRequest, IngestResult } from '../store.js';
 
 /** A DeliveryJob without its subscription, which crosses once per call (JobBatch). */
@@ -151,7 +151,10 @@ export function packIngest(results: IngestResult[]): PackedIngest {
   const packed = results.map((r, i): PackedIngestResult => {
     if (r.status !== 'created') return r;
     if (r.leased) for (const job of r.leased) leased.push(job);
-    if (r.filterErrors) (filterErrors ??= []).push([i, r.filterErrors]);
+    if (r.filterErrors) {
+      filterErrors ??= [];
+      filterErrors.push([i, r.filterErrors]);
+    }
     return r.messages;
   });
   return [packed, leased.length > 0 ? jobBatch(leased) : null, filterErrors];

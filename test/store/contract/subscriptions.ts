@@ -133,10 +133,21 @@ export function subscriptionContract(ctx: ContractContext): void {
         { filter: null, templatePreset: null, payloadFormat: 'standard' },
         later,
       );
-      assert.deepEqual(cleared, { ...withTemplate, ...patch, filter: null, templatePreset: null, payloadFormat: 'standard', updatedAt: later });
+      assert.deepEqual(cleared, {
+        ...withTemplate,
+        ...patch,
+        filter: null,
+        templatePreset: null,
+        payloadFormat: 'standard',
+        updatedAt: later,
+      });
       assert.deepEqual(await ctx.store.getSubscription(withTemplate.id), cleared);
       const untouched = await ctx.store.updateSubscription(withPreset.id, { name: 'renamed' }, tick());
-      assert.deepEqual([untouched?.filter, untouched?.template, untouched?.templatePreset], [[], null, 'teams'], 'a patch without them keeps them');
+      assert.deepEqual(
+        [untouched?.filter, untouched?.template, untouched?.templatePreset],
+        [[], null, 'teams'],
+        'a patch without them keeps them',
+      );
     });
 
     it('ingest creates messages only for subscriptions whose filters hold, and reports the expressions that failed', async () => {

@@ -20,7 +20,7 @@ import type { RetrySettings } from '../domain/retry-policy.js';
 import type { DeliveryJob, DeliveryOutcome } from '../store/store.js';
 import type { AttemptContext } from './attempt-context.js';
 import { authorize, type OutgoingRequest, unauthorized } from './auth/index.js';
-import { type AttemptResult, classify, type EndpointSignal, nextState } from './classify.js';
+import { type AttemptResult, classify, type EndpointSignal, type NotSent, nextState } from './classify.js';
 import { FormatError, formatRequest } from './formats/index.js';
 import { gate, type ProbeGate } from './gate.js';
 import type { HttpClient } from './http-client.js';
@@ -35,17 +35,31 @@ export interface PipelineOptions extends RetrySettings {
 
 const REDACTED = '[redacted]'; // what attempts record for credentials and custom header values (often receivers' credentials)
 
-/** The request headers as an attempt records them: the headers auth methods set as credentials
- *  and the custom header values (sealed at rest in the subscription) are not copied in the clear. */
-function recordedHeaders(request: OutgoingRequest, custom: Record<string, string>): Record<string, string> {
+/** The request headers as an attempt records them (and a preview shows them): the headers auth
+ *  methods set as credentials and the custom header values (sealed at rest in the subscription) are
+ *  not copied in the clear. A preview may show the custom values to callers who may read them. */
+export function recordedHeaders(
+  request: OutgoingRequest,
+  custom: Record<string, string>,
+  mask: { credential: string; custom: string | null } = { credential: REDACTED, custom: REDACTED },
+): Record<string, string> {
   const out = { ...request.headers };
-  for (const name of Object.keys(out)) if (request.credentials.has(name.toLowerCase())) out[name] = REDACTED;
-  for (const name of Object.keys(custom)) if (out[name] !== undefined) out[name] = REDACTED;
+  for (const name of Object.keys(out)) if (request.credentials.has(name.toLowerCase())) out[name] = mask.credential;
+  if (mask.custom !== null) for (const name of Object.keys(custom)) if (out[name] !== undefined) out[name] = mask.custom;
   return out;
 }
 
-/** The request for `job` (format, then authorize), or the reason it cannot be sent. */
-async function prepare(job: DeliveryJob, context: AttemptContext): Promise<OutgoingRequest | AttemptResult> {
+/** The authorize stage's signature: sign, then the auth method (auth/index.ts). A preview passes
+ *  one that fetches no token. */
+export type AuthorizeStage = typeof authorize;
+
+/** The request for `job` (format, then authorize), or the reason it cannot be sent. The preview
+ *  (preview.ts) runs this very stage, so what it shows is what an attempt sends. */
+export async function prepare(
+  job: DeliveryJob,
+  context: AttemptContext,
+  authorizeStage: AuthorizeStage = authorize,
+): Promise<OutgoingRequest | NotSent> {
   let formatted: ReturnType<typeof formatRequest>;
   try {
     formatted = formatRequest(job, context);
@@ -59,7 +73,7 @@ async function prepare(job: DeliveryJob, context: AttemptContext): Promise<Outgo
     credentials: new Set(),
   };
   const started = performance.now();
-  const failure = await authorize(job, request, context);
+  const failure = await authorizeStage(job, request, context);
   if (failure !== null) return { kind: 'not_sent', code: 'auth_failed', message: failure.reason, durationMs: performance.now() - started };
   if (formatted.contentType !== null) request.headers['content-type'] = formatted.contentType;
   return request;

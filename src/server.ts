@@ -15,6 +15,7 @@ import { generateApiKey, hashApiKey } from './domain/api-keys.js';
 import { HeraldError } from './domain/errors.js';
 import { newId } from './domain/ids.js';
 import { type FailedMessage, operationalEvents, operationalRecords, type StatusChange } from './domain/operational.js';
+import { countFilterErrors } from './observability/filter-errors.js';
 import {
   attemptDuration,
   attemptsRecorded,
@@ -124,7 +125,10 @@ async function reportOperations(
     changes.push({ subscriptionId: t.subscriptionId, subscriberId, from: t.from, to: t.to, reason: t.reason, at: t.at });
   }
   const events = operationalEvents(changes, failed);
-  if (events.length > 0) await store.ingest(events.map((event) => ({ event, requestHash: null })));
+  if (events.length > 0) {
+    const results = await store.ingest(events.map((event) => ({ event, requestHash: null })));
+    for (const r of results) if (r.status === 'created' && r.filterErrors) countFilterErrors(r.filterErrors, Date.now()); // as GroupCommit counts them
+  }
   return events.length;
 }
 

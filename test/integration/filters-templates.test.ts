@@ -476,6 +476,28 @@ describe('filters, templates, presets and preview (seed 004)', { timeout: 180_00
           404,
           'not_found',
         );
+        // Stored events: a subscriber key previews those it could have been sent, not another subscriber's.
+        const stored = await create({ ...draft, headers: { 'x-tenant': 'bigledger-7' } });
+        assert.equal(stored.status, 201, stored.text);
+        const ownKey = (await call('POST', '/v1/api-keys', { name: 'bigledger portal', scope: 'subscriber', subscriberId })).body.key;
+        const broadcast = await send('sales_order.created', data);
+        const scoped = await call('POST', '/v1/events', { type: 'sales_order.created', data, subscriberId: other });
+        assert.equal(scoped.status, 202, scoped.text);
+        const seen = await call('POST', `/v1/subscriptions/${stored.body.id}/preview`, { eventId: broadcast.id }, ownKey);
+        assert.equal(seen.status, 200, seen.text);
+        assert.equal(seen.body.request.headers['x-tenant'], 'bigledger-7', 'a subscriber key may read its own secrets');
+        assertError(
+          await call('POST', `/v1/subscriptions/${stored.body.id}/preview`, { eventId: scoped.body.id }, ownKey),
+          404,
+          'not_found',
+        );
+        const admin = await call('POST', `/v1/subscriptions/${stored.body.id}/preview`, { eventId: scoped.body.id });
+        assert.deepEqual([admin.status, admin.body.matches, admin.body.reason], [200, false, 'subscriber']);
+        const readKey = (await call('POST', '/v1/api-keys', { name: 'dashboard', scope: 'read' })).body.key;
+        const masked = await call('POST', `/v1/subscriptions/${stored.body.id}/preview`, { eventId: broadcast.id }, readKey);
+        assert.equal(masked.status, 200, masked.text);
+        assert.equal(masked.body.request.headers['x-tenant'], '[redacted]', 'custom header values are masked for a read key');
+        assert.equal(masked.body.request.body, seen.body.request.body);
         const ingestKey = (await call('POST', '/v1/api-keys', { name: 'producer', scope: 'ingest' })).body.key;
         assertError(
           await call('POST', `/v1/subscriptions/${theirs}/preview`, { type: 'sales_order.created', data }, ingestKey),

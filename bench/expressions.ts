@@ -4,7 +4,10 @@
 
 import { compileTemplate, isTemplateErrors, renderTemplate } from '../src/delivery/formats/template-engine.js';
 import { type CelInput, celVariables } from '../src/domain/cel.js';
+import type { HeraldEvent } from '../src/domain/glossary.js';
 import { compileFilters, evaluateFilters, isFilterErrors } from '../src/fanout/filter.js';
+import { type IngestFacts, planIngest } from '../src/fanout/plan.js';
+import { subscriptionFixture } from '../test/helpers/fixtures.js';
 
 const seconds = Number(process.argv[2] ?? 1);
 const input: CelInput = {
@@ -68,3 +71,28 @@ measure('filters: seed 004, variables built once per event', () => evaluateFilte
 measure('variables: build per event', () => celVariables(input));
 measure('filters: compile seed 004', () => compileFilters(['order.total > 100', 'order.status != "draft"']));
 measure('template: render seed 004 payload', () => renderTemplate(template, variables));
+
+// The fan-out plan of one event (as ingest decides it, the data as stored JSON text) to one
+// subscription, without and with seed 004's filter: what a filter adds to each ingested event.
+const planEvent: HeraldEvent = {
+  id: input.event.id,
+  type: input.event.type,
+  dataJson: JSON.stringify(input.data),
+  idempotencyKey: null,
+  subscriberId: null,
+  channels: null,
+  createdAt: 1_772_366_400_000,
+};
+const planFacts = (filter: string[] | null): IngestFacts => ({
+  prior: new Map(),
+  knownTypes: new Set([planEvent.type]),
+  knownSubscribers: new Set(),
+  candidates: [subscriptionFixture({ subscriberId: 'sbr_bench', eventTypes: [planEvent.type], filter })],
+});
+const plainFacts = planFacts(null);
+const filteredFacts = planFacts(['order.total > 100', 'order.status != "draft"']);
+const requests = [{ event: planEvent, requestHash: null }];
+measure('plan: one event, one subscription, no filter', () => planIngest(requests, plainFacts));
+measure('plan: one event, one subscription, seed 004 filter (data parsed, variables built, 2 expressions)', () =>
+  planIngest(requests, filteredFacts),
+);

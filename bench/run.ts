@@ -8,12 +8,18 @@
 // (1,000 endpoints answering after 1 s) and `--scenario dead-endpoints` (a healthy endpoint's wait
 // behind ten hung ones with deep backlogs) are in scenarios.ts, with their options below. Usage:
 //   npm run bench -- [--scenario throughput|fleet|dead-endpoints] [--db sqlite|postgres] [--events 20000] [--workers 0] [--rate 1000] [--seconds 5] [--warmup 2]
-//                    [--warmup-events 5000] [--baseline bullmq]
+//                    [--warmup-events 5000] [--baseline bullmq] [--filter] [--template]
 //   fleet: [--endpoints 1000] [--fleet-events 10] [--answer-ms 1000]
 //   dead-endpoints: [--dead 10] [--backlog 2000] [--healthy-rate 50] [--healthy-seconds 10]
 // --warmup-events N first delivers N events of another type to another subscription, not counted:
 // V8 compiles Herald's hot paths in its first seconds under load, on the machine's two cores.
 // --workers N (PostgreSQL only) runs one `api` process and N `worker` processes instead of one `all`.
+// --filter and --template (seed 004) add phases to the same run, after the plain throughput phase
+// and like it (the same events, count and batches), each to a subscription of its own event type:
+// one with a 2-expression filter that holds for every event (`total > 100`, `lines.size() == 5`), one
+// with payloadFormat template (5 holes, a list kept as a list). Each reports its ingest and delivery
+// rates beside the plain phase's, as `filter` and `template`; the plain case is measured once more after
+// them (`plain_again`, to a subscription of its own like theirs), bracketing what the run's order does.
 // --baseline bullmq also runs the BullMQ + Redis dispatcher the target is stated against
 // (bullmq-baseline.ts, Redis at BENCH_REDIS_URL or 127.0.0.1:6379) on the same events and receiver,
 // after Herald's phases, and reports its rate, its ratio to the same ceiling and Herald's multiple.
@@ -44,6 +50,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '500' },
     'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432' },
     baseline: { type: 'string' },
+    filter: { type: 'boolean', default: false },
+    template: { type: 'boolean', default: false },
     scenario: { type: 'string', default: 'throughput' },
     endpoints: { type: 'string', default: '1000' },
     'fleet-events': { type: 'string', default: '10' },
@@ -242,6 +250,31 @@ async function main(): Promise<void> {
       await ingestAll('bench.warmup', warmupEvents);
       await deliveredAll(warmupEvents);
     }
+    // The shaped phases' subscriptions (--filter, --template), each on an event type of its own.
+    const BENCH_FILTER = ['total > 100', 'lines.size() == 5'];
+    const BENCH_TEMPLATE = {
+      id: '{{ id }}',
+      total: '{{ total }}',
+      lines: '{{ lines }}',
+      type: '{{ event.type }}',
+      at: '{{ event.timestamp }}',
+    };
+    const shapes: { name: 'filter' | 'template' | 'plain_again'; type: string; settings: Record<string, unknown> }[] = [];
+    if (values.filter) shapes.push({ name: 'filter', type: 'bench.filtered', settings: { filter: BENCH_FILTER } });
+    if (values.template) {
+      shapes.push({ name: 'template', type: 'bench.templated', settings: { payloadFormat: 'template', template: BENCH_TEMPLATE } });
+    }
+    // The plain case once more after them, so that what the run's order does (a process warming
+    // up, a database growing) shows on both sides of the shaped phases.
+    if (shapes.length > 0) shapes.push({ name: 'plain_again', type: 'bench.plain', settings: {} });
+    for (const shape of shapes) {
+      await call('POST', '/v1/event-types', { name: shape.type, description: `Benchmark events (${shape.name})` });
+      await call('POST', `/v1/subscribers/${sbr.id}/subscriptions`, {
+        url: `http://127.0.0.1:${RECEIVER_PORT}/hook`,
+        eventTypes: [shape.type],
+        ...shape.settings,
+      });
+    }
     const recordedBefore = await counted('herald_attempts_recorded_total');
     const handedOffBefore = await counted('herald_messages_handed_off_total');
 
@@ -270,6 +303,25 @@ async function main(): Promise<void> {
     };
     const delivered = stats.messages.succeeded ?? 0;
     const deliveriesPerSecond = Math.round(delivered / seconds);
+    // 1b. The shaped phases, measured as the plain one.
+    const shaped: Record<
+      string,
+      { ingest_seconds: number; ingest_events_per_second: number; seconds: number; deliveries_per_second: number }
+    > = {};
+    for (const shape of shapes) {
+      const before = await counted('herald_attempts_recorded_total');
+      const started = performance.now();
+      await ingestAll(shape.type, totalEvents);
+      const ingested = (performance.now() - started) / 1000;
+      await deliveredAll(before + totalEvents);
+      const done = (performance.now() - started) / 1000;
+      shaped[shape.name] = {
+        ingest_seconds: Number(ingested.toFixed(2)),
+        ingest_events_per_second: Math.round(totalEvents / ingested),
+        seconds: Number(done.toFixed(2)),
+        deliveries_per_second: Math.round(totalEvents / done),
+      };
+    }
     ceilingRuns.push(measureCeiling());
     const ceilingRps = Math.round(ceilingRuns.reduce((a, b) => a + b, 0) / ceilingRuns.length);
 
@@ -333,7 +385,9 @@ async function main(): Promise<void> {
         attempts_recorded: stats.attempts,
         seconds: Number(seconds.toFixed(2)),
         ingest_seconds: Number(ingestSeconds.toFixed(2)),
+        ingest_events_per_second: Math.round(totalEvents / ingestSeconds),
         deliveries_per_second: deliveriesPerSecond,
+        ...shaped,
         ceiling_rps: ceilingRps,
         ceiling_rps_runs: ceilingRuns,
         ceiling_ratio: Number((deliveriesPerSecond / ceilingRps).toFixed(3)),

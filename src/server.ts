@@ -20,6 +20,7 @@ import {
   operationalRecords,
   type StatusChange,
 } from './domain/operational.js';
+import { countFilterErrors } from './observability/filter-errors.js';
 import {
   attemptDuration,
   attemptsRecorded,
@@ -127,7 +128,8 @@ async function reportOperations(
   }
   const events = operationalEvents(changes, failed);
   if (events.length === 0 || !(await operatorSubscribed(store))) return 0;
-  await store.ingest(events.map((event) => ({ event, requestHash: null })));
+  const results = await store.ingest(events.map((event) => ({ event, requestHash: null })));
+  for (const r of results) if (r.status === 'created' && r.filterErrors) countFilterErrors(r.filterErrors, Date.now()); // as GroupCommit counts them
   return events.length;
 }
 

@@ -35,9 +35,11 @@ import { eventTypeRoutes } from './routes/event-types.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
+import { previewRoutes } from './routes/preview.js';
 import { subscriberRoutes } from './routes/subscribers.js';
 import { subscriptionActionRoutes } from './routes/subscription-actions.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
+import { templatePresetRoutes } from './routes/template-presets.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -149,6 +151,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(subscriberRoutes, context);
       await v1.register(subscriptionRoutes, context);
       await v1.register(subscriptionActionRoutes, context);
+      await v1.register(previewRoutes, context);
+      await v1.register(templatePresetRoutes, context);
       await v1.register(eventRoutes, context);
       await v1.register(messageRoutes, context);
       await v1.register(attemptRoutes, context);

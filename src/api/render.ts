@@ -12,6 +12,7 @@ import type {
   Subscription,
   SubscriptionHealth,
 } from '../domain/glossary.js';
+import type { SubscriptionFilterErrors } from '../observability/filter-errors.js';
 import type { AttemptRef, SubscriptionStats } from '../store/store.js';
 import type {
   ApiKeyJson,
@@ -88,6 +89,9 @@ export function renderSubscription(s: Subscription, revealHeaders = true, reveal
     timeoutSeconds: s.timeoutSeconds,
     maxInFlight: s.maxInFlight,
     rateLimit: s.rateLimit,
+    filter: s.filter,
+    template: s.template,
+    templatePreset: s.templatePreset,
     batch: s.batch,
     auth: renderAuth(s.auth, revealCredentials, iso) as SubscriptionJson['auth'],
     signing: s.signing,
@@ -168,7 +172,13 @@ export function renderAttempt(a: Attempt): AttemptJson {
 
 const attemptRef = (r: AttemptRef | null) => (r === null ? null : { at: iso(r.at), attemptId: r.attemptId });
 
-export function renderStats(subscriptionId: string, since: number, s: SubscriptionStats): StatsJson {
+export function renderStats(
+  subscriptionId: string,
+  since: number,
+  s: SubscriptionStats,
+  filterErrors: SubscriptionFilterErrors = { count: 0, last: null },
+): StatsJson {
+  const lastFilterError = filterErrors.last;
   return {
     subscriptionId,
     since: iso(since),
@@ -185,6 +195,10 @@ export function renderStats(subscriptionId: string, since: number, s: Subscripti
     nextAttemptAt: isoOrNull(s.nextAttemptAt),
     lastSuccess: attemptRef(s.lastSuccess),
     lastFailure: attemptRef(s.lastFailure),
+    filterErrors: {
+      count: filterErrors.count,
+      last: lastFilterError === null ? null : { ...lastFilterError, at: iso(lastFilterError.at) },
+    },
     series: {
       start: iso(s.series.start),
       intervalSeconds: s.series.intervalMs / 1_000,

@@ -14,6 +14,7 @@ import {
   HTTP_METHODS,
   MESSAGE_STATUSES,
   PAYLOAD_FORMATS,
+  TEMPLATE_PRESET_NAMES,
 } from '../domain/glossary.js';
 import { DEFAULT_RECOVER_STATUSES, RECOVERABLE_STATUSES } from '../domain/recovery.js';
 
@@ -33,6 +34,7 @@ const OneOf = <const T extends readonly string[]>(values: T): TUnion<Literals<T>
 
 export const MethodSchema = OneOf(HTTP_METHODS);
 export const PayloadFormatSchema = OneOf(PAYLOAD_FORMATS);
+export const TemplatePresetSchema = OneOf(TEMPLATE_PRESET_NAMES);
 export const MessageStatusSchema = OneOf(MESSAGE_STATUSES);
 export const TriggerSchema = OneOf(ATTEMPT_TRIGGERS);
 export const HealthStatusSchema = OneOf(HEALTH_STATUSES);
@@ -225,6 +227,15 @@ export const CustomDataSchema = Type.Record(Type.String(), Type.Unknown(), {
   description: "A JSON object of at most 64 KB (65536 bytes as JSON): the cloudblue body's and the JWT's `data`",
 });
 
+// Bounds on what a body may hold; the real limits (20 expressions of 1,000 characters) are the
+// compiler's, which refuses with 422 invalid_filter naming the expression.
+const MAX_FILTER_BODY_CHARS = 10_000;
+const MAX_FILTER_BODY_ITEMS = 100;
+const FILTER_DESCRIPTION =
+  "CEL expressions over the event, all of which must hold for it to reach the subscription (seed 004: `order.total > 100`). Variables: the data's top-level keys, `data`, and `event` {id, type, timestamp, subscriberId, channels, description}. At most 20, each at most 1000 characters; compiled when saved (422 invalid_filter with the position). null: every event of its types";
+const TEMPLATE_DESCRIPTION =
+  "With payloadFormat template: a JSON document whose string values hold {{ CEL }} holes over the same variables as filters; a string that is exactly one hole keeps the value's JSON type. At most 64 KB; compiled when saved (422 invalid_template with the path and position). null otherwise";
+
 const subscriptionProperties = {
   id: Type.String(),
   subscriberId: Type.String(),
@@ -240,6 +251,9 @@ const subscriptionProperties = {
   timeoutSeconds: Type.Number(),
   maxInFlight: Nullable(Type.Integer()),
   rateLimit: Nullable(Type.Object({ limit: Type.Integer(), periodSeconds: Type.Number() })),
+  filter: Nullable(Type.Array(Type.String(), { description: FILTER_DESCRIPTION })),
+  template: Type.Unknown({ description: TEMPLATE_DESCRIPTION }),
+  templatePreset: Nullable(TemplatePresetSchema),
   batch: Nullable(Type.Object({ maxEvents: Type.Integer(), maxWaitMs: Type.Integer(), maxBytes: Nullable(Type.Integer()) })),
   auth: Nullable(AuthSchema),
   signing: Type.Boolean({ description: 'Standard Webhooks signature headers on every request' }),
@@ -336,6 +350,13 @@ export function subscriptionBodies(config: Pick<HeraldConfig, 'maxTimeoutSeconds
         ),
       ),
     ),
+    filter: Type.Optional(
+      Nullable(
+        Type.Array(Type.String({ maxLength: MAX_FILTER_BODY_CHARS }), { maxItems: MAX_FILTER_BODY_ITEMS, description: FILTER_DESCRIPTION }),
+      ),
+    ),
+    template: Type.Optional(Type.Unknown({ description: TEMPLATE_DESCRIPTION })),
+    templatePreset: Type.Optional(Nullable(TemplatePresetSchema)),
     batch: Type.Optional(Nullable(BatchBody)),
     auth: Type.Optional(Nullable(AuthBody)),
     signing: Type.Optional(Type.Boolean({ description: 'Standard Webhooks signature headers on every request (default true)' })),
@@ -399,6 +420,25 @@ export const StatsSchema = Type.Object({
   ),
   lastSuccess: AttemptRefOf('The last successful attempt, whenever it was'),
   lastFailure: AttemptRefOf('The last failed attempt, whenever it was'),
+  filterErrors: Type.Object(
+    {
+      count: Type.Integer({ description: 'Filter expressions that failed on an event (one per expression per event)' }),
+      last: Type.Union([
+        Type.Object({
+          at: IsoTime,
+          index: Type.Integer({ description: "The expression's index in filter" }),
+          expression: Type.String(),
+          code: Type.String({ description: 'no_such_key, no_such_overload, not_a_bool, regex_input_too_long, evaluation_too_long, ...' }),
+          message: Type.String(),
+        }),
+        Type.Null(),
+      ]),
+    },
+    {
+      description:
+        "Events the subscription's filter could not evaluate (a missing key, a wrong type): they did not reach it. Counted in memory by the process that ingested them, since it started (not stored, not since `since`); with several API processes, each counts its own",
+    },
+  ),
   series: Type.Object(
     {
       start: IsoTime,

@@ -35,14 +35,23 @@ export interface PipelineOptions extends RetrySettings {
 
 const REDACTED = '[redacted]'; // what attempts record for credentials and custom header values (often receivers' credentials)
 
-/** The request headers as an attempt records them: the headers auth methods set as credentials
- *  and the custom header values (sealed at rest in the subscription) are not copied in the clear. */
-function recordedHeaders(request: OutgoingRequest, custom: Record<string, string>): Record<string, string> {
+/** The request headers as an attempt records them (and a preview shows them): the headers auth
+ *  methods set as credentials and the custom header values (sealed at rest in the subscription) are
+ *  not copied in the clear. A preview may show the custom values to callers who may read them. */
+export function recordedHeaders(
+  request: OutgoingRequest,
+  custom: Record<string, string>,
+  mask: { credential: string; custom: string | null } = { credential: REDACTED, custom: REDACTED },
+): Record<string, string> {
   const out = { ...request.headers };
-  for (const name of Object.keys(out)) if (request.credentials.has(name.toLowerCase())) out[name] = REDACTED;
-  for (const name of Object.keys(custom)) if (out[name] !== undefined) out[name] = REDACTED;
+  for (const name of Object.keys(out)) if (request.credentials.has(name.toLowerCase())) out[name] = mask.credential;
+  if (mask.custom !== null) for (const name of Object.keys(custom)) if (out[name] !== undefined) out[name] = mask.custom;
   return out;
 }
+
+/** The authorize stage's signature: sign, then the auth method (auth/index.ts). A preview passes
+ *  one that fetches no token. */
+export type AuthorizeStage = typeof authorize;
 
 /** A body to send, or the reason there is none (format_error). */
 type Formatted = { body: string | null; contentType: string | null } | NotSent;
@@ -57,13 +66,16 @@ function formatOne(job: DeliveryJob, context: AttemptContext): Formatted {
   }
 }
 
-/** The request for `job` (format, then authorize), or the reason it cannot be sent. */
-async function prepare(
+/** The request for `job` (format, then authorize), or the reason it cannot be sent. The preview
+ *  (preview.ts) runs this very stage, with its own authorize stage, so what it shows is what an
+ *  attempt sends; a batch (runBatchAttempt) formats its members' bodies as one. */
+export async function prepare(
   job: DeliveryJob,
   context: AttemptContext,
+  authorizeStage: AuthorizeStage = authorize,
   format: (context: AttemptContext) => Formatted = (c) => formatOne(job, c),
   extraHeaders: Record<string, string> = {},
-): Promise<OutgoingRequest | AttemptResult> {
+): Promise<OutgoingRequest | NotSent> {
   const formatted = format(context);
   if ('kind' in formatted) return formatted;
   const request: OutgoingRequest = {
@@ -72,7 +84,7 @@ async function prepare(
     credentials: new Set(),
   };
   const started = performance.now();
-  const failure = await authorize(job, request, context);
+  const failure = await authorizeStage(job, request, context);
   if (failure !== null) return { kind: 'not_sent', code: 'auth_failed', message: failure.reason, durationMs: performance.now() - started };
   if (formatted.contentType !== null) request.headers['content-type'] = formatted.contentType;
   return request;
@@ -98,11 +110,11 @@ async function exchange(
   format?: (context: AttemptContext) => Formatted,
   extraHeaders?: Record<string, string>,
 ): Promise<{ result: AttemptResult; sent: OutgoingRequest | null }> {
-  const prepared = await prepare(job, context, format, extraHeaders);
+  const prepared = await prepare(job, context, authorize, format, extraHeaders);
   if ('kind' in prepared) return { result: prepared, sent: null };
   const result = await send(job, prepared, context);
   if (result.kind === 'response' && result.statusCode === 401 && unauthorized(job, prepared)) {
-    const again = await prepare(job, { ...context, now: Date.now() }, format, extraHeaders);
+    const again = await prepare(job, { ...context, now: Date.now() }, authorize, format, extraHeaders);
     if ('kind' in again) return { result: again, sent: null };
     return { result: await send(job, again, context), sent: again };
   }

@@ -35,6 +35,11 @@ export const ERRORS = {
   },
   batch_not_allowed: { status: 422, message: 'A GET subscription cannot batch: a batch is one request whose body is a JSON array' },
   custom_data_too_large: { status: 422, message: 'customData must be at most 65536 bytes as JSON' },
+  invalid_filter: { status: 422, message: 'A filter expression does not compile (syntax, type, an unsafe regular expression or a limit)' },
+  invalid_template: {
+    status: 422,
+    message: 'The template does not compile, or payloadFormat template lacks exactly one of template and templatePreset',
+  },
   auth_not_jwt: { status: 409, message: "The subscription's auth is not jwt: it has no JWT secret" },
   rate_limited: { status: 429, message: 'Too many requests' },
   store_unavailable: { status: 503, message: 'The database is unavailable; try again' },

@@ -24,7 +24,7 @@ export interface Subscriber {
 export const HTTP_METHODS = ['POST', 'GET'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
 
-export const PAYLOAD_FORMATS = ['standard', 'raw', 'acculynx', 'cloudblue'] as const;
+export const PAYLOAD_FORMATS = ['standard', 'raw', 'acculynx', 'cloudblue', 'template'] as const;
 export type PayloadFormat = (typeof PAYLOAD_FORMATS)[number];
 
 /** Integration presets for `payloadFormat: "template"` (src/presets/templates/). */

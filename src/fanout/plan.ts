@@ -3,12 +3,20 @@
 // to write, and which messages to lease to the caller. A store finds the facts (prior events under
 // the batch's idempotency keys, known event types and subscribers, candidate subscriptions); this
 // decides; the store writes what it is told. Neither store decides anything of its own.
+//
+// Filters (seed 004): a subscription with a filter gets the event only when every expression holds
+// (subscription-filter.ts). The event's data is parsed once per event, and only when a subscription
+// it reaches otherwise has a filter: an event no filter looks at costs nothing more. An expression
+// that fails on the event does not hold; the failures come back in the event's result
+// (`filterErrors`) for the caller to count, this being pure.
+import type { CelVariables } from '../domain/cel.js';
 import type { HeraldEvent, Subscription } from '../domain/glossary.js';
 import { probeVerdict } from '../domain/health.js';
 import { newId } from '../domain/ids.js';
 import { subscriptionLeaseMs } from '../domain/lease.js';
 import type { DeliveryJob, IngestLease, IngestRequest, IngestResult } from '../store/store.js';
 import { channelsMatch, subscriberMatches, typeMatches } from './match.js';
+import { eventVariables, type FilterFailure, filterVerdict } from './subscription-filter.js';
 
 /** An event stored earlier under an idempotency key of the batch. */
 export interface PriorEvent {
@@ -104,9 +112,17 @@ export function planIngest(requests: readonly IngestRequest[], facts: IngestFact
       byType.set(event.type, ofType);
     }
     let messages = 0;
+    let variables: CelVariables | undefined;
+    let filterErrors: FilterFailure[] | undefined;
     for (const subscription of ofType) {
       if (!subscriberMatches(subscription.subscriberId, event.subscriberId) || !channelsMatch(subscription.channels, event.channels))
         continue;
+      if (subscription.filter !== null && subscription.filter.length > 0) {
+        variables ??= eventVariables(event);
+        const verdict = filterVerdict(subscription.id, subscription.filter, variables);
+        if (verdict.failures !== null) filterErrors = filterErrors ? filterErrors.concat(verdict.failures) : verdict.failures;
+        if (!verdict.matches) continue;
+      }
       // An open breaker holds the message back from the start, with those it holds already: it is
       // written due when they are, and moves with them (heldMove), never claimed only to wait.
       const breaker = probeVerdict(subscription.health, event.createdAt, false);
@@ -127,7 +143,7 @@ export function planIngest(requests: readonly IngestRequest[], facts: IngestFact
     }
     plan.events.push({ event, requestHash, messages });
     if (scope !== null) inBatch.set(scope, { event, requestHash, messages });
-    plan.results.push({ status: 'created', event, messages });
+    plan.results.push(filterErrors ? { status: 'created', event, messages, filterErrors } : { status: 'created', event, messages });
   }
   return plan;
 }

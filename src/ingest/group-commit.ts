@@ -6,6 +6,7 @@
 // as the commit returns, without a claim query. How many is the dispatcher's call (Handoff).
 
 import { HeraldError } from '../domain/errors.js';
+import { countFilterErrors } from '../observability/filter-errors.js';
 import type { DeliveryJob, IngestLease, IngestRequest, IngestResult, Store } from '../store/store.js';
 import { Batcher } from '../util/batcher.js';
 import { writeIsolating } from '../util/split-on-failure.js';
@@ -64,10 +65,10 @@ export class GroupCommit {
 
   private async writeLeased(requests: IngestRequest[]): Promise<IngestResult[]> {
     const lease = this.handoff?.reserve(this.writers);
-    if (!lease) return this.store.ingest(requests);
+    if (!lease) return counted(await this.store.ingest(requests));
     const jobs: DeliveryJob[] = [];
     try {
-      const results = await this.store.ingest(requests, lease);
+      const results = counted(await this.store.ingest(requests, lease));
       for (const r of results) {
         if (r.status !== 'created' || !r.leased) continue;
         for (const job of r.leased) jobs.push(job);
@@ -78,4 +79,16 @@ export class GroupCommit {
       this.handoff?.adopt(jobs, lease);
     }
   }
+}
+
+/** Counts the filter failures of committed results (src/observability/filter-errors.ts), then drops
+ *  them from the results, which the routes answer with. */
+function counted(results: IngestResult[]): IngestResult[] {
+  const now = Date.now();
+  for (const r of results) {
+    if (r.status !== 'created' || !r.filterErrors) continue;
+    countFilterErrors(r.filterErrors, now);
+    delete r.filterErrors;
+  }
+  return results;
 }

@@ -176,3 +176,10 @@ export const operationalEventsSent = new Counter({
   help: 'Operational events (subscription.failing, .disabled, .recovered, message.failed) this process recorded',
   registers: [registry],
 });
+
+export const filterErrorsTotal = new Counter({
+  name: 'herald_filter_errors_total',
+  help: "Filter expressions that failed on an event at fan-out (the event did not reach that subscription), by the failure's code; per subscription: GET /v1/subscriptions/{id}/stats",
+  labelNames: ['code'] as const, // unknown_variable (a data key absent), no_such_key, no_such_overload, not_a_bool, regex_input_too_long, evaluation_too_long, ...
+  registers: [registry],
+});

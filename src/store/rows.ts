@@ -21,6 +21,7 @@ import type {
   Subscription,
   SubscriptionAuth,
   SubscriptionHealth,
+  TemplatePresetName,
 } from '../domain/glossary.js';
 import { BREAKER_STATES, HEALTH_STATUSES, MESSAGE_STATUSES, STATUS_NAME } from '../domain/glossary.js';
 import type { SeriesWindow } from '../domain/stats.js';
@@ -187,10 +188,9 @@ export function rowMappers(d: Dialect) {
         r.rate_limit === null || r.rate_limit === undefined
           ? null
           : { limit: Number(r.rate_limit), periodSeconds: Number(r.rate_limit_period_seconds) },
-      // Not stored yet (issue 18 in progress): no filter, no template.
-      filter: null,
-      template: null,
-      templatePreset: null,
+      filter: parseJson<string[]>(r.filter),
+      template: parseJson<unknown>(r.template),
+      templatePreset: nullable<TemplatePresetName>(r.template_preset),
       batch: toBatch(r),
       auth: parseJson<SubscriptionAuth>(r.auth),
       signing: d.flag(r.signing),

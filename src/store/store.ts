@@ -25,6 +25,7 @@ import type {
 import type { HealthPolicy, HealthSignal, HealthTransition, ProbeVerdict } from '../domain/health.js';
 import type { RecoverableStatus } from '../domain/recovery.js';
 import type { SeriesWindow } from '../domain/stats.js';
+import type { FilterFailure } from '../fanout/subscription-filter.js';
 
 export interface PageQuery {
   limit: number; // 1..1000
@@ -177,6 +178,9 @@ export type SubscriptionPatch = Partial<
     | 'maxInFlight'
     | 'rateLimit'
     | 'batch'
+    | 'filter'
+    | 'template'
+    | 'templatePreset'
     | 'auth'
     | 'signing'
     | 'customData'
@@ -266,6 +270,9 @@ export type IngestResult =
       messages: number;
       /** With an IngestLease: the jobs of this event's messages leased to the caller. */
       leased?: DeliveryJob[];
+      /** Filter expressions that failed on the event (src/fanout/subscription-filter.ts): those
+       *  subscriptions did not get it. The ingest caller counts them (GroupCommit). */
+      filterErrors?: FilterFailure[];
     }
   | { status: 'replayed'; event: HeraldEvent; messages: number }
   | { status: 'idempotency_conflict' }

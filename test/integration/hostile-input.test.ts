@@ -277,6 +277,22 @@ const BASELINES: Record<string, Baseline> = {
   'POST /v1/subscriptions/{id}/secret/rotate': { body: () => ({ expiresInSeconds: 60, secret: ROTATE_SECRET }) },
   'POST /v1/subscriptions/{id}/jwt-secret/rotate': { body: () => ({ expiresInSeconds: 60, secret: 'hostile-jwt-secret-0123456789' }) },
   'POST /v1/subscriptions/{id}/test': { body: (ids) => ({ type: ids.eventType, data: { n: 1 } }) },
+  'POST /v1/subscriptions/{id}/preview': { body: (ids) => ({ type: ids.eventType, data: { n: 1, note: 'x' }, channels: ['eu'] }) },
+  'POST /v1/preview': {
+    body: (ids) => ({
+      subscriberId: ids.sbr,
+      subscription: {
+        url: TARGET_URL,
+        eventTypes: [ids.eventType],
+        headers: { 'X-Team': 'qa' },
+        filter: ['n == 1', 'note.startsWith("x")'],
+        payloadFormat: 'template',
+        template: { n: '{{ n }}', text: 'note: {{ note }}', list: [1, '{{ event.type }}'] },
+        auth: { type: 'apiKey', header: 'X-Key', value: 'hostile-api-key' },
+      },
+      event: { type: ids.eventType, data: { n: 1, note: 'x' }, channels: ['eu'] },
+    }),
+  },
   'POST /v1/events': { body: (ids) => ({ type: ids.eventType, data: { n: 1, note: 'x', list: ['a'] }, channels: ['eu'] }) },
   'POST /v1/events/batch': { body: (ids) => ({ events: [{ type: ids.eventType, data: { n: 1 }, channels: ['eu'] }] }) },
   'POST /v1/api-keys': {
@@ -934,6 +950,8 @@ function masked(text: string): string {
     .replace(/\\?\/Date\(\d+([+-]\d{4})?\)\\?\//g, '<date>')
     .replace(/whsec_[A-Za-z0-9+/=]+/g, 'whsec_<secret>')
     .replace(/hk_[A-Za-z0-9_-]{43}/g, 'hk_<key>')
+    .replace(/("webhook-timestamp":")\d+"/g, '$1<timestamp>"') // a preview's, made at its time
+    .replace(/v1,[A-Za-z0-9+/]+=*/g, 'v1,<signature>') // signed with each store's own secret
     .replace(/("(?:SessionId|BearerToken)"\s*:\s*")[A-Za-z0-9_-]+"/g, '$1<token>"')
     .replace(/(<(SessionId|BearerToken)>)[A-Za-z0-9_-]+(<\/)/g, '$1<token>$3')
     .replace(/[A-Za-z0-9_-]{43}/g, '<token>');

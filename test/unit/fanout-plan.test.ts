@@ -6,6 +6,7 @@ import type { HeraldEvent, Subscription } from '../../src/domain/glossary.js';
 import { initialHealth } from '../../src/domain/health.js';
 import { newId } from '../../src/domain/ids.js';
 import { type IngestFacts, idempotencyScope, planIngest } from '../../src/fanout/plan.js';
+import { compiledFilter } from '../../src/fanout/subscription-filter.js';
 import { subscriptionFixture } from '../helpers/fixtures.js';
 
 const T0 = 1_700_000_000_000;
@@ -153,5 +154,77 @@ describe('fan-out plan', () => {
         ['sub_4', true, 31_000],
       ],
     );
+  });
+
+  describe('filters', () => {
+    const seedFilter = ['order.total > 100', 'order.status != "draft"'];
+    const order = (o: Record<string, unknown>) => event({ id: newId('evt', T0), dataJson: JSON.stringify({ order: o }) });
+
+    it("creates a message only for subscriptions whose expressions all hold, with the event's facts as `event`", () => {
+      const plain = subscription({ id: 'sub_1' });
+      const big = subscription({ id: 'sub_2', filter: seedFilter });
+      const scoped = subscription({
+        id: 'sub_3',
+        filter: ['event.type == "order.created" && event.subscriberId == null', '"eu" in event.channels'],
+      });
+      const empty = subscription({ id: 'sub_4', filter: [] });
+      const events = [
+        order({ total: 150.5, status: 'open' }),
+        order({ total: 100, status: 'open' }),
+        order({ total: 250, status: 'draft' }),
+        event({ id: newId('evt', T0), dataJson: JSON.stringify({ order: { total: 101, status: 'x' } }), channels: ['eu'] }),
+      ];
+      const plan = planIngest(
+        events.map((e) => ({ event: e, requestHash: null })),
+        facts({ candidates: [plain, big, scoped, empty] }),
+      );
+      assert.deepEqual(
+        events.map((e) => plan.messages.filter((m) => m.event === e).map((m) => m.subscription.id)),
+        [
+          ['sub_1', 'sub_2', 'sub_4'],
+          ['sub_1', 'sub_4'],
+          ['sub_1', 'sub_4'],
+          ['sub_1', 'sub_2', 'sub_3', 'sub_4'],
+        ],
+      );
+      assert.deepEqual(
+        plan.results.map((r) => (r.status === 'created' ? r.messages : -1)),
+        [3, 2, 2, 4],
+      );
+      assert.ok(
+        plan.results.every((r) => r.status === 'created' && r.filterErrors === undefined),
+        'nothing failed',
+      );
+    });
+
+    it('an expression that fails on the event does not hold, and is reported with its subscription, index and code', () => {
+      const big = subscription({ id: 'sub_2', filter: seedFilter });
+      const qty = subscription({ id: 'sub_3', filter: ['data.qty == 3'] });
+      const e = event({ dataJson: JSON.stringify({ payment: { amount: 5 }, qty: 3.0 }) });
+      const plan = planIngest([{ event: e, requestHash: null }], facts({ candidates: [big, qty] }));
+      assert.deepEqual(
+        plan.messages.map((m) => m.subscription.id),
+        ['sub_3'],
+        'JSON 3.0 equals CEL 3',
+      );
+      const result = plan.results[0]!;
+      assert.equal(result.status, 'created');
+      if (result.status !== 'created') return;
+      assert.deepEqual(
+        result.filterErrors?.map((f) => [f.subscriptionId, f.index, f.expression]),
+        [
+          ['sub_2', 0, seedFilter[0]],
+          ['sub_2', 1, seedFilter[1]],
+        ],
+      );
+      for (const f of result.filterErrors ?? []) assert.ok(f.code.length > 0 && f.message.length > 0);
+    });
+
+    it('compiles an expression list once, whichever subscription object carries it', () => {
+      const a = compiledFilter(['order.total > 100', 'order.status != "draft"']);
+      const b = compiledFilter(['order.total > 100', 'order.status != "draft"']);
+      assert.equal(a, b);
+      assert.notEqual(compiledFilter(['order.total > 101']), a);
+    });
   });
 });

@@ -4,8 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
-import { networkPolicy } from '../../delivery/ssrf.js';
+import { type Static, Type } from 'typebox';
+import type { HeraldConfig } from '../../config/config.js';
+import { type NetworkPolicy, networkPolicy } from '../../delivery/ssrf.js';
 import { HeraldError } from '../../domain/errors.js';
 import type { BatchSettings, HttpMethod, Subscription } from '../../domain/glossary.js';
 import { disableHealth, enableHealth, initialHealth } from '../../domain/health.js';
@@ -13,6 +14,7 @@ import { newId } from '../../domain/ids.js';
 import { OPERATOR_SUBSCRIBER_ID } from '../../domain/operational.js';
 import { DEFAULT_RECOVER_STATUSES } from '../../domain/recovery.js';
 import { seriesWindow } from '../../domain/stats.js';
+import { filterErrorsOf } from '../../observability/filter-errors.js';
 import type { SubscriptionPatch } from '../../store/store.js';
 import { assertVisible, confineTo, SCOPE_ACTIONS } from '../auth.js';
 import {
@@ -45,10 +47,11 @@ import {
   subscriptionListFilters,
 } from '../schemas.js';
 import { checkAuth, checkAuthHeaders, checkCustomData } from '../subscription-auth.js';
+import { checkFilter, checkPayloadShape } from '../subscription-shaping.js';
 
 /** Custom header values are credentials as often as not: only callers who may read the signing
  *  secret see them; `read` keys see the names with the values masked. */
-function revealHeaders(request: FastifyRequest): boolean {
+export function revealHeaders(request: FastifyRequest): boolean {
   const principal = request.principal;
   return principal !== null && SCOPE_ACTIONS[principal.scope].has('subscriptions.secret');
 }
@@ -64,6 +67,53 @@ function checkBatch(method: HttpMethod, batch: BatchSettings | null): void {
 
 export function newSecret(): string {
   return `whsec_${randomBytes(SECRET_BYTES).toString('base64')}`;
+}
+
+export type SubscriptionCreateBody = Static<ReturnType<typeof subscriptionBodies>['create']>;
+
+/** A new subscription from a create body, every field checked (URL, patterns, headers, filter,
+ *  template, auth): what POST .../subscriptions stores and POST /v1/preview shows a draft of. */
+export async function newSubscription(
+  body: SubscriptionCreateBody,
+  subscriberId: string,
+  now: number,
+  config: HeraldConfig,
+  policy: NetworkPolicy,
+): Promise<Subscription> {
+  const shape = checkPayloadShape(body, null);
+  const subscription: Subscription = {
+    id: newId('sub', now),
+    subscriberId,
+    name: body.name ?? null,
+    description: body.description ?? null,
+    url: await checkTargetUrl(body.url, policy),
+    method: body.method ?? 'POST',
+    eventTypes: checkEventTypePatterns(body.eventTypes),
+    channels: body.channels ?? null,
+    headers: checkHeaders(body.headers ?? {}),
+    payloadFormat: shape.payloadFormat,
+    retrySchedule: body.retrySchedule ?? null,
+    timeoutSeconds: body.timeoutSeconds ?? config.timeoutSeconds,
+    maxInFlight: body.maxInFlight ?? null,
+    rateLimit: body.rateLimit ?? null,
+    filter: checkFilter(body.filter ?? null),
+    template: shape.template,
+    templatePreset: shape.templatePreset,
+    batch: body.batch === undefined || body.batch === null ? null : { ...body.batch, maxBytes: body.batch.maxBytes ?? null },
+    auth: await checkAuth(body.auth ?? null, null, policy),
+    signing: body.signing ?? true,
+    customData: checkCustomData(body.customData ?? null),
+    enabled: body.enabled ?? true,
+    secret: newSecret(),
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    health: initialHealth(body.enabled ?? true, now),
+    createdAt: now,
+    updatedAt: now,
+  };
+  checkAuthHeaders(subscription.auth, subscription.headers);
+  checkBatch(subscription.method, subscription.batch);
+  return subscription;
 }
 
 export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { store, config }) => {
@@ -87,40 +137,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       assertId('sbr', subscriberId);
       assertVisible(request, subscriberId);
       if (subscriberId === OPERATOR_SUBSCRIBER_ID && config.operationalWebhooks) await ensureOperatorSubscriber(store);
-      const body = request.body;
-      const now = Date.now();
-      const subscription: Subscription = {
-        id: newId('sub', now),
-        subscriberId,
-        name: body.name ?? null,
-        description: body.description ?? null,
-        url: await checkTargetUrl(body.url, policy),
-        method: body.method ?? 'POST',
-        eventTypes: checkEventTypePatterns(body.eventTypes),
-        channels: body.channels ?? null,
-        headers: checkHeaders(body.headers ?? {}),
-        payloadFormat: body.payloadFormat ?? 'standard',
-        retrySchedule: body.retrySchedule ?? null,
-        timeoutSeconds: body.timeoutSeconds ?? config.timeoutSeconds,
-        maxInFlight: body.maxInFlight ?? null,
-        rateLimit: body.rateLimit ?? null,
-        filter: null,
-        template: null,
-        templatePreset: null,
-        batch: body.batch === undefined || body.batch === null ? null : { ...body.batch, maxBytes: body.batch.maxBytes ?? null },
-        auth: await checkAuth(body.auth ?? null, null, policy),
-        signing: body.signing ?? true,
-        customData: checkCustomData(body.customData ?? null),
-        enabled: body.enabled ?? true,
-        secret: newSecret(),
-        previousSecret: null,
-        previousSecretExpiresAt: null,
-        health: initialHealth(body.enabled ?? true, now),
-        createdAt: now,
-        updatedAt: now,
-      };
-      checkAuthHeaders(subscription.auth, subscription.headers);
-      checkBatch(subscription.method, subscription.batch);
+      const subscription = await newSubscription(request.body, subscriberId, Date.now(), config, policy);
       const created = await createSubscriptionUnder(store, subscription);
       // The one answer that shows the credentials, the generated JWT secret among them, as it shows `secret`.
       return reply.code(201).send({ ...renderSubscription(created, true, true), secret: created.secret });
@@ -207,7 +224,10 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       if (body.eventTypes !== undefined) patch.eventTypes = checkEventTypePatterns(body.eventTypes);
       if (body.channels !== undefined) patch.channels = body.channels;
       if (body.headers !== undefined) patch.headers = checkHeaders(body.headers);
-      if (body.payloadFormat !== undefined) patch.payloadFormat = body.payloadFormat;
+      if (body.payloadFormat !== undefined || body.template !== undefined || body.templatePreset !== undefined) {
+        Object.assign(patch, checkPayloadShape(body, current));
+      }
+      if (body.filter !== undefined) patch.filter = checkFilter(body.filter);
       if (body.retrySchedule !== undefined) patch.retrySchedule = body.retrySchedule;
       if (body.timeoutSeconds !== undefined) patch.timeoutSeconds = body.timeoutSeconds;
       if (body.maxInFlight !== undefined) patch.maxInFlight = body.maxInFlight;
@@ -277,7 +297,8 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       const subscription = await loadSubscription(store, request, request.params.id);
       const now = Date.now();
       const since = parseTime(request.query.since) ?? now - DEFAULT_STATS_WINDOW_MS;
-      return renderStats(subscription.id, since, await store.subscriptionStats(subscription.id, { since, now, series: seriesWindow(now) }));
+      const stats = await store.subscriptionStats(subscription.id, { since, now, series: seriesWindow(now) });
+      return renderStats(subscription.id, since, stats, filterErrorsOf(subscription.id));
     },
   );
 

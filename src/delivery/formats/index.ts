@@ -8,8 +8,9 @@ import { cloudblue } from './cloudblue.js';
 import type { PayloadFormatter } from './format.js';
 import { raw } from './raw.js';
 import { standard } from './standard.js';
+import { template } from './template.js';
 
-export const FORMATS: Record<PayloadFormat, PayloadFormatter> = { standard, raw, acculynx, cloudblue };
+export const FORMATS: Record<PayloadFormat, PayloadFormatter> = { standard, raw, acculynx, cloudblue, template };
 
 /** The request body and its Content-Type; a GET sends neither. */
 export function formatRequest(job: DeliveryJob, context: FormatContext): { body: string | null; contentType: string | null } {

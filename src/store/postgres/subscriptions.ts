@@ -20,14 +20,15 @@ export function subscriptionStore(db: PostgresConnection): SubscriptionStore {
                 payload_format, retry_schedule, timeout_seconds, max_in_flight, enabled, secret, previous_secret, previous_secret_expires_at,
                 created_at, updated_at, health_status, health_reason, health_since, consecutive_failures, failing_since, failed_messages,
                 breaker_state, breaker_faults, breaker_until, breaker_opened_at, rate_limit, rate_limit_period_seconds,
-                last_success_at, last_failure_at, auth, signing, custom_data)
+                last_success_at, last_failure_at, auth, signing, custom_data, "filter", template, template_preset)
               VALUES (${s.id}, ${s.subscriberId}, ${s.name}, ${s.description}, ${s.url}, ${s.method}, ${s.eventTypes}::text[],
                 ${s.channels}::text[], ${JSON.stringify(s.headers)}, ${s.payloadFormat}, ${s.retrySchedule}::float8[],
                 ${s.timeoutSeconds}, ${s.maxInFlight ?? null}, ${s.enabled}, ${s.secret}, ${s.previousSecret ?? null}, ${s.previousSecretExpiresAt ?? null},
                 ${s.createdAt}, ${s.updatedAt}, ${health.status}, ${health.reason}, ${health.since}, ${health.consecutiveFailures},
                 ${health.failingSince}, ${health.failedMessages}, ${health.breaker}, ${health.breakerFaults}, ${health.breakerUntil},
                 ${health.breakerOpenedAt}, ${s.rateLimit?.limit ?? null}, ${s.rateLimit?.periodSeconds ?? null},
-                ${health.lastSuccessAt}, ${health.lastFailureAt}, ${jsonOrNull(s.auth)}, ${s.signing}, ${jsonOrNull(s.customData)})
+                ${health.lastSuccessAt}, ${health.lastFailureAt}, ${jsonOrNull(s.auth)}, ${s.signing}, ${jsonOrNull(s.customData)},
+                ${jsonOrNull(s.filter)}, ${jsonOrNull(s.template)}, ${s.templatePreset ?? null})
               RETURNING *`;
             // Batch settings (issue 18), in the same transaction.
             const [batched] =
@@ -75,6 +76,9 @@ export function subscriptionStore(db: PostgresConnection): SubscriptionStore {
           if (patch.signing !== undefined) set['signing'] = patch.signing;
           if (patch.customData !== undefined) set['custom_data'] = jsonOrNull(patch.customData);
           if (patch.batch !== undefined) Object.assign(set, batchColumns(patch.batch));
+          if (patch.filter !== undefined) set['filter'] = jsonOrNull(patch.filter);
+          if (patch.template !== undefined) set['template'] = jsonOrNull(patch.template);
+          if (patch.templatePreset !== undefined) set['template_preset'] = patch.templatePreset;
           if (patch.enabled !== undefined) set['enabled'] = patch.enabled;
           if (patch.secret !== undefined) set['secret'] = patch.secret;
           if (patch.previousSecret !== undefined) set['previous_secret'] = patch.previousSecret;

@@ -34,6 +34,9 @@ function subscriptionParams({ health, batch, ...s }: Subscription): Params {
     auth: jsonOrNull(s.auth),
     signing: s.signing ? 1 : 0,
     customData: jsonOrNull(s.customData),
+    filter: jsonOrNull(s.filter),
+    template: jsonOrNull(s.template),
+    templatePreset: s.templatePreset ?? null,
     ...batchColumns(batch), // batch settings (issue 18)
   };
 }
@@ -53,11 +56,11 @@ export function subscriptionStore(db: SqliteConnection): SubscriptionStore {
           db.run(
             `INSERT INTO subscriptions (id, subscriber_id, name, description, url, method, event_types, channels, headers, payload_format,
                retry_schedule, timeout_seconds, max_in_flight, enabled, secret, previous_secret, previous_secret_expires_at, created_at, updated_at,
-               ${HEALTH_NAMES}, rate_limit, rate_limit_period_seconds, auth, signing, custom_data,
+               ${HEALTH_NAMES}, rate_limit, rate_limit_period_seconds, auth, signing, custom_data, "filter", template, template_preset,
                ${BATCH_NAMES})
              VALUES (@id, @subscriberId, @name, @description, @url, @method, @eventTypes, @channels, @headers, @payloadFormat,
                @retrySchedule, @timeoutSeconds, @maxInFlight, @enabled, @secret, @previousSecret, @previousSecretExpiresAt, @createdAt, @updatedAt,
-               ${HEALTH_VALUES}, @rateLimit, @rateLimitPeriodSeconds, @auth, @signing, @customData,
+               ${HEALTH_VALUES}, @rateLimit, @rateLimitPeriodSeconds, @auth, @signing, @customData, @filter, @template, @templatePreset,
                ${BATCH_VALUES})`,
             subscriptionParams(s),
           );
@@ -88,7 +91,7 @@ export function subscriptionStore(db: SqliteConnection): SubscriptionStore {
              previous_secret_expires_at = @previousSecretExpiresAt, updated_at = @updatedAt,
              (${HEALTH_NAMES}) = (${HEALTH_VALUES}),
              rate_limit = @rateLimit, rate_limit_period_seconds = @rateLimitPeriodSeconds, auth = @auth, signing = @signing,
-             custom_data = @customData,
+             custom_data = @customData, "filter" = @filter, template = @template, template_preset = @templatePreset,
              (${BATCH_NAMES}) = (${BATCH_VALUES})
            WHERE id = @id`,
           subscriptionParams(next),

@@ -5,6 +5,7 @@
 import type { HeraldEvent, Subscription } from '../../domain/glossary.js';
 import { STATUS_NUMBER } from '../../domain/glossary.js';
 import type { HealthSignal } from '../../domain/health.js';
+import type { FilterFailure } from '../../fanout/subscription-filter.js';
 import type { DeliveryJob, DeliveryOutcome, IngestRequest, IngestResult } from '../store.js';
 
 /** A DeliveryJob without its subscription, which crosses once per call (JobBatch). */
@@ -139,21 +140,27 @@ export function requestFromValues(v: RequestValues): IngestRequest {
 
 /** An ingest result as the SQLite thread sends it back: a created one as its message count, without
  *  the event (the caller has it); any other as it is. The leased jobs of the whole call cross once,
- *  as one JobBatch beside the results (PackedIngest). */
+ *  as one JobBatch beside the results (PackedIngest), and the filter failures of created results
+ *  (rare) by result index. */
 export type PackedIngestResult = number | Exclude<IngestResult, { status: 'created' }>;
-export type PackedIngest = [results: PackedIngestResult[], leased: JobBatch | null];
+export type PackedIngest = [results: PackedIngestResult[], leased: JobBatch | null, filterErrors: [number, FilterFailure[]][] | null];
 
 export function packIngest(results: IngestResult[]): PackedIngest {
   const leased: DeliveryJob[] = [];
-  const packed = results.map((r): PackedIngestResult => {
+  let filterErrors: [number, FilterFailure[]][] | null = null;
+  const packed = results.map((r, i): PackedIngestResult => {
     if (r.status !== 'created') return r;
     if (r.leased) for (const job of r.leased) leased.push(job);
+    if (r.filterErrors) {
+      filterErrors ??= [];
+      filterErrors.push([i, r.filterErrors]);
+    }
     return r.messages;
   });
-  return [packed, leased.length > 0 ? jobBatch(leased) : null];
+  return [packed, leased.length > 0 ? jobBatch(leased) : null, filterErrors];
 }
 
-export function unpackIngest([packed, leased]: PackedIngest, requests: readonly IngestRequest[]): IngestResult[] {
+export function unpackIngest([packed, leased, filterErrors]: PackedIngest, requests: readonly IngestRequest[]): IngestResult[] {
   const byEvent = new Map<string, DeliveryJob[]>();
   if (leased) {
     for (const job of jobsFromBatch(leased)) {
@@ -162,10 +169,15 @@ export function unpackIngest([packed, leased]: PackedIngest, requests: readonly 
       else byEvent.set(job.eventId, [job]);
     }
   }
+  const failures = filterErrors === null ? null : new Map(filterErrors);
   return packed.map((r, i): IngestResult => {
     if (typeof r !== 'number') return r;
     const event = (requests[i] as IngestRequest).event;
     const jobs = byEvent.get(event.id);
-    return jobs ? { status: 'created', event, messages: r, leased: jobs } : { status: 'created', event, messages: r };
+    const created: Extract<IngestResult, { status: 'created' }> = { status: 'created', event, messages: r };
+    if (jobs) created.leased = jobs;
+    const failed = failures?.get(i);
+    if (failed) created.filterErrors = failed;
+    return created;
   });
 }

@@ -148,6 +148,84 @@ export function subscriptionContract(ctx: ContractContext): void {
       assert.equal(handed?.nextAttemptAt, event.createdAt + 7_000 + MARGIN + 4_000, 'handed off: the same lease from the event');
     });
 
+    it('keeps a filter, a template and a template preset exactly: created, read, listed, replaced and cleared', async () => {
+      const s = await addSubscriber();
+      const filter = ['order.total > 100', 'order.status != "draft"', 'event.type.startsWith("sales_order.")'];
+      const template = {
+        order_id: '{{ order.id }}',
+        items: '{{ order.items }}',
+        nested: [1, 2.5, null, true, { 'ünï-cödé': 'x {{ event.id }} y' }],
+      };
+      const withTemplate = subscriptionData(s.id, { payloadFormat: 'template', filter, template });
+      const withPreset = subscriptionData(s.id, { payloadFormat: 'template', templatePreset: 'teams', filter: [] });
+      for (const sub of [withTemplate, withPreset]) {
+        assert.deepEqual(await ctx.store.createSubscription(sub), sub);
+        assert.deepEqual(await ctx.store.getSubscription(sub.id), sub);
+      }
+      const listed = (await ctx.store.listSubscriptions({ limit: 10, subscriberId: s.id })).data;
+      const byId = new Map([withTemplate, withPreset].map((x) => [x.id, x]));
+      assert.deepEqual(
+        listed.map((x) => [x.filter, x.template, x.templatePreset]),
+        listed.map((x) => {
+          const stored = byId.get(x.id) as Subscription;
+          return [stored.filter, stored.template, stored.templatePreset];
+        }),
+      );
+      assert.equal(listed.length, 2);
+      const now = tick();
+      const patch = { filter: ['data.qty == 3'], template: null, templatePreset: 'slack' as const };
+      const replaced = await ctx.store.updateSubscription(withTemplate.id, patch, now);
+      assert.deepEqual(replaced, { ...withTemplate, ...patch, updatedAt: now });
+      assert.deepEqual(await ctx.store.getSubscription(withTemplate.id), replaced);
+      const later = tick();
+      const cleared = await ctx.store.updateSubscription(
+        withTemplate.id,
+        { filter: null, templatePreset: null, payloadFormat: 'standard' },
+        later,
+      );
+      assert.deepEqual(cleared, {
+        ...withTemplate,
+        ...patch,
+        filter: null,
+        templatePreset: null,
+        payloadFormat: 'standard',
+        updatedAt: later,
+      });
+      assert.deepEqual(await ctx.store.getSubscription(withTemplate.id), cleared);
+      const untouched = await ctx.store.updateSubscription(withPreset.id, { name: 'renamed' }, tick());
+      assert.deepEqual(
+        [untouched?.filter, untouched?.template, untouched?.templatePreset],
+        [[], null, 'teams'],
+        'a patch without them keeps them',
+      );
+    });
+
+    it('ingest creates messages only for subscriptions whose filters hold, and reports the expressions that failed', async () => {
+      await addTypes('order.created');
+      const s = await addSubscriber();
+      const plain = await addSubscription(s.id, { eventTypes: ['order.created'] });
+      const big = await addSubscription(s.id, { eventTypes: ['order.created'], filter: ['order.total > 100', 'order.status != "draft"'] });
+      const coupon = await addSubscription(s.id, { eventTypes: ['order.created'], filter: ['order.coupon == "X"'] });
+      const targets = async (data: unknown) => {
+        const result = await ingestOne(eventData('order.created', { dataJson: JSON.stringify(data) }));
+        assert.equal(result.status, 'created');
+        const messages = (await ctx.store.listMessages({ limit: 10, eventId: result.status === 'created' ? result.event.id : '' })).data;
+        return {
+          to: messages.map((m) => m.subscriptionId).sort(),
+          errors: result.status === 'created' ? (result.filterErrors ?? []).map((e) => [e.subscriptionId, e.code]) : [],
+        };
+      };
+      assert.deepEqual(await targets({ order: { total: 150, status: 'open', coupon: 'X' } }), {
+        to: [plain.id, big.id, coupon.id].sort(),
+        errors: [],
+      });
+      assert.deepEqual(await targets({ order: { total: 100, status: 'open' } }), {
+        to: [plain.id],
+        errors: [[coupon.id, 'no_such_key']],
+      });
+      assert.deepEqual(await targets({ order: { total: 101.5, status: 'draft', coupon: 'Y' } }), { to: [plain.id], errors: [] });
+    });
+
     it('rejects a subscription of an unknown subscriber with unknown_subscriber', async () => {
       await assert.rejects(ctx.store.createSubscription(subscriptionData(newId('sbr'))), isCode('unknown_subscriber'));
       assert.equal((await ctx.store.listSubscriptions({ limit: 10 })).data.length, 0);

@@ -16,6 +16,7 @@ import statsIndexes from './0013-stats-indexes.js';
 import rateLimit from './0014-rate-limit.js';
 import authSigningCustomData from './0015-auth-signing-custom-data.js';
 import queueLeases from './0016-queue-leases.js';
+import filterTemplate from './0017-filter-template.js';
 import subscriptionBatch from './0019-subscription-batch.js';
 
 export interface Migration {
@@ -41,6 +42,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 14, name: '0014-rate-limit', sql: rateLimit },
   { version: 15, name: '0015-auth-signing-custom-data', sql: authSigningCustomData },
   { version: 16, name: '0016-queue-leases', sql: queueLeases },
-  // 17 and 18 are reserved for work merged separately (filters and templates, the event catalogue).
+  { version: 17, name: '0017-filter-template', sql: filterTemplate },
   { version: 19, name: '0019-subscription-batch', sql: subscriptionBatch },
 ];

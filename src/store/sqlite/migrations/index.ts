@@ -9,6 +9,7 @@ import m0007 from './0007-max-in-flight.js';
 import m0008 from './0008-stats-indexes.js';
 import m0009 from './0009-rate-limit.js';
 import m0010 from './0010-auth-signing-custom-data.js';
+import m0011 from './0011-filter-template.js';
 import m0013 from './0013-subscription-batch.js';
 
 export const migrations: { version: number; name: string; sql: string }[] = [
@@ -22,6 +23,6 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 8, name: 'stats-indexes', sql: m0008 },
   { version: 9, name: 'rate-limit', sql: m0009 },
   { version: 10, name: 'auth-signing-custom-data', sql: m0010 },
-  // 11 and 12 are reserved for work merged separately (filters and templates, the event catalogue).
+  { version: 11, name: 'filter-template', sql: m0011 },
   { version: 13, name: 'subscription-batch', sql: m0013 },
 ];

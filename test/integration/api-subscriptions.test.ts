@@ -233,6 +233,7 @@ describe('API subscriptions', () => {
       nextAttemptAt: null,
       lastSuccess: null,
       lastFailure: null,
+      filterErrors: { count: 0, last: null },
     });
     assert.match(since, ISO);
     assert.ok(Math.abs(Date.parse(since) - (before - 24 * 3_600_000)) < 60_000, 'the last 24 hours by default');

@@ -322,7 +322,14 @@ describe('secrets at rest', () => {
     try {
       await store.migrate();
       const now = Date.now();
-      await store.createEventType({ name: 'invoice.paid', description: 'paid', schema: null, createdAt: now, updatedAt: now });
+      await store.createEventType({
+        name: 'invoice.paid',
+        description: 'paid',
+        schema: null,
+        example: null,
+        createdAt: now,
+        updatedAt: now,
+      });
       const sbr = await store.createSubscriber({
         id: newId('sbr'),
         name: 'old',

@@ -16,8 +16,8 @@ import type { SubscriptionPatch } from '../../store/store.js';
 import { assertVisible, confineTo, SCOPE_ACTIONS } from '../auth.js';
 import {
   assertId,
-  checkEventTypePatterns,
   checkHeaders,
+  checkSubscriptionEventTypes,
   checkTargetUrl,
   createSubscriptionUnder,
   loadSubscription,
@@ -88,7 +88,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
         description: body.description ?? null,
         url: await checkTargetUrl(body.url, policy),
         method: body.method ?? 'POST',
-        eventTypes: checkEventTypePatterns(body.eventTypes),
+        eventTypes: await checkSubscriptionEventTypes(store, body.eventTypes),
         channels: body.channels ?? null,
         headers: checkHeaders(body.headers ?? {}),
         payloadFormat: body.payloadFormat ?? 'standard',
@@ -195,7 +195,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       if (body.description !== undefined) patch.description = body.description;
       if (body.url !== undefined) patch.url = await checkTargetUrl(body.url, policy);
       if (body.method !== undefined) patch.method = body.method;
-      if (body.eventTypes !== undefined) patch.eventTypes = checkEventTypePatterns(body.eventTypes);
+      if (body.eventTypes !== undefined) patch.eventTypes = await checkSubscriptionEventTypes(store, body.eventTypes);
       if (body.channels !== undefined) patch.channels = body.channels;
       if (body.headers !== undefined) patch.headers = checkHeaders(body.headers);
       if (body.payloadFormat !== undefined) patch.payloadFormat = body.payloadFormat;

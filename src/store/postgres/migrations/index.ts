@@ -16,6 +16,7 @@ import statsIndexes from './0013-stats-indexes.js';
 import rateLimit from './0014-rate-limit.js';
 import authSigningCustomData from './0015-auth-signing-custom-data.js';
 import queueLeases from './0016-queue-leases.js';
+import eventTypeExample from './0018-event-type-example.js';
 
 export interface Migration {
   version: number;
@@ -40,4 +41,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 14, name: '0014-rate-limit', sql: rateLimit },
   { version: 15, name: '0015-auth-signing-custom-data', sql: authSigningCustomData },
   { version: 16, name: '0016-queue-leases', sql: queueLeases },
+  // 17 is another change's, merged separately; versions are applied by set, not by order of arrival.
+  { version: 18, name: '0018-event-type-example', sql: eventTypeExample },
 ];

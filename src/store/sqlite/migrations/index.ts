@@ -9,6 +9,7 @@ import m0007 from './0007-max-in-flight.js';
 import m0008 from './0008-stats-indexes.js';
 import m0009 from './0009-rate-limit.js';
 import m0010 from './0010-auth-signing-custom-data.js';
+import m0012 from './0012-event-type-example.js';
 
 export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 1, name: 'init', sql: m0001 },
@@ -21,4 +22,6 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 8, name: 'stats-indexes', sql: m0008 },
   { version: 9, name: 'rate-limit', sql: m0009 },
   { version: 10, name: 'auth-signing-custom-data', sql: m0010 },
+  // 11 is another change's, merged separately; versions are applied by set, not by order of arrival.
+  { version: 12, name: 'event-type-example', sql: m0012 },
 ];

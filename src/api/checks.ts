@@ -103,13 +103,12 @@ export function checkEventTypePatterns(patterns: string[]): string[] {
 }
 
 /**
- * A subscription's event types: valid patterns (checkEventTypePatterns), and each exact name (no
- * wildcard) in the catalogue, or 422 unknown_event_type naming those that are not. Wildcards may
- * name types that do not exist yet. Every route that stores a subscription's event types goes through here.
+ * 422 unknown_event_type naming the exact event types (no wildcard) among a subscription's checked
+ * patterns that are not in the catalogue; wildcards may name types that do not exist yet. Every
+ * route that stores a subscription's event types calls it, after the checks of the request's form.
  */
-export async function checkSubscriptionEventTypes(store: Store, patterns: string[]): Promise<string[]> {
-  const checked = checkEventTypePatterns(patterns);
-  const exact = checked.filter((p) => !p.endsWith('*'));
+export async function checkEventTypesExist(store: Store, patterns: readonly string[]): Promise<void> {
+  const exact = patterns.filter((p) => !p.endsWith('*'));
   const found = await Promise.all(exact.map((name) => store.getEventType(name)));
   const missing = exact.filter((_, i) => found[i] === null);
   if (missing.length > 0) {
@@ -119,7 +118,6 @@ export async function checkSubscriptionEventTypes(store: Store, patterns: string
       { eventTypes: missing },
     );
   }
-  return checked;
 }
 
 /** Checks a schema and an example together (either may be the stored one; the schema is compiled

@@ -4,6 +4,7 @@
 // checked by the same rules (each entry, then its schema and example), applied all or nothing in one
 // transaction, idempotently (existing ones are updated when they differ), and audited as actor `cli`.
 // Unlike the API's, a file has no limit on its number of entries.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Value } from 'typebox/value';
 import { checkImport } from '../api/checks.js';
@@ -59,7 +60,7 @@ export async function importEventTypesFile(
   return counts;
 }
 
-/** The command: a preset name or a file. Returns the exit code. */
+/** The command: a preset name or a file. Returns the exit code: 0 done, 1 a bad file (nothing imported), 2 neither a preset nor a file. */
 export async function eventTypesCommand(store: Store, positionals: string[]): Promise<number> {
   const target = positionals[1] ?? '';
   if (isCatalogue(target)) {
@@ -67,6 +68,10 @@ export async function eventTypesCommand(store: Store, positionals: string[]): Pr
     const total = CATALOGUES[target]?.length ?? 0;
     console.log(`imported ${added} of the ${total} ${target} event types (${total - added} were in the catalogue already)`);
     return 0;
+  }
+  if (!existsSync(target)) {
+    console.error(`${EVENT_TYPES_USAGE}\n"${target}" is neither a preset (${Object.keys(CATALOGUES).join(', ')}) nor a file`);
+    return 2;
   }
   try {
     const { created, updated, unchanged } = await importEventTypesFile(store, target);

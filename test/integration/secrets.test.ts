@@ -239,6 +239,7 @@ describe('secrets at rest', () => {
     let rotatedJwt = '';
     try {
       const sbr = await h.api('POST', '/v1/subscribers', { name: 'auth' });
+      assert.equal((await h.api('POST', '/v1/event-types', { name: 'auth.unused' })).status, 201);
       for (const auth of auths) {
         const sub = await h.api('POST', `/v1/subscribers/${sbr.body.id}/subscriptions`, {
           url: `${receiver.url}/auth`,

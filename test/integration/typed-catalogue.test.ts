@@ -379,7 +379,8 @@ describe('herald event-types import <file.json>', () => {
     assert.equal(refusedShape.status, 1);
     assert.match(refusedShape.err, /eventTypes\[0\]/);
     const missing = cli(join(dir, 'missing.json'));
-    assert.equal(missing.status, 1);
+    assert.equal(missing.status, 2);
+    assert.match(missing.err, /neither a preset \(jiwa\) nor a file/);
 
     const store = sqliteStore({ path: db });
     try {

@@ -16,8 +16,9 @@ import type { SubscriptionPatch } from '../../store/store.js';
 import { assertVisible, confineTo, SCOPE_ACTIONS } from '../auth.js';
 import {
   assertId,
+  checkEventTypePatterns,
+  checkEventTypesExist,
   checkHeaders,
-  checkSubscriptionEventTypes,
   checkTargetUrl,
   createSubscriptionUnder,
   loadSubscription,
@@ -88,7 +89,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
         description: body.description ?? null,
         url: await checkTargetUrl(body.url, policy),
         method: body.method ?? 'POST',
-        eventTypes: await checkSubscriptionEventTypes(store, body.eventTypes),
+        eventTypes: checkEventTypePatterns(body.eventTypes),
         channels: body.channels ?? null,
         headers: checkHeaders(body.headers ?? {}),
         payloadFormat: body.payloadFormat ?? 'standard',
@@ -112,6 +113,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
         updatedAt: now,
       };
       checkAuthHeaders(subscription.auth, subscription.headers);
+      await checkEventTypesExist(store, subscription.eventTypes);
       const created = await createSubscriptionUnder(store, subscription);
       // The one answer that shows the credentials, the generated JWT secret among them, as it shows `secret`.
       return reply.code(201).send({ ...renderSubscription(created, true, true), secret: created.secret });
@@ -195,7 +197,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       if (body.description !== undefined) patch.description = body.description;
       if (body.url !== undefined) patch.url = await checkTargetUrl(body.url, policy);
       if (body.method !== undefined) patch.method = body.method;
-      if (body.eventTypes !== undefined) patch.eventTypes = await checkSubscriptionEventTypes(store, body.eventTypes);
+      if (body.eventTypes !== undefined) patch.eventTypes = checkEventTypePatterns(body.eventTypes);
       if (body.channels !== undefined) patch.channels = body.channels;
       if (body.headers !== undefined) patch.headers = checkHeaders(body.headers);
       if (body.payloadFormat !== undefined) patch.payloadFormat = body.payloadFormat;
@@ -209,6 +211,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       if (body.auth !== undefined || body.headers !== undefined) {
         checkAuthHeaders(patch.auth !== undefined ? patch.auth : current.auth, patch.headers ?? current.headers);
       }
+      if (patch.eventTypes !== undefined) await checkEventTypesExist(store, patch.eventTypes);
       if (body.enabled !== undefined) patch.enabled = body.enabled;
       // Enabled again: healthy, counts and breaker cleared. Disabled: with that reason, whatever it was.
       if (body.enabled === true && !current.enabled) patch.health = enableHealth(current.health, now).health;

@@ -2,9 +2,10 @@
 //   1. validator: the compiled check alone (JSON.parse of the data + ajv), operations per second;
 //   2. ingest: store.ingest of batches of events of a type without a schema and of a type with seed
 //      004's order schema, alternating rounds, fanned out to one `*` subscription, on the SQLite
-//      store in its thread (as `herald serve` runs it) or on PostgreSQL (--db postgres://...).
+//      store in its thread (as `herald serve` runs it) or on PostgreSQL (--db postgres: a database of
+//      its own, made on HERALD_TEST_PG_URL's server and dropped after).
 // Prints one JSON line per measure. Usage:
-//   node --import tsx bench/schema-ingest.ts [--db sqlite|postgres://...] [--events 20000] [--batch 500] [--rounds 3]
+//   node --import tsx bench/schema-ingest.ts [--db sqlite|postgres] [--events 20000] [--batch 500] [--rounds 3]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { newId } from '../src/domain/ids.js';
 import { openStore } from '../src/store/open.js';
 import type { IngestRequest, Store } from '../src/store/store.js';
 import { subscriptionFixture } from '../test/helpers/fixtures.js';
+import { createTestDatabase, type TestDatabase } from '../test/helpers/postgres.js';
 
 const { values } = parseArgs({
   options: {
@@ -105,7 +107,8 @@ async function ingestRate(store: Store, type: string): Promise<number> {
 async function main(): Promise<void> {
   console.log(JSON.stringify({ measure: 'validator', opsPerSecond: Math.round(validatorOpsPerSecond()) }));
   const dir = mkdtempSync(join(tmpdir(), 'herald-bench-schema-'));
-  const url = values.db === 'sqlite' ? `sqlite:${join(dir, 'herald.db')}` : String(values.db);
+  const pg: TestDatabase | null = values.db === 'postgres' ? await createTestDatabase() : null;
+  const url = pg === null ? `sqlite:${join(dir, 'herald.db')}` : pg.url;
   const store = await openStore(url, { poolMax: 4 });
   try {
     await store.migrate();
@@ -127,7 +130,7 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         measure: 'ingest',
-        db: values.db === 'sqlite' ? 'sqlite' : 'postgres',
+        db: pg === null ? 'sqlite' : 'postgres',
         events: EVENTS,
         batch: BATCH,
         withoutSchemaPerSecond: Math.round(median(plain)),
@@ -138,6 +141,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await store.close();
+    await pg?.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,15 +1,16 @@
 // Checks a JSON Schema cannot express, each failing with its own error code: URLs, header names and
-// values, event type names and patterns. Also the small helpers every resource uses.
+// values, event type names and patterns, an event type's schema and example, an import's entries. Also the small helpers every resource uses.
 
 import type { FastifyRequest } from 'fastify';
 import { checkUrlTarget, type NetworkPolicy, type Resolve } from '../delivery/ssrf.js';
 import { HeraldError } from '../domain/errors.js';
-import { isEventTypeName, isEventTypePattern } from '../domain/event-types.js';
+import { checkExample } from '../domain/event-schemas.js';
+import { type EventTypeDraft, isEventTypeName, isEventTypePattern } from '../domain/event-types.js';
 import type { Subscription } from '../domain/glossary.js';
 import { type IdPrefix, isId } from '../domain/ids.js';
 import type { PageQuery, Store } from '../store/store.js';
 import { assertVisible } from './auth.js';
-import { DEFAULT_PAGE_LIMIT, MAX_URL_LENGTH } from './schemas.js';
+import { DEFAULT_PAGE_LIMIT, type EventTypeImportEntryBody, MAX_URL_LENGTH } from './schemas.js';
 
 export function orNotFound<T>(value: T | null): T {
   if (value === null) throw new HeraldError('not_found');
@@ -99,6 +100,66 @@ export function checkEventTypePatterns(patterns: string[]): string[] {
     );
   }
   return [...new Set(patterns)];
+}
+
+/**
+ * 422 unknown_event_type naming the exact event types (no wildcard) among a subscription's checked
+ * patterns that are not in the catalogue; wildcards may name types that do not exist yet. Every
+ * route that stores a subscription's event types calls it, after the checks of the request's form.
+ */
+export async function checkEventTypesExist(store: Store, patterns: readonly string[]): Promise<void> {
+  const exact = patterns.filter((p) => !p.endsWith('*'));
+  const found = await Promise.all(exact.map((name) => store.getEventType(name)));
+  const missing = exact.filter((_, i) => found[i] === null);
+  if (missing.length > 0) {
+    throw new HeraldError(
+      'unknown_event_type',
+      `Not in the event type catalogue: ${missing.join(', ')}. Add ${missing.length === 1 ? 'it' : 'them'} first (POST /v1/event-types), or subscribe with a wildcard (order.*)`,
+      { eventTypes: missing },
+    );
+  }
+}
+
+/** Checks a schema and an example together (either may be the stored one; the schema is compiled
+ *  once), when one of them is new; throws invalid_schema or invalid_example. */
+export function checkCatalogueEntry(schema: unknown | null, example: unknown | null, schemaChanged: boolean): void {
+  if (schemaChanged || example !== null) checkExample(schema, example);
+}
+
+/**
+ * The drafts of an import, each checked: its name, that it is given once, its schema, its example
+ * against its schema (the stored one when the entry leaves the schema out, and the stored example
+ * against a new schema). The first bad entry throws its error with `eventTypes[i]` in front of the
+ * message and its index and name in the details; nothing has been written then.
+ */
+export async function checkImport(store: Store, entries: readonly EventTypeImportEntryBody[]): Promise<EventTypeDraft[]> {
+  const seen = new Map<string, number>();
+  const drafts: EventTypeDraft[] = [];
+  for (const [index, entry] of entries.entries()) {
+    try {
+      checkEventTypeName(entry.name);
+      const first = seen.get(entry.name);
+      if (first !== undefined) {
+        throw new HeraldError('duplicate_event_type', `${entry.name} is also eventTypes[${first}]: give each event type once`);
+      }
+      seen.set(entry.name, index);
+      const draft: EventTypeDraft = { name: entry.name };
+      if (entry.description !== undefined) draft.description = entry.description;
+      if (entry.schema !== undefined) draft.schema = entry.schema;
+      if (entry.example !== undefined) draft.example = entry.example;
+      // Only an entry that gives one of the two and not the other needs the stored one.
+      const stored = (draft.schema === undefined) !== (draft.example === undefined) ? await store.getEventType(entry.name) : null;
+      const schema = draft.schema !== undefined ? draft.schema : (stored?.schema ?? null);
+      const example = draft.example !== undefined ? draft.example : (stored?.example ?? null);
+      checkCatalogueEntry(schema, example, draft.schema !== undefined);
+      drafts.push(draft);
+    } catch (err) {
+      if (!(err instanceof HeraldError)) throw err;
+      const details = { index, name: entry.name, ...(err.details !== undefined ? { reason: err.details } : {}) };
+      throw new HeraldError(err.code, `eventTypes[${index}] (${entry.name.slice(0, 200)}): ${err.message}`, details);
+    }
+  }
+  return drafts;
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/; // RFC 9110 token

@@ -53,7 +53,14 @@ export function parseTime(value: string | undefined): number | undefined {
 }
 
 export function renderEventType(e: EventType): EventTypeJson {
-  return { name: e.name, description: e.description, schema: e.schema ?? null, createdAt: iso(e.createdAt), updatedAt: iso(e.updatedAt) };
+  return {
+    name: e.name,
+    description: e.description,
+    schema: e.schema ?? null,
+    example: e.example ?? null,
+    createdAt: iso(e.createdAt),
+    updatedAt: iso(e.updatedAt),
+  };
 }
 
 export function renderSubscriber(s: Subscriber): SubscriberJson {

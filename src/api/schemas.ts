@@ -72,33 +72,69 @@ export const NameParams = Type.Object({ name: Type.String({ maxLength: EVENT_TYP
 
 // ---- Event types ----
 
-const JsonSchemaObject = Type.Record(Type.String(), Type.Unknown(), { description: 'A JSON Schema describing the event data' });
+const JsonSchemaObject = Type.Record(Type.String(), Type.Unknown(), {
+  description: 'A JSON Schema (2020-12, or draft-07 when $schema says so) the data of events of this type must match',
+});
+const Example = Type.Unknown({ description: 'Example data of an event of this type (any JSON; must match the schema); null: none' });
 
 export const EventTypeSchema = Type.Object({
   name: Type.String(),
   description: Type.String(),
   schema: Type.Unknown({ description: 'JSON Schema of the data, or null' }),
+  example: Type.Unknown({ description: 'Example data, or null' }),
   createdAt: IsoTime,
   updatedAt: IsoTime,
 });
 export type EventTypeJson = Static<typeof EventTypeSchema>;
 
+const EventTypeName = Type.String({
+  minLength: 1,
+  maxLength: EVENT_TYPE_NAME_MAX,
+  description: 'Lowercase dotted words: salesorder.created',
+});
+const EventTypeDescription = Type.String({ maxLength: 4_096 });
+
 export const EventTypeCreate = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: EVENT_TYPE_NAME_MAX, description: 'Lowercase dotted words: salesorder.created' }),
-    description: Type.Optional(Type.String({ maxLength: 4_096 })),
+    name: EventTypeName,
+    description: Type.Optional(EventTypeDescription),
     schema: Type.Optional(Nullable(JsonSchemaObject)),
+    example: Type.Optional(Example),
   },
   { additionalProperties: false },
 );
 
 export const EventTypePatch = Type.Object(
   {
-    description: Type.Optional(Type.String({ maxLength: 4_096 })),
+    description: Type.Optional(EventTypeDescription),
     schema: Type.Optional(Nullable(JsonSchemaObject)),
+    example: Type.Optional(Example),
   },
   { additionalProperties: false },
 );
+
+export const MAX_EVENT_TYPE_IMPORT = 1_000; // event types per import request
+export const EventTypeImportEntry = Type.Object(
+  {
+    name: EventTypeName,
+    description: Type.Optional(EventTypeDescription),
+    schema: Type.Optional(Nullable(JsonSchemaObject)),
+    example: Type.Optional(Example),
+  },
+  { additionalProperties: false, description: 'A field left out keeps its stored value (for a new event type: none)' },
+);
+export type EventTypeImportEntryBody = Static<typeof EventTypeImportEntry>;
+export const EventTypeImport = Type.Object(
+  { eventTypes: Type.Array(EventTypeImportEntry, { maxItems: MAX_EVENT_TYPE_IMPORT }) },
+  { additionalProperties: false },
+);
+export type EventTypeImportBody = Static<typeof EventTypeImport>;
+
+export const EventTypeImportResponse = Type.Object({
+  created: Type.Integer({ description: 'Event types added to the catalogue' }),
+  updated: Type.Integer({ description: 'Existing ones whose description, schema or example changed' }),
+  unchanged: Type.Integer({ description: 'Existing ones the import left as they were' }),
+});
 
 // ---- Subscribers ----
 
@@ -492,7 +528,9 @@ export const IngestResponse = Type.Object({
   messages: Type.Integer({ description: 'How many messages the event fanned out to' }),
 });
 export type IngestJson = Static<typeof IngestResponse>;
-export const BatchItemError = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
+export const BatchItemError = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }),
+});
 export const BatchResponse = Type.Object({ data: Type.Array(Type.Union([IngestResponse, BatchItemError])) });
 
 export const EventSchema = Type.Object({

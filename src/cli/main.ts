@@ -6,11 +6,11 @@ import pino from 'pino';
 import { ConfigError, type HeraldConfig, loadConfig } from '../config/config.js';
 import { settingsTable } from '../config/settings-doc.js';
 import { HeraldError } from '../domain/errors.js';
-import { CATALOGUES, importCatalogue, isCatalogue } from '../presets/index.js';
 import { startHerald } from '../server.js';
 import { openStore } from '../store/open.js';
 import { Retention } from '../store/retention.js';
 import { apiKeysCommand } from './api-keys.js';
+import { EVENT_TYPES_USAGE, eventTypesCommand } from './event-types.js';
 import { rotateSecretKey, SECRETS_USAGE } from './secrets.js';
 
 const USAGE = `usage: herald <command> [options]
@@ -26,6 +26,9 @@ commands:
              their messages and attempts, once every message is settled  --db URL
   event-types import jiwa
              add seed 001's Jiwa event catalogue (events that exist are kept)  --db URL
+  event-types import FILE.json
+             add or update the event types of a file ({"eventTypes": [...]} or [...], as
+             POST /v1/event-types/import takes): all or nothing, idempotent  --db URL
 ${SECRETS_USAGE}
 
 Settings come from flags, then HERALD_* environment variables, then HERALD_CONFIG (a JSON file),
@@ -113,21 +116,17 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'event-types': {
-      const name = positionals[1] ?? '';
-      if (positionals[0] !== 'import' || !isCatalogue(name)) {
-        console.error(`usage: herald event-types import <${Object.keys(CATALOGUES).join('|')}>`);
+      if (positionals[0] !== 'import' || !positionals[1]) {
+        console.error(EVENT_TYPES_USAGE);
         return 2;
       }
       const store = await openStore(config.databaseUrl, { poolMax: 1 });
       try {
         await store.migrate();
-        const added = await importCatalogue(store, name);
-        const total = CATALOGUES[name]?.length ?? 0;
-        console.log(`imported ${added} of the ${total} ${name} event types (${total - added} were in the catalogue already)`);
+        return await eventTypesCommand(store, positionals);
       } finally {
         await store.close();
       }
-      return 0;
     }
     case 'secrets': {
       if (positionals[0] !== 'rotate-key') {

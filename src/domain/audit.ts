@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = [
   'event-type.create',
   'event-type.update',
   'event-type.delete',
+  'event-type.import',
   'subscriber.create',
   'subscriber.update',
   'subscriber.enable',

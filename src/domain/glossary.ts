@@ -2,11 +2,13 @@
 // everywhere: subscriber, subscription, event type, event, message, attempt, API key.
 // Times are milliseconds since the epoch (`...At: number`); the API renders them as ISO 8601.
 
-/** A name like `salesorder.created`, with a description and an optional JSON Schema. */
+/** A name like `salesorder.created`, with a description, an optional JSON Schema its events' data
+ *  must match, and an optional example of that data (sent by "Trigger now" when no data is given). */
 export interface EventType {
   name: string;
   description: string;
   schema: unknown | null;
+  example: unknown | null;
   createdAt: number;
   updatedAt: number;
 }

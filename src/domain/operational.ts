@@ -28,7 +28,7 @@ export const OPERATIONAL_EVENT_TYPES = [
 export function operationalRecords(now: number): { subscriber: Subscriber; eventTypes: EventType[] } {
   return {
     subscriber: { id: OPERATOR_SUBSCRIBER_ID, name: 'Herald operations', enabled: true, metadata: null, createdAt: now, updatedAt: now },
-    eventTypes: OPERATIONAL_EVENT_TYPES.map((t) => ({ ...t, schema: null, createdAt: now, updatedAt: now })),
+    eventTypes: OPERATIONAL_EVENT_TYPES.map((t) => ({ ...t, schema: null, example: null, createdAt: now, updatedAt: now })),
   };
 }
 

@@ -10,6 +10,7 @@
 // that fails on the event does not hold; the failures come back in the event's result
 // (`filterErrors`) for the caller to count, this being pure.
 import type { CelVariables } from '../domain/cel.js';
+import type { DataValidator } from '../domain/event-schemas.js';
 import type { HeraldEvent, Subscription } from '../domain/glossary.js';
 import { probeVerdict } from '../domain/health.js';
 import { newId } from '../domain/ids.js';
@@ -32,6 +33,8 @@ export interface IngestFacts {
   prior: ReadonlyMap<string, PriorEvent>;
   /** Which of the batch's event types are in the catalogue. */
   knownTypes: ReadonlySet<string>;
+  /** The schema validators of those of the batch's known types that have a schema (none: none do). */
+  validators?: ReadonlyMap<string, DataValidator>;
   /** Which of the batch's subscriber ids exist. */
   knownSubscribers: ReadonlySet<string>;
   /** Every enabled subscription of an enabled subscriber whose patterns may match a type of the
@@ -80,10 +83,10 @@ export function replayOf(prior: PriorEvent, requestHash: string | null): IngestR
 
 /**
  * Decides a batch. Results are in request order. An event whose idempotency key was used before,
- * in the store or earlier in the batch, is replayed or conflicts; one of an unknown type or for an
- * unknown subscriber is refused; the rest are created with a message per target, the first
- * `lease.limit` of them (in request order, then subscription id order) leased to the caller, but
- * for those an open breaker holds back.
+ * in the store or earlier in the batch, is replayed or conflicts; one of an unknown type, one whose
+ * data breaks its type's schema (the first violation) or one for an unknown subscriber is refused;
+ * the rest are created with a message per target, the first `lease.limit` of them (in request
+ * order, then subscription id order) leased to the caller, but for those an open breaker holds back.
  */
 export function planIngest(requests: readonly IngestRequest[], facts: IngestFacts, lease?: IngestLease): IngestPlan {
   const candidates = [...facts.candidates].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -100,6 +103,11 @@ export function planIngest(requests: readonly IngestRequest[], facts: IngestFact
     }
     if (!facts.knownTypes.has(event.type)) {
       plan.results.push({ status: 'unknown_event_type' });
+      continue;
+    }
+    const violation = facts.validators?.get(event.type)?.(event.dataJson);
+    if (violation) {
+      plan.results.push({ status: 'schema_validation_failed', type: event.type, violation });
       continue;
     }
     if (event.subscriberId !== null && !facts.knownSubscribers.has(event.subscriberId)) {

@@ -19,6 +19,7 @@ export async function importCatalogue(store: Store, name: string, now: number = 
     name: e.name,
     description: e.description,
     schema: null,
+    example: null,
     createdAt: now,
     updatedAt: now,
   }));

@@ -159,6 +159,7 @@ export function rowMappers(d: Dialect) {
       name: r.name as string,
       description: r.description as string,
       schema: parseJson(r.schema),
+      example: parseJson(r.example),
       createdAt: r.created_at as number,
       updatedAt: r.updated_at as number,
     }),

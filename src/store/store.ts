@@ -7,6 +7,8 @@
 // `update*` returns null for an unknown id; `delete*` returns false for an unknown id.
 // Methods throw HeraldError('store_unavailable') when the database cannot be reached.
 
+import type { SchemaViolation } from '../domain/event-schemas.js';
+import type { EventTypeDraft } from '../domain/event-types.js';
 import type {
   ApiKey,
   Attempt,
@@ -160,7 +162,14 @@ export interface AuditFilter extends PageQuery {
   until?: number;
 }
 
-export type EventTypePatch = Partial<Pick<EventType, 'description' | 'schema'>>;
+export type EventTypePatch = Partial<Pick<EventType, 'description' | 'schema' | 'example'>>;
+
+/** What syncEventTypes did, by name, in the order given. */
+export interface EventTypeSync {
+  created: string[];
+  updated: string[];
+  unchanged: number;
+}
 export type SubscriberPatch = Partial<Pick<Subscriber, 'name' | 'enabled' | 'metadata'>>;
 export type SubscriptionPatch = Partial<
   Pick<
@@ -277,6 +286,7 @@ export type IngestResult =
   | { status: 'replayed'; event: HeraldEvent; messages: number }
   | { status: 'idempotency_conflict' }
   | { status: 'unknown_event_type' }
+  | { status: 'schema_validation_failed'; type: string; violation: SchemaViolation }
   | { status: 'unknown_subscriber' };
 
 /** A claimed message with everything needed to deliver it, without another query: the message,
@@ -357,8 +367,16 @@ export interface EventTypeStore {
   createEventType(eventType: EventType): Promise<EventType>;
   /** Inserts those that do not exist; returns how many were added. */
   importEventTypes(eventTypes: EventType[]): Promise<number>;
+  /**
+   * In one transaction, applies each draft to the stored event type of its name as applyDraft
+   * (src/domain/event-types.ts) decides: creates those that do not exist, updates those it changes,
+   * leaves the rest. Names are distinct.
+   */
+  syncEventTypes(drafts: EventTypeDraft[], now: number): Promise<EventTypeSync>;
   getEventType(name: string): Promise<EventType | null>;
   listEventTypes(query: PageQuery): Promise<Page<EventType>>; // ordered by name ascending; cursor = last name
+  /** updatedAt becomes `now`, or one more than the last when `now` is not later: a change always
+   *  moves it, which is what compiled schemas are cached by (src/domain/event-schemas.ts). */
   updateEventType(name: string, patch: EventTypePatch, now: number): Promise<EventType | null>;
   deleteEventType(name: string): Promise<boolean>;
 }

@@ -15,7 +15,7 @@ describe('API /v1/event-types', () => {
     assert.equal(created.status, 201);
     assert.deepEqual(
       { ...created.body, createdAt: 'x', updatedAt: 'x' },
-      { name: 'invoice.paid', description: 'Paid', schema, createdAt: 'x', updatedAt: 'x' },
+      { name: 'invoice.paid', description: 'Paid', schema, example: null, createdAt: 'x', updatedAt: 'x' },
     );
     assert.match(created.body.createdAt, ISO);
 

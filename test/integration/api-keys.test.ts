@@ -270,6 +270,12 @@ describe('scope enforcement on every route', () => {
       request: async () => ({ url: '/v1/event-types', body: { name: `new.type${++n}` } }),
     },
     {
+      method: 'POST',
+      path: '/v1/event-types/import',
+      allowed: only('admin'),
+      request: async () => ({ url: '/v1/event-types/import', body: { eventTypes: [{ name: `imported.type${++n}` }] } }),
+    },
+    {
       method: 'GET',
       path: '/v1/event-types/{name}',
       allowed: readers,

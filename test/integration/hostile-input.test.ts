@@ -1149,6 +1149,9 @@ async function seed(side: Side, generation: number): Promise<void> {
   }
   const et = await call(side, 'POST', '/v1/event-types', { name: FIXTURE_TYPE, description: 'the fixture type' });
   expectStatus(side, 'POST /v1/event-types', et, 201, 409);
+  // Subscriptions may name only event types in the catalogue: the walk's take this one.
+  const unused = await call(side, 'POST', '/v1/event-types', { name: UNUSED_TYPE, description: 'what the walk subscribes to' });
+  expectStatus(side, 'POST /v1/event-types', unused, 201, 409);
   const sbr = await call(side, 'POST', '/v1/subscribers', { name: `fixture ${generation}` });
   expectStatus(side, 'POST /v1/subscribers', sbr, 201);
   const sub = await call(side, 'POST', `/v1/subscribers/${sbr.json.id}/subscriptions`, {

@@ -421,7 +421,7 @@ describe('hostile receivers', () => {
       try {
         await store.migrate();
         const now = Date.now();
-        await store.createEventType({ name: TYPE, description: 'x', schema: null, createdAt: now, updatedAt: now });
+        await store.createEventType({ name: TYPE, description: 'x', schema: null, example: null, createdAt: now, updatedAt: now });
         const subscriber = await store.createSubscriber({
           id: newId('sbr', now),
           name: 'acme',

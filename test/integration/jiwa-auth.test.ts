@@ -130,7 +130,8 @@ describe('Jiwa authentication', () => {
         401,
         'unauthorized',
       );
-      // The SubscriberID is all a subscriber needs.
+      // The SubscriberID is all a subscriber needs (to subscribe to an event type of the catalogue).
+      assert.equal((await api.call('POST', '/v1/event-types', { name: 'a.b' })).status, 201);
       const sub = await api.call(
         'POST',
         `/Webhooks/Subscribers/${created.body.RecID}/Subscriptions`,

@@ -239,6 +239,7 @@ describe('secrets at rest', () => {
     let rotatedJwt = '';
     try {
       const sbr = await h.api('POST', '/v1/subscribers', { name: 'auth' });
+      assert.equal((await h.api('POST', '/v1/event-types', { name: 'auth.unused' })).status, 201);
       for (const auth of auths) {
         const sub = await h.api('POST', `/v1/subscribers/${sbr.body.id}/subscriptions`, {
           url: `${receiver.url}/auth`,
@@ -322,7 +323,14 @@ describe('secrets at rest', () => {
     try {
       await store.migrate();
       const now = Date.now();
-      await store.createEventType({ name: 'invoice.paid', description: 'paid', schema: null, createdAt: now, updatedAt: now });
+      await store.createEventType({
+        name: 'invoice.paid',
+        description: 'paid',
+        schema: null,
+        example: null,
+        createdAt: now,
+        updatedAt: now,
+      });
       const sbr = await store.createSubscriber({
         id: newId('sbr'),
         name: 'old',

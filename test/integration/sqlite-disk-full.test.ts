@@ -195,7 +195,7 @@ describe('SqliteStore in this process on a full disk', () => {
     try {
       await store.migrate();
       const now = Date.now();
-      await store.createEventType({ name: TYPE, description: 'x', schema: null, createdAt: now, updatedAt: now });
+      await store.createEventType({ name: TYPE, description: 'x', schema: null, example: null, createdAt: now, updatedAt: now });
       writeFileSync(filler, Buffer.alloc(Math.max(0, freeBytes(dir) - LEFT_FREE)));
       const committed: string[] = [];
       let failure: unknown = null;

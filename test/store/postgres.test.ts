@@ -73,7 +73,7 @@ if (skipReason !== null) {
 
   async function seed(store: Store): Promise<void> {
     const at = Date.now();
-    await store.createEventType({ name: 'order.created', description: 'd', schema: null, createdAt: at, updatedAt: at });
+    await store.createEventType({ name: 'order.created', description: 'd', schema: null, example: null, createdAt: at, updatedAt: at });
     const subscriber = await store.createSubscriber({
       id: newId('sbr'),
       name: 's',

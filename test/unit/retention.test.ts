@@ -27,6 +27,7 @@ describe('Retention', () => {
       name: 'order.created',
       description: 'x',
       schema: null,
+      example: null,
       createdAt: NOW - 400 * DAY,
       updatedAt: NOW - 400 * DAY,
     });

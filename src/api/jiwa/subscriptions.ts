@@ -9,7 +9,14 @@ import type { Subscriber, Subscription } from '../../domain/glossary.js';
 import { initialHealth } from '../../domain/health.js';
 import { newId } from '../../domain/ids.js';
 import { describeChange } from '../audit.js';
-import { assertId, checkEventTypePatterns, checkHeaders, checkTargetUrl, createSubscriptionUnder } from '../checks.js';
+import {
+  assertId,
+  checkEventTypePatterns,
+  checkEventTypesExist,
+  checkHeaders,
+  checkTargetUrl,
+  createSubscriptionUnder,
+} from '../checks.js';
 import { newSecret } from '../routes/subscriptions.js';
 import { asSubscriber, begin, type JiwaContext, LIST_PAGE, MAX_LISTED } from './context.js';
 import { SubscriptionDtoSchema, subscriptionDto } from './dto.js';
@@ -99,6 +106,7 @@ export const subscriptionRoutes: FastifyPluginAsync<JiwaContext> = async (app, {
       const eventName = params.requiredString('EventName', 256);
       const eventTypes = checkEventTypePatterns(eventName.split(',').map((s) => s.trim()));
       const headers = readHeaders(params);
+      await checkEventTypesExist(store, eventTypes);
       const now = Date.now();
       const subscription: Subscription = {
         id: newId('sub', now),

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HeraldError } from '../../domain/errors.js';
-import { isEventTypeName } from '../../domain/event-types.js';
+import { schemaValidationError } from '../../domain/event-schemas.js';
+import { canonicalJson, isEventTypeName } from '../../domain/event-types.js';
 import type { HeraldEvent } from '../../domain/glossary.js';
 import { isId, newId } from '../../domain/ids.js';
 import { eventsIngested, messagesCreated } from '../../observability/metrics.js';
@@ -29,16 +30,6 @@ import {
 } from '../schemas.js';
 
 const tags = ['events'];
-
-/** JSON with object keys sorted at every depth, so equal values give equal text. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.keys(value)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-  return `{${entries.join(',')}}`;
-}
 
 /** The digest idempotency compares: what the request asks for, whatever its key order. */
 export function requestHash(body: EventCreateBody): string {
@@ -91,13 +82,17 @@ function toResponse(result: IngestResult): IngestJson {
       throw new HeraldError('idempotency_conflict');
     case 'unknown_event_type':
       throw new HeraldError('unknown_event_type');
+    case 'schema_validation_failed':
+      throw schemaValidationError(result.type, result.violation);
     case 'unknown_subscriber':
       throw new HeraldError('unknown_subscriber');
   }
 }
 
-function itemError(err: unknown): { error: { code: string; message: string } } {
-  if (err instanceof HeraldError) return { error: { code: err.code, message: err.message } };
+function itemError(err: unknown): { error: { code: string; message: string; details?: unknown } } {
+  if (err instanceof HeraldError) {
+    return { error: { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) } };
+  }
   throw err; // not the event's fault: fail the whole request
 }
 

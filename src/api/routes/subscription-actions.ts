@@ -8,11 +8,14 @@
 //   signing secret), with the same overlap rule (`rotation`); 409 auth_not_jwt for other auths.
 // - POST /v1/subscriptions/{id}/test ("Trigger now", seed 002): sends a sample event to just this
 //   subscription through the normal durable path — an event scoped to the subscription, with one
-//   message that is retried and recorded like any other — and answers 202 with that message.
+//   message that is retried and recorded like any other — and answers 202 with that message. With a
+//   `type` and no `data`, the type's example is sent when it has one; given data must match the
+//   type's schema, as at ingest.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from 'typebox';
 import { HeraldError } from '../../domain/errors.js';
-import { EVENT_TYPE_NAME_MAX, isEventTypeName } from '../../domain/event-types.js';
+import { SchemaValidators, schemaValidationError } from '../../domain/event-schemas.js';
+import { EVENT_TYPE_NAME_MAX, exampleData, isEventTypeName } from '../../domain/event-types.js';
 import type { HeraldEvent, JwtAuth, Subscription } from '../../domain/glossary.js';
 import { newId } from '../../domain/ids.js';
 import { loadSubscription, orNotFound } from '../checks.js';
@@ -66,7 +69,9 @@ const RotateResponse = Type.Object({
 const TestBody = Type.Object(
   {
     type: Type.Optional(Type.String({ minLength: 1, maxLength: EVENT_TYPE_NAME_MAX, description: `Default ${TEST_EVENT_TYPE}` })),
-    data: Type.Optional(Type.Unknown({ description: 'Any JSON value; default a small sample' })),
+    data: Type.Optional(
+      Type.Unknown({ description: "Any JSON value (matching the type's schema); default the type's example, or a small sample" }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -106,6 +111,7 @@ function jwtAuthOf(subscription: Subscription): JwtAuth {
 }
 
 export const subscriptionActionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { store }) => {
+  const schemas = new SchemaValidators(); // for data given to "Trigger now", which does not go through ingest
   app.post(
     '/subscriptions/:id/secret/rotate',
     {
@@ -184,12 +190,20 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox<ApiContext> = a
       const subscription = await loadSubscription(store, request, request.params.id);
       const type = body.type ?? TEST_EVENT_TYPE;
       if (!isEventTypeName(type)) throw new HeraldError('invalid_event_type_name', undefined, { type });
-      if (type !== TEST_EVENT_TYPE && !(await store.getEventType(type))) throw new HeraldError('unknown_event_type', undefined, { type });
+      const eventType = type === TEST_EVENT_TYPE ? null : await store.getEventType(type);
+      if (type !== TEST_EVENT_TYPE && !eventType) throw new HeraldError('unknown_event_type', undefined, { type });
       const subscriber = orNotFound(await store.getSubscriber(subscription.subscriberId));
       if (!subscription.enabled || !subscriber.enabled) throw new HeraldError('subscription_disabled');
       const now = Date.now();
       const data =
-        body.data !== undefined ? body.data : { message: 'A test event from Herald', subscriptionId: subscription.id, sentAt: iso(now) };
+        body.data !== undefined
+          ? body.data
+          : (exampleData(eventType) ?? { message: 'A test event from Herald', subscriptionId: subscription.id, sentAt: iso(now) });
+      if (body.data !== undefined && eventType && eventType.schema !== null) {
+        // Given data goes through the type's schema as at ingest; the example was checked when saved.
+        const violation = schemas.get(eventType.name, eventType.updatedAt, () => eventType.schema)(JSON.stringify(body.data));
+        if (violation) throw schemaValidationError(type, violation);
+      }
       const event: HeraldEvent = {
         id: newId('evt', now),
         type,

@@ -20,6 +20,7 @@ import { assertVisible, confineTo, SCOPE_ACTIONS } from '../auth.js';
 import {
   assertId,
   checkEventTypePatterns,
+  checkEventTypesExist,
   checkHeaders,
   checkTargetUrl,
   createSubscriptionUnder,
@@ -138,6 +139,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       assertVisible(request, subscriberId);
       if (subscriberId === OPERATOR_SUBSCRIBER_ID && config.operationalWebhooks) await ensureOperatorSubscriber(store);
       const subscription = await newSubscription(request.body, subscriberId, Date.now(), config, policy);
+      await checkEventTypesExist(store, subscription.eventTypes);
       const created = await createSubscriptionUnder(store, subscription);
       // The one answer that shows the credentials, the generated JWT secret among them, as it shows `secret`.
       return reply.code(201).send({ ...renderSubscription(created, true, true), secret: created.secret });
@@ -241,6 +243,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       if (body.auth !== undefined || body.headers !== undefined) {
         checkAuthHeaders(patch.auth !== undefined ? patch.auth : current.auth, patch.headers ?? current.headers);
       }
+      if (patch.eventTypes !== undefined) await checkEventTypesExist(store, patch.eventTypes);
       if (body.enabled !== undefined) patch.enabled = body.enabled;
       // Enabled again: healthy, counts and breaker cleared. Disabled: with that reason, whatever it was.
       if (body.enabled === true && !current.enabled) patch.health = enableHealth(current.health, now).health;

@@ -2,6 +2,7 @@
 // looks up what it needs in a few set-based queries, decides in JS (src/fanout/plan.ts), and writes
 // events and messages with one multi-row INSERT each.
 import type postgres from 'postgres';
+import { type DataValidator, SchemaValidators } from '../../domain/event-schemas.js';
 import { patternsMatching } from '../../domain/event-types.js';
 import type { HeraldEvent } from '../../domain/glossary.js';
 import { newId } from '../../domain/ids.js';
@@ -13,11 +14,12 @@ import type { PostgresConnection } from './connection.js';
 import { findOne, listNewestFirst, toEvent, toMessage, toPriorEvent, toSubscription } from './rows.js';
 
 export function ingestStore(db: PostgresConnection): IngestStore {
+  const schemas = new SchemaValidators();
   return {
     ingest(requests, lease) {
       return db.run(async () => {
         if (requests.length === 0) return [];
-        const created = await db.sql.begin((tx) => ingestInTransaction(db, tx, requests, lease));
+        const created = await db.sql.begin((tx) => ingestInTransaction(db, schemas, tx, requests, lease));
         if (created.due > 0) db.wake();
         return created.results;
       });
@@ -75,6 +77,7 @@ interface IngestOutcome {
  */
 async function ingestInTransaction(
   db: PostgresConnection,
+  schemas: SchemaValidators,
   tx: postgres.TransactionSql,
   requests: IngestRequest[],
   lease: IngestLease | undefined,
@@ -87,7 +90,8 @@ async function ingestInTransaction(
   const patterns = [...new Set(types.flatMap(patternsMatching))];
   const [known, typeRows, subscriberRows, candidates] = await Promise.all([
     keyed.length === 0 ? (none as Promise<Row[]>) : priorEvents(tx, keyed),
-    tx<{ name: string }[]>`SELECT name FROM event_types WHERE name = ANY(${types}::text[])`,
+    // The schema itself is read only when its validator is not compiled yet (schemaValidators).
+    tx<TypeRow[]>`SELECT name, updated_at, schema IS NOT NULL AS has_schema FROM event_types WHERE name = ANY(${types}::text[])`,
     subscriberIds.length === 0
       ? (none as Promise<{ id: string }[]>)
       : tx<{ id: string }[]>`SELECT id FROM subscribers WHERE id = ANY(${subscriberIds}::text[])`,
@@ -99,6 +103,7 @@ async function ingestInTransaction(
   const facts: IngestFacts = {
     prior: priorByScope(known),
     knownTypes: new Set(typeRows.map((r) => r.name)),
+    validators: await schemaValidators(schemas, tx, typeRows),
     knownSubscribers: new Set(subscriberRows.map((r) => r.id)),
     candidates: candidates.map(toSubscription),
   };
@@ -163,13 +168,51 @@ async function ingestInTransaction(
     const winners = priorByScope(await priorEvents(tx, [...lost]));
     requests.forEach(({ event, requestHash }, i) => {
       const current = plan.results[i];
-      if (event.idempotencyKey === null || !current || current.status === 'unknown_event_type' || current.status === 'unknown_subscriber')
+      if (
+        event.idempotencyKey === null ||
+        !current ||
+        current.status === 'unknown_event_type' ||
+        current.status === 'schema_validation_failed' ||
+        current.status === 'unknown_subscriber'
+      )
         return;
       const winner = winners.get(idempotencyScope(event.subscriberId, event.idempotencyKey));
       if (winner) plan.results[i] = replayOf(winner, requestHash);
     });
   }
   return { results: resultsWithLeases(plan), due: plan.messages.filter((m) => !m.leased).length };
+}
+
+interface TypeRow {
+  name: string;
+  updated_at: number;
+  has_schema: boolean;
+}
+
+/** The validators of the types that have a schema, compiled once per version (src/domain/event-schemas.ts):
+ *  the schemas not compiled yet are read in one query, in the ingest's transaction. */
+async function schemaValidators(
+  schemas: SchemaValidators,
+  tx: postgres.TransactionSql,
+  types: readonly TypeRow[],
+): Promise<Map<string, DataValidator>> {
+  const validators = new Map<string, DataValidator>();
+  const missing: TypeRow[] = [];
+  for (const t of types) {
+    if (!t.has_schema) continue;
+    const cached = schemas.cached(t.name, t.updated_at);
+    if (cached) validators.set(t.name, cached);
+    else missing.push(t);
+  }
+  if (missing.length === 0) return validators;
+  const rows = await tx<{ name: string; schema: string }[]>`
+    SELECT name, schema FROM event_types WHERE name = ANY(${missing.map((t) => t.name)}::text[]) AND schema IS NOT NULL`;
+  const texts = new Map(rows.map((r) => [r.name, r.schema]));
+  for (const t of missing) {
+    const text = texts.get(t.name);
+    if (text !== undefined) validators.set(t.name, schemas.compile(t.name, t.updated_at, JSON.parse(text)));
+  }
+  return validators;
 }
 
 /** The stored events under the idempotency keys of `events`. */

@@ -1,5 +1,6 @@
 // Events in. Ingest writes the fan-out plan of src/fanout/plan.ts over the facts it looks up here,
 // all requests in one transaction fsynced before it returns (durably): group commit.
+import { type DataValidator, SchemaValidators } from '../../domain/event-schemas.js';
 import { patternsMatching } from '../../domain/event-types.js';
 import { newId } from '../../domain/ids.js';
 import { type IngestFacts, idempotencyScope, type PriorEvent, planIngest, resultsWithLeases } from '../../fanout/plan.js';
@@ -10,12 +11,15 @@ import type { SqliteConnection } from './connection.js';
 import { jsonOrNull, messageById, newestFirst, oneRow, toEvent, toPriorEvent, toSubscription } from './rows.js';
 
 /** What the fan-out plan needs to know about a batch (src/fanout/plan.ts). */
-function ingestFacts(db: SqliteConnection, requests: IngestRequest[]): IngestFacts {
+function ingestFacts(db: SqliteConnection, schemas: SchemaValidators, requests: IngestRequest[]): IngestFacts {
   const prior = new Map<string, PriorEvent>();
   const knownTypes = new Set<string>();
+  const validators = new Map<string, DataValidator>();
   const knownSubscribers = new Set<string>();
   const priorEvent = db.stmt("SELECT * FROM events WHERE coalesce(subscriber_id, '') = ? AND idempotency_key = ?");
-  const eventType = db.stmt('SELECT 1 FROM event_types WHERE name = ?');
+  // The schema itself is read only when its validator is not compiled yet (event-schemas.ts).
+  const eventType = db.stmt('SELECT updated_at, schema IS NOT NULL AS has_schema FROM event_types WHERE name = ?');
+  const schemaOf = db.stmt('SELECT schema FROM event_types WHERE name = ?').pluck();
   const subscriber = db.stmt('SELECT 1 FROM subscribers WHERE id = ?');
   const types = new Set<string>();
   for (const { event } of requests) {
@@ -25,7 +29,17 @@ function ingestFacts(db: SqliteConnection, requests: IngestRequest[]): IngestFac
     }
     if (!types.has(event.type)) {
       types.add(event.type);
-      if (eventType.get(event.type) !== undefined) knownTypes.add(event.type);
+      const type = eventType.get(event.type) as Row | undefined;
+      if (type !== undefined) {
+        knownTypes.add(event.type);
+        if (type.has_schema) {
+          const name = event.type;
+          validators.set(
+            name,
+            schemas.get(name, type.updated_at as number, () => JSON.parse(schemaOf.get(name) as string)),
+          );
+        }
+      }
     }
     if (event.subscriberId !== null && !knownSubscribers.has(event.subscriberId) && subscriber.get(event.subscriberId) !== undefined) {
       knownSubscribers.add(event.subscriberId);
@@ -40,14 +54,15 @@ function ingestFacts(db: SqliteConnection, requests: IngestRequest[]): IngestFac
     )
     .all(JSON.stringify(patterns))
     .map((r) => toSubscription(r as Row));
-  return { prior, knownTypes, knownSubscribers, candidates };
+  return { prior, knownTypes, validators, knownSubscribers, candidates };
 }
 
 export function ingestStore(db: SqliteConnection): IngestStore {
+  const schemas = new SchemaValidators();
   return {
     async ingest(requests, lease) {
       const plan = db.durably(() => {
-        const plan = planIngest(requests, ingestFacts(db, requests), lease);
+        const plan = planIngest(requests, ingestFacts(db, schemas, requests), lease);
         const event = db.stmt(
           `INSERT INTO events (id, type, data, idempotency_key, request_hash, subscriber_id, channels, message_count, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

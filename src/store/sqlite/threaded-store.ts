@@ -30,7 +30,7 @@ type Forwarded = Exclude<
 
 const FORWARDED = {
   migrate: true, ping: true,
-  createEventType: true, importEventTypes: true, getEventType: true, listEventTypes: true, updateEventType: true, deleteEventType: true,
+  createEventType: true, importEventTypes: true, syncEventTypes: true, getEventType: true, listEventTypes: true, updateEventType: true, deleteEventType: true,
   createSubscriber: true, getSubscriber: true, listSubscribers: true, updateSubscriber: true, deleteSubscriber: true, countSubscribers: true,
   createSubscription: true, getSubscription: true, listSubscriptions: true, updateSubscription: true, deleteSubscription: true, countSubscriptionHealth: true,
   ingestForSubscription: true, getEvent: true, listEvents: true,

@@ -122,6 +122,7 @@ export function contractContext(makeStore: MakeStore): ContractContext {
     name,
     description: `${name} happened`,
     schema: null,
+    example: null,
     createdAt: at,
     updatedAt: at,
   });

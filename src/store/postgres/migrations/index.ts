@@ -17,6 +17,7 @@ import rateLimit from './0014-rate-limit.js';
 import authSigningCustomData from './0015-auth-signing-custom-data.js';
 import queueLeases from './0016-queue-leases.js';
 import filterTemplate from './0017-filter-template.js';
+import eventTypeExample from './0018-event-type-example.js';
 import subscriptionBatch from './0019-subscription-batch.js';
 
 export interface Migration {
@@ -43,5 +44,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 15, name: '0015-auth-signing-custom-data', sql: authSigningCustomData },
   { version: 16, name: '0016-queue-leases', sql: queueLeases },
   { version: 17, name: '0017-filter-template', sql: filterTemplate },
+  { version: 18, name: '0018-event-type-example', sql: eventTypeExample },
   { version: 19, name: '0019-subscription-batch', sql: subscriptionBatch },
 ];

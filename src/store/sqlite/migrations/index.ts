@@ -10,6 +10,7 @@ import m0008 from './0008-stats-indexes.js';
 import m0009 from './0009-rate-limit.js';
 import m0010 from './0010-auth-signing-custom-data.js';
 import m0011 from './0011-filter-template.js';
+import m0012 from './0012-event-type-example.js';
 import m0013 from './0013-subscription-batch.js';
 
 export const migrations: { version: number; name: string; sql: string }[] = [
@@ -24,5 +25,6 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 9, name: 'rate-limit', sql: m0009 },
   { version: 10, name: 'auth-signing-custom-data', sql: m0010 },
   { version: 11, name: 'filter-template', sql: m0011 },
+  { version: 12, name: 'event-type-example', sql: m0012 },
   { version: 13, name: 'subscription-batch', sql: m0013 },
 ];

@@ -212,6 +212,10 @@ function scenarios(start: () => Promise<TestHerald>): void {
     const body = JSON.parse(got.body) as Json;
     assert.equal(body.type, 'salesorder.created');
     assert.deepEqual(body.data, ORDER_EXAMPLE);
+    // The preview of a type without data shows the example too.
+    const preview = await h.api<Json>('POST', `/v1/subscriptions/${sub.body.id}/preview`, { type: 'salesorder.created' });
+    assert.equal(preview.status, 200, JSON.stringify(preview.body));
+    assert.deepEqual((JSON.parse((preview.body.request as Json).body as string) as Json).data, ORDER_EXAMPLE);
 
     // Data given must match the schema, as at ingest.
     const wrong = await h.api<Json>('POST', `/v1/subscriptions/${sub.body.id}/test`, {

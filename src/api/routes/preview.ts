@@ -17,10 +17,11 @@ import { publicBaseUrl } from '../../config/config.js';
 import { type Preview, previewDelivery } from '../../delivery/preview.js';
 import { networkPolicy } from '../../delivery/ssrf.js';
 import { HeraldError } from '../../domain/errors.js';
-import { EVENT_TYPE_NAME_MAX, isEventTypeName } from '../../domain/event-types.js';
+import { EVENT_TYPE_NAME_MAX, exampleData, isEventTypeName } from '../../domain/event-types.js';
 import type { HeraldEvent } from '../../domain/glossary.js';
 import { newId } from '../../domain/ids.js';
 import { typeMatches } from '../../fanout/match.js';
+import type { Store } from '../../store/store.js';
 import { confinedSubscriber, confineTo } from '../auth.js';
 import { assertId, loadSubscription, orNotFound } from '../checks.js';
 import type { ApiContext } from '../context.js';
@@ -93,13 +94,15 @@ export const PreviewSchema = Type.Object({
 
 type PreviewEventBody = Static<typeof PreviewEvent>;
 
-/** The event a preview made up: now, unscoped unless `subscriberId`. */
-function madeUpEvent(body: PreviewEventBody, subscriberId: string | null, now: number): HeraldEvent {
+/** The event a preview made up: now, unscoped unless `subscriberId`; without data, its type's
+ *  example from the catalogue (or `{}`), as Trigger now sends it. */
+async function madeUpEvent(store: Store, body: PreviewEventBody, subscriberId: string | null, now: number): Promise<HeraldEvent> {
   if (!isEventTypeName(body.type)) throw new HeraldError('invalid_event_type_name', undefined, { type: body.type });
+  const data = body.data !== undefined ? body.data : (exampleData(await store.getEventType(body.type)) ?? {});
   return {
     id: newId('evt', now),
     type: body.type,
-    dataJson: JSON.stringify(body.data === undefined ? {} : body.data),
+    dataJson: JSON.stringify(data),
     idempotencyKey: null,
     subscriberId,
     channels: body.channels ?? null,
@@ -142,7 +145,7 @@ export const previewRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
         if (own !== null && !couldReach) throw new HeraldError('not_found');
       } else {
         if (body.type === undefined) throw new HeraldError('bad_request', 'Give the event: {type, data?, channels?} or {eventId}');
-        event = madeUpEvent({ type: body.type, data: body.data, channels: body.channels }, null, now);
+        event = await madeUpEvent(store, { type: body.type, data: body.data, channels: body.channels }, null, now);
       }
       return previewDelivery(subscription, event, { publicUrl, revealHeaders: revealHeaders(request), now });
     },
@@ -174,7 +177,7 @@ export const previewRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
       if (subscriberId !== '') assertId('sbr', subscriberId);
       const now = Date.now();
       const subscription = await newSubscription(draft, subscriberId, now, config, policy);
-      const event = madeUpEvent(eventBody, null, now);
+      const event = await madeUpEvent(store, eventBody, null, now);
       // The draft's own custom headers: the caller just sent them.
       return previewDelivery(subscription, event, { publicUrl, revealHeaders: true, now });
     },

@@ -9,6 +9,7 @@ import { prepareJiwa } from './api/jiwa/startup.js';
 import type { HeraldConfig } from './config/config.js';
 import { ConfigError, healthPolicy, publicBaseUrl } from './config/config.js';
 import { Dispatcher } from './delivery/dispatcher.js';
+import { EventDescriptions } from './delivery/event-descriptions.js';
 import { HttpClient } from './delivery/http-client.js';
 import { deliveryConnector } from './delivery/ssrf.js';
 import { generateApiKey, hashApiKey } from './domain/api-keys.js';
@@ -165,6 +166,7 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
   const healthLog = logger.child({ component: 'health' });
   let dispatcher: Dispatcher | null = null;
   let client: HttpClient | null = null;
+  const descriptions = new EventDescriptions(store);
   if (config.role !== 'api') {
     client = new HttpClient({
       connectionsPerOrigin: config.connectionsPerOrigin,
@@ -183,6 +185,7 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
         pollIntervalMs: config.pollIntervalMs,
         health: healthPolicy(config),
         publicUrl: publicBaseUrl(config),
+        descriptions,
       },
       logger.child({ component: 'dispatcher' }),
       {

@@ -13,7 +13,9 @@ export interface AttemptContext {
   /** When the whole attempt must be over (ms, Date.now() clock): token fetch, send and resend. */
   deadline: number;
   userAgent: string;
+  /** The catalogue's description of an event type ('' when none): a template's event.description. */
+  describe: (eventType: string) => string;
 }
 
 /** What a payload format may use: the attempt's time and Herald's public URL (no I/O). */
-export type FormatContext = Pick<AttemptContext, 'now' | 'publicUrl'>;
+export type FormatContext = Pick<AttemptContext, 'now' | 'publicUrl'> & Partial<Pick<AttemptContext, 'describe'>>;

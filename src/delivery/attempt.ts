@@ -21,6 +21,7 @@ import type { DeliveryJob, DeliveryOutcome } from '../store/store.js';
 import type { AttemptContext } from './attempt-context.js';
 import { authorize, type OutgoingRequest, unauthorized } from './auth/index.js';
 import { type AttemptResult, classify, type EndpointSignal, type NextState, type NotSent, nextState } from './classify.js';
+import type { EventDescriptions } from './event-descriptions.js';
 import { FormatError, formatRequest } from './formats/index.js';
 import { gate, type ProbeGate } from './gate.js';
 import type { HttpClient } from './http-client.js';
@@ -31,7 +32,11 @@ export interface PipelineOptions extends RetrySettings {
   probes: ProbeGate;
   /** Herald's public base URL, no trailing slash (publicBaseUrl(config)): cloudblue's `api_url`. */
   publicUrl: string;
+  /** The catalogue's event type descriptions (event-descriptions.ts), for templates; none: ''. */
+  descriptions?: Pick<EventDescriptions, 'ready' | 'describe'>;
 }
+
+const NO_DESCRIPTION = (): string => '';
 
 const REDACTED = '[redacted]'; // what attempts record for credentials and custom header values (often receivers' credentials)
 
@@ -125,6 +130,12 @@ async function exchange(
  *  said about the endpoint (for its share of the delivery slots, fairness.ts; not recorded). */
 export type DeliveryRun = DeliveryOutcome & { signal: EndpointSignal };
 
+/** Reads the catalogue descriptions a template of `jobs` may show (event.description), if not fresh. */
+async function descriptionsReady(jobs: readonly DeliveryJob[], options: PipelineOptions): Promise<void> {
+  if (options.descriptions === undefined) return;
+  for (const job of jobs) if (job.subscription.payloadFormat === 'template') await options.descriptions.ready(job.eventType);
+}
+
 /** The attempt's context: its time, deadline and what stages share. */
 function contextOf(job: DeliveryJob, createdAt: number, client: HttpClient, options: PipelineOptions): AttemptContext {
   return {
@@ -133,6 +144,7 @@ function contextOf(job: DeliveryJob, createdAt: number, client: HttpClient, opti
     client,
     deadline: createdAt + Math.round(job.subscription.timeoutSeconds * 1000),
     userAgent: options.userAgent,
+    describe: options.descriptions?.describe ?? NO_DESCRIPTION,
   };
 }
 
@@ -174,6 +186,7 @@ export async function runAttempt(job: DeliveryJob, client: HttpClient, options: 
     return { deferred: true, messageId: job.messageId, subscriptionId: subscription.id, nextAttemptAt: passed.until, signal: 'neutral' };
   }
   const probe = !('kind' in passed) && passed.probe;
+  if (!('kind' in passed)) await descriptionsReady([job], options);
   const { result, sent } =
     'kind' in passed ? { result: passed, sent: null } : await exchange(job, contextOf(job, createdAt, client, options));
   const state = nextState(job.retries, subscription.retrySchedule, result, options, Date.now());
@@ -218,6 +231,7 @@ export async function runBatchAttempt(jobs: DeliveryJob[], client: HttpClient, o
   const settle = (job: DeliveryJob, result: AttemptResult, sent: OutgoingRequest | null, state: NextState, first: boolean) =>
     runs.push(outcomeOf(job, result, sent, first ? state : { ...state, health: null }, createdAt, first && probe));
   if (!('kind' in passed)) {
+    await descriptionsReady(jobs, options);
     for (const job of jobs) {
       const formatted = formatOne(job, context);
       if ('kind' in formatted)

@@ -62,6 +62,7 @@ import type {
 import { Batcher } from '../util/batcher.js';
 import { type DeliveryRun, type PipelineOptions, runAttempt, runBatchAttempt } from './attempt.js';
 import { BatchAssembler } from './batcher.js';
+import type { EventDescriptions } from './event-descriptions.js';
 import { EndpointLimits } from './fairness.js';
 import { FormatError, formatRequest } from './formats/index.js';
 import { ProbeGate } from './gate.js';
@@ -79,6 +80,8 @@ export interface DispatcherOptions extends RetrySettings {
   userAgent?: string;
   /** Herald's public base URL (publicBaseUrl(config)); default http://localhost:8080. */
   publicUrl?: string;
+  /** The catalogue's event type descriptions (event-descriptions.ts): templates' event.description. */
+  descriptions?: EventDescriptions;
 }
 
 export interface DispatcherHooks {
@@ -153,6 +156,7 @@ export class Dispatcher implements Handoff {
       maxRetries: options.maxRetries,
       userAgent: options.userAgent ?? 'Herald-Webhooks/0.1',
       publicUrl: options.publicUrl ?? 'http://localhost:8080',
+      ...(options.descriptions ? { descriptions: options.descriptions } : {}),
       probes: new ProbeGate(store, options.leaseMarginMs),
     };
     this.batches = new BatchAssembler(
@@ -160,7 +164,10 @@ export class Dispatcher implements Handoff {
       ({ job }) => {
         // The body as the attempt will format it (its timestamps aside): what the byte limit counts.
         try {
-          return Buffer.byteLength(formatRequest(job, { now: Date.now(), publicUrl: this.pipeline.publicUrl }).body ?? '');
+          return Buffer.byteLength(
+            formatRequest(job, { now: Date.now(), publicUrl: this.pipeline.publicUrl, describe: this.pipeline.descriptions?.describe })
+              .body ?? '',
+          );
         } catch (err) {
           if (err instanceof FormatError) return 0; // it fails alone, out of the body
           throw err;

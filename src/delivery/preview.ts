@@ -58,6 +58,8 @@ export interface Preview {
 export interface PreviewOptions {
   /** Herald's public base URL (cloudblue's api_url, the JWT's). */
   publicUrl: string;
+  /** The event type's description in the catalogue, as delivery has it; default ''. */
+  description?: string;
   /** Show custom header values (the caller may read secrets); else "[redacted]". */
   revealHeaders: boolean;
   now?: number;
@@ -121,6 +123,7 @@ export async function previewDelivery(subscription: Subscription, event: HeraldE
     client: noClient,
     deadline: now + Math.round(subscription.timeoutSeconds * 1000),
     userAgent: DELIVERY_USER_AGENT,
+    describe: () => options.description ?? '',
   };
   const prepared = await prepare(job, context, previewAuthorize);
   if ('kind' in prepared) {

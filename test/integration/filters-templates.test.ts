@@ -433,7 +433,7 @@ describe('filters, templates, presets and preview (seed 004)', { timeout: 180_00
         assert.deepEqual(chat.requests.map((r) => r.path).sort(), ['/discord', '/slack', '/teams']);
         for (const r of chat.requests) assert.equal(r.headers['content-type'], 'application/json');
         const slack = JSON.parse(chat.requests.find((r) => r.path === '/slack')!.body);
-        assert.equal(slack.text, 'chat.posted', "event.description is '' in this version");
+        assert.equal(slack.text, 'chat.posted: chat.posted happened', 'the event type and its description in the catalogue');
       });
 
       it('POST /v1/preview shows a draft without storing it; a subscriber key sees only its own', async () => {

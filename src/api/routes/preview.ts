@@ -147,7 +147,8 @@ export const previewRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
         if (body.type === undefined) throw new HeraldError('bad_request', 'Give the event: {type, data?, channels?} or {eventId}');
         event = await madeUpEvent(store, { type: body.type, data: body.data, channels: body.channels }, null, now);
       }
-      return previewDelivery(subscription, event, { publicUrl, revealHeaders: revealHeaders(request), now });
+      const description = (await store.getEventType(event.type))?.description ?? '';
+      return previewDelivery(subscription, event, { publicUrl, description, revealHeaders: revealHeaders(request), now });
     },
   );
 
@@ -179,7 +180,8 @@ export const previewRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
       const subscription = await newSubscription(draft, subscriberId, now, config, policy);
       const event = await madeUpEvent(store, eventBody, null, now);
       // The draft's own custom headers: the caller just sent them.
-      return previewDelivery(subscription, event, { publicUrl, revealHeaders: true, now });
+      const description = (await store.getEventType(event.type))?.description ?? '';
+      return previewDelivery(subscription, event, { publicUrl, description, revealHeaders: true, now });
     },
   );
 };

@@ -3,8 +3,8 @@
 // distinct document (cached by its text, bounded), since a template was checked when saved and an
 // attempt should only render. The variables are the fan-out filter's (src/domain/cel.ts), with what
 // a delivery job knows of the event: `event.subscriberId` is the receiving subscription's
-// subscriber and `event.channels` is empty (neither is carried to delivery), `event.description`
-// is ''. An expression that fails on the event is a FormatError: the attempt fails for good,
+// subscriber and `event.channels` is empty (neither is carried to delivery); `event.description`
+// comes from the catalogue (event-descriptions.ts, through the format context). An expression that fails on the event is a FormatError: the attempt fails for good,
 // recorded as `format_error: template $.path: {{ expr }}: reason`.
 import type { CelVariables } from '../../domain/cel.js';
 import type { Subscription } from '../../domain/glossary.js';
@@ -37,19 +37,22 @@ export function compiledTemplateOf(subscription: Pick<Subscription, 'template' |
   return compiled;
 }
 
-/** The variables a delivery job gives its template. */
-export function jobVariables(job: DeliveryJob): CelVariables {
-  return eventVariables({
-    id: job.eventId,
-    type: job.eventType,
-    dataJson: job.dataJson,
-    subscriberId: job.subscription.subscriberId,
-    channels: null,
-    createdAt: job.eventCreatedAt,
-  });
+/** The variables a delivery job gives its template; `description` from the catalogue. */
+export function jobVariables(job: DeliveryJob, description = ''): CelVariables {
+  return eventVariables(
+    {
+      id: job.eventId,
+      type: job.eventType,
+      dataJson: job.dataJson,
+      subscriberId: job.subscription.subscriberId,
+      channels: null,
+      createdAt: job.eventCreatedAt,
+    },
+    description,
+  );
 }
 
 export const template: PayloadFormatter = {
   contentType: 'application/json',
-  render: (job) => renderTemplate(compiledTemplateOf(job.subscription), jobVariables(job)),
+  render: (job, context) => renderTemplate(compiledTemplateOf(job.subscription), jobVariables(job, context.describe?.(job.eventType))),
 };

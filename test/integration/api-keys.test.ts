@@ -365,6 +365,22 @@ describe('scope enforcement on every route', () => {
       request: async () => ({ url: `/v1/subscriptions/${await fresh.subscription()}/secret/rotate`, body: {} }),
     },
     {
+      method: 'POST',
+      path: '/v1/subscriptions/{id}/preview',
+      allowed: readers,
+      request: async () => ({ url: `/v1/subscriptions/${mine.subscriptionId}/preview`, body: { type: mine.eventType, data: {} } }),
+    },
+    {
+      method: 'POST',
+      path: '/v1/preview',
+      allowed: readers,
+      request: async () => ({
+        url: '/v1/preview',
+        body: { subscription: { url: 'https://receiver.example/hook', eventTypes: ['*'] }, event: { type: mine.eventType } },
+      }),
+    },
+    { method: 'GET', path: '/v1/template-presets', allowed: readers, request: async () => ({ url: '/v1/template-presets' }) },
+    {
       method: 'GET',
       path: '/v1/subscriptions/{id}/jwt-secret',
       allowed: only('admin', 'subscriber'),

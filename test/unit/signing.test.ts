@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
-import { newSecret } from '../../src/api/routes/subscriptions.js';
 import { sign } from '../../src/delivery/auth/standard-webhooks.js';
+import { newSecret } from '../../src/domain/subscriptions.js';
 
 // The vectors of ../shared/test-vectors, copied into the repository so a clone tests on its own; when
 // the shared folder is there (a development checkout), the copy must still equal it.

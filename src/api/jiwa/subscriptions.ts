@@ -6,8 +6,7 @@ import { Type } from 'typebox';
 import { networkPolicy } from '../../delivery/ssrf.js';
 import { HeraldError } from '../../domain/errors.js';
 import type { Subscriber, Subscription } from '../../domain/glossary.js';
-import { initialHealth } from '../../domain/health.js';
-import { newId } from '../../domain/ids.js';
+import { newSubscription } from '../../domain/subscriptions.js';
 import { describeChange } from '../audit.js';
 import {
   assertId,
@@ -17,7 +16,6 @@ import {
   checkTargetUrl,
   createSubscriptionUnder,
 } from '../checks.js';
-import { newSecret } from '../routes/subscriptions.js';
 import { asSubscriber, begin, type JiwaContext, LIST_PAGE, MAX_LISTED } from './context.js';
 import { SubscriptionDtoSchema, subscriptionDto } from './dto.js';
 import { JiwaParams } from './params.js';
@@ -108,36 +106,17 @@ export const subscriptionRoutes: FastifyPluginAsync<JiwaContext> = async (app, {
       const headers = readHeaders(params);
       await checkEventTypesExist(store, eventTypes);
       const now = Date.now();
-      const subscription: Subscription = {
-        id: newId('sub', now),
-        subscriberId: subscriber.id,
-        name: null,
-        description: null,
-        url,
-        method: 'POST',
-        eventTypes,
-        channels: null,
-        headers,
-        payloadFormat: 'raw', // "All webhook messages are sent as a POST operation with any relevant document DTO as the body"
-        retrySchedule: null,
-        timeoutSeconds: config.timeoutSeconds,
-        maxInFlight: null,
-        rateLimit: null,
-        filter: null,
-        template: null,
-        templatePreset: null,
-        batch: null,
-        auth: null,
-        signing: true,
-        customData: null,
-        enabled: true,
-        secret: newSecret(),
-        previousSecret: null,
-        previousSecretExpiresAt: null,
-        health: initialHealth(true, now),
-        createdAt: now,
-        updatedAt: now,
-      };
+      const subscription = newSubscription(
+        {
+          subscriberId: subscriber.id,
+          url,
+          eventTypes,
+          headers,
+          payloadFormat: 'raw', // "All webhook messages are sent as a POST operation with any relevant document DTO as the body"
+          timeoutSeconds: config.timeoutSeconds,
+        },
+        now,
+      );
       const created = await createSubscriptionUnder(store, subscription);
       describeChange(request, { resourceId: created.id, changes: { url, eventTypes, headers } });
       const all = await subscriptionsOf(subscriber.id);

@@ -26,7 +26,7 @@ import { confinedSubscriber, confineTo } from '../auth.js';
 import { assertId, loadSubscription, orNotFound } from '../checks.js';
 import type { ApiContext } from '../context.js';
 import { CHANNEL_PATTERN, errorResponses, IdParams, StringMap, subscriptionBodies } from '../schemas.js';
-import { newSubscription, revealHeaders } from './subscriptions.js';
+import { revealHeaders, subscriptionFromBody } from './subscriptions.js';
 
 const tags = ['subscriptions'];
 
@@ -177,7 +177,7 @@ export const previewRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
       const subscriberId = confineTo(request, request.body.subscriberId) ?? '';
       if (subscriberId !== '') assertId('sbr', subscriberId);
       const now = Date.now();
-      const subscription = await newSubscription(draft, subscriberId, now, config, policy);
+      const subscription = await subscriptionFromBody(draft, subscriberId, now, config, policy);
       const event = await madeUpEvent(store, eventBody, null, now);
       // The draft's own custom headers: the caller just sent them.
       const description = (await store.getEventType(event.type))?.description ?? '';

@@ -18,12 +18,12 @@ import { SchemaValidators, schemaValidationError } from '../../domain/event-sche
 import { EVENT_TYPE_NAME_MAX, exampleData, isEventTypeName } from '../../domain/event-types.js';
 import type { HeraldEvent, JwtAuth, Subscription } from '../../domain/glossary.js';
 import { newId } from '../../domain/ids.js';
+import { newSecret } from '../../domain/subscriptions.js';
 import { loadSubscription, orNotFound } from '../checks.js';
 import type { ApiContext } from '../context.js';
 import { iso, isoOrNull, renderMessage } from '../render.js';
 import { errorResponses, IdParams, IsoTime, MessageSchema, SecretSchema } from '../schemas.js';
 import { checkJwtSecret, newJwtSecret } from '../subscription-auth.js';
-import { newSecret } from './subscriptions.js';
 
 const tags = ['subscriptions'];
 const DEFAULT_OVERLAP_SECONDS = 24 * 60 * 60; // the previous secret stays valid this long by default

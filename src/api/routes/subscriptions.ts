@@ -1,7 +1,3 @@
-// /v1/subscribers/{id}/subscriptions and /v1/subscriptions: where a subscriber's webhooks go. The
-// signing secret is generated here, shown in the create answer and by GET .../secret, and nowhere
-// else.
-import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
@@ -9,11 +5,11 @@ import type { HeraldConfig } from '../../config/config.js';
 import { type NetworkPolicy, networkPolicy } from '../../delivery/ssrf.js';
 import { HeraldError } from '../../domain/errors.js';
 import type { BatchSettings, HttpMethod, Subscription } from '../../domain/glossary.js';
-import { disableHealth, enableHealth, initialHealth } from '../../domain/health.js';
-import { newId } from '../../domain/ids.js';
+import { disableHealth, enableHealth } from '../../domain/health.js';
 import { OPERATOR_SUBSCRIBER_ID } from '../../domain/operational.js';
 import { DEFAULT_RECOVER_STATUSES } from '../../domain/recovery.js';
 import { seriesWindow } from '../../domain/stats.js';
+import { newSubscription } from '../../domain/subscriptions.js';
 import { filterErrorsOf } from '../../observability/filter-errors.js';
 import type { SubscriptionPatch } from '../../store/store.js';
 import { assertVisible, confineTo, SCOPE_ACTIONS } from '../auth.js';
@@ -58,7 +54,6 @@ export function revealHeaders(request: FastifyRequest): boolean {
 }
 
 const tags = ['subscriptions'];
-const SECRET_BYTES = 24; // Standard Webhooks asks for at least 24 random bytes
 const DEFAULT_STATS_WINDOW_MS = 24 * 60 * 60 * 1_000; // stats cover the last 24 h unless ?since= says otherwise
 
 /** A batch is one request with a JSON array for its body: a GET subscription cannot batch. */
@@ -66,15 +61,11 @@ function checkBatch(method: HttpMethod, batch: BatchSettings | null): void {
   if (batch !== null && method === 'GET') throw new HeraldError('batch_not_allowed');
 }
 
-export function newSecret(): string {
-  return `whsec_${randomBytes(SECRET_BYTES).toString('base64')}`;
-}
-
 export type SubscriptionCreateBody = Static<ReturnType<typeof subscriptionBodies>['create']>;
 
 /** A new subscription from a create body, every field checked (URL, patterns, headers, filter,
  *  template, auth): what POST .../subscriptions stores and POST /v1/preview shows a draft of. */
-export async function newSubscription(
+export async function subscriptionFromBody(
   body: SubscriptionCreateBody,
   subscriberId: string,
   now: number,
@@ -82,36 +73,32 @@ export async function newSubscription(
   policy: NetworkPolicy,
 ): Promise<Subscription> {
   const shape = checkPayloadShape(body, null);
-  const subscription: Subscription = {
-    id: newId('sub', now),
-    subscriberId,
-    name: body.name ?? null,
-    description: body.description ?? null,
-    url: await checkTargetUrl(body.url, policy),
-    method: body.method ?? 'POST',
-    eventTypes: checkEventTypePatterns(body.eventTypes),
-    channels: body.channels ?? null,
-    headers: checkHeaders(body.headers ?? {}),
-    payloadFormat: shape.payloadFormat,
-    retrySchedule: body.retrySchedule ?? null,
-    timeoutSeconds: body.timeoutSeconds ?? config.timeoutSeconds,
-    maxInFlight: body.maxInFlight ?? null,
-    rateLimit: body.rateLimit ?? null,
-    filter: checkFilter(body.filter ?? null),
-    template: shape.template,
-    templatePreset: shape.templatePreset,
-    batch: body.batch === undefined || body.batch === null ? null : { ...body.batch, maxBytes: body.batch.maxBytes ?? null },
-    auth: await checkAuth(body.auth ?? null, null, policy),
-    signing: body.signing ?? true,
-    customData: checkCustomData(body.customData ?? null),
-    enabled: body.enabled ?? true,
-    secret: newSecret(),
-    previousSecret: null,
-    previousSecretExpiresAt: null,
-    health: initialHealth(body.enabled ?? true, now),
-    createdAt: now,
-    updatedAt: now,
-  };
+  const subscription = newSubscription(
+    {
+      subscriberId,
+      name: body.name,
+      description: body.description,
+      url: await checkTargetUrl(body.url, policy),
+      method: body.method,
+      eventTypes: checkEventTypePatterns(body.eventTypes),
+      channels: body.channels,
+      headers: checkHeaders(body.headers ?? {}),
+      payloadFormat: shape.payloadFormat,
+      retrySchedule: body.retrySchedule,
+      timeoutSeconds: body.timeoutSeconds ?? config.timeoutSeconds,
+      maxInFlight: body.maxInFlight,
+      rateLimit: body.rateLimit,
+      filter: checkFilter(body.filter ?? null),
+      template: shape.template,
+      templatePreset: shape.templatePreset,
+      batch: body.batch === undefined || body.batch === null ? null : { ...body.batch, maxBytes: body.batch.maxBytes ?? null },
+      auth: await checkAuth(body.auth ?? null, null, policy),
+      signing: body.signing,
+      customData: checkCustomData(body.customData ?? null),
+      enabled: body.enabled,
+    },
+    now,
+  );
   checkAuthHeaders(subscription.auth, subscription.headers);
   checkBatch(subscription.method, subscription.batch);
   return subscription;
@@ -138,7 +125,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
       assertId('sbr', subscriberId);
       assertVisible(request, subscriberId);
       if (subscriberId === OPERATOR_SUBSCRIBER_ID && config.operationalWebhooks) await ensureOperatorSubscriber(store);
-      const subscription = await newSubscription(request.body, subscriberId, Date.now(), config, policy);
+      const subscription = await subscriptionFromBody(request.body, subscriberId, Date.now(), config, policy);
       await checkEventTypesExist(store, subscription.eventTypes);
       const created = await createSubscriptionUnder(store, subscription);
       // The one answer that shows the credentials, the generated JWT secret among them, as it shows `secret`.

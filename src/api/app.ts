@@ -40,6 +40,7 @@ import { subscriberRoutes } from './routes/subscribers.js';
 import { subscriptionActionRoutes } from './routes/subscription-actions.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { templatePresetRoutes } from './routes/template-presets.js';
+import { uiRoutes } from './ui.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -162,5 +163,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     { prefix: '/v1' },
   );
   await app.register(jiwaRoutes, { ...context, auth }); // seed 001's /Webhooks/... and /auth
+  await app.register(uiRoutes, { auth }); // the dashboard at /ui/
   return app as unknown as FastifyInstance;
 }

@@ -117,7 +117,12 @@ function Chart({ series, minutes = 60 }) {
     );
     return () => plot.destroy();
   }, [series, minutes]);
-  return html`<div class="chart" ref=${ref}></div>`;
+  const from = series ? Math.max(0, series.succeeded.length - minutes) : 0;
+  const total = (xs) => (xs ?? []).slice(from).reduce((a, b) => a + b, 0);
+  return html`<div class="chart" ref=${ref}></div>
+    <p class="note" data-testid="chart-text">
+      Last ${minutes} minutes: ${total(series?.succeeded)} attempts succeeded, ${total(series?.failed)} failed.
+    </p>`;
 }
 
 function sumSeries(list) {

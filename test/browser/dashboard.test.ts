@@ -114,6 +114,7 @@ test('admin: sign in, overview counts, subscriptions by health, trigger now', { 
     }
     assert.equal(await page.textContent('[data-health=disabled] .n'), '1');
     await page.waitForSelector('.chart canvas');
+    assert.match((await page.textContent('[data-testid=chart-text]')) ?? '', /Last 60 minutes: 1 attempts succeeded, 0 failed/);
     await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
 
     await page.click('header a[href="#/subscriptions"]');

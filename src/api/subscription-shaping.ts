@@ -11,46 +11,52 @@ import { compileFilters, isFilterErrors } from '../fanout/filter.js';
 
 const where = (p: { line: number; column: number }) => `line ${p.line}, column ${p.column}`;
 
+type Located = { expression: string; code: string; message: string; position: { line: number; column: number; offset: number } };
+
+/** An error's fields as the 422's details list them (with `key`: its index or JSON path). */
+const detail = <K extends string>(key: K, at: unknown, e: Located) => ({
+  [key]: at,
+  expression: e.expression,
+  code: e.code,
+  message: e.message,
+  line: e.position.line,
+  column: e.position.column,
+  offset: e.position.offset,
+});
+
+/** The first error's message, saying how many more there are. */
+const andMore = (message: string, count: number) => (count > 1 ? `${message} (and ${count - 1} more)` : message);
+
 /** The filter list as given, when it compiles; 422 invalid_filter otherwise. An empty list is kept
  *  (it holds for every event, like null). */
 export function checkFilter(filter: string[] | null): string[] | null {
   if (filter === null) return null;
   const compiled = compileFilters(filter);
   if (!isFilterErrors(compiled)) return filter;
-  const details = compiled.map((e) => ({
-    index: e.index,
-    expression: e.expression,
-    code: e.code,
-    message: e.message,
-    line: e.position.line,
-    column: e.position.column,
-    offset: e.position.offset,
-  }));
   const first = compiled[0]!;
   const message =
     first.index < 0
       ? `filter: ${first.message}`
       : `filter[${first.index}] ${JSON.stringify(first.expression.slice(0, 200))}: ${first.message} at ${where(first.position)}`;
-  throw new HeraldError('invalid_filter', compiled.length > 1 ? `${message} (and ${compiled.length - 1} more)` : message, details);
+  throw new HeraldError(
+    'invalid_filter',
+    andMore(message, compiled.length),
+    compiled.map((e) => detail('index', e.index, e)),
+  );
 }
 
 /** The template as given, when it compiles; 422 invalid_template otherwise. */
 export function checkTemplate(template: unknown): unknown {
   const compiled = compileTemplate(template);
   if (!isTemplateErrors(compiled)) return template;
-  const details = compiled.map((e) => ({
-    path: e.path,
-    expression: e.expression,
-    code: e.code,
-    message: e.message,
-    line: e.position.line,
-    column: e.position.column,
-    offset: e.position.offset,
-  }));
   const first = compiled[0]!;
   const hole = first.expression === '' ? '' : ` {{ ${first.expression.slice(0, 200)} }}`;
   const message = `template ${first.path}${hole}: ${first.message} at ${where(first.position)}`;
-  throw new HeraldError('invalid_template', compiled.length > 1 ? `${message} (and ${compiled.length - 1} more)` : message, details);
+  throw new HeraldError(
+    'invalid_template',
+    andMore(message, compiled.length),
+    compiled.map((e) => detail('path', e.path, e)),
+  );
 }
 
 type Shape = Pick<Subscription, 'payloadFormat' | 'template' | 'templatePreset'>;

@@ -3,30 +3,21 @@
 // error, failed request or unexpected >= 400 response fails the test. Under CI=true a missing
 // Chromium fails; elsewhere the test skips with a message. Saves docs/screenshots/*.png.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import {
+  launchBrowser,
+  chromiumMissing as missing,
+  openPage,
+  requireChromium,
+  screenshot,
+  signIn as signInWith,
+  skipBrowser as skip,
+} from '../helpers/browser.js';
 import { ADMIN_KEY, removeDir, startTestHerald, type TestHerald } from '../helpers/herald.js';
 import { eventually, TestReceiver } from '../helpers/receiver.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SHOTS = join(process.cwd(), 'docs', 'screenshots');
-const missing = !existsSync(CHROMIUM);
-if (missing && process.env.CI === 'true') {
-  test('Chromium is installed (CI=true)', () => assert.fail(`${CHROMIUM} is missing: apt-get install -y chromium`));
-}
-const skip = missing && process.env.CI !== 'true' ? `${CHROMIUM} is missing (apt-get install -y chromium); CI=true would fail` : false;
+requireChromium();
 
 type Json = Record<string, unknown>;
 let h: TestHerald;
@@ -61,9 +52,7 @@ before(async () => {
   await ok('POST', '/v1/events', { type: 'salesorder.created', data: { orderNo: 'SO-1' } });
   await eventually(async () => receiver.requests.length >= 1, 10_000, 'the first delivery');
   readKey = (await ok('POST', '/v1/api-keys', { name: 'dashboard', scope: 'read' })).key as string;
-  // launch() (not a persistent context) gives Chromium a new, empty profile in a temporary folder.
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  mkdirSync(SHOTS, { recursive: true });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -74,29 +63,8 @@ after(async () => {
   if (h) removeDir(h.dir);
 });
 
-/** A page whose problems are collected; expectedStatus lets a test allow a >= 400 it provokes. */
-async function open(width = 1280): Promise<{ page: Page; context: BrowserContext; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`response ${r.status()}: ${r.url()}`);
-  });
-  return { page, context, problems };
-}
-
-async function signIn(page: Page, key: string): Promise<void> {
-  await page.goto(`${h.url}/`);
-  assert.equal(new URL(page.url()).pathname, '/ui/');
-  await page.fill('#key', key);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('header nav');
-}
+const open = (width = 1280) => openPage(browser, width);
+const signIn = (page: Parameters<typeof signInWith>[0], key: string) => signInWith(page, h.url, key);
 
 test('admin: sign in, overview counts, subscriptions by health, trigger now', { skip }, async () => {
   const { page, context, problems } = await open();
@@ -115,14 +83,14 @@ test('admin: sign in, overview counts, subscriptions by health, trigger now', { 
     assert.equal(await page.textContent('[data-health=disabled] .n'), '1');
     await page.waitForSelector('.chart canvas');
     assert.match((await page.textContent('[data-testid=chart-text]')) ?? '', /Last 60 minutes: 1 attempts succeeded, 0 failed/);
-    await page.screenshot({ path: join(SHOTS, 'overview.png'), fullPage: true });
+    await screenshot(page, 'overview');
 
     await page.click('header a[href="#/subscriptions"]');
     await page.waitForSelector('[data-testid=subscriptions] tbody tr');
     assert.equal(await page.locator('[data-testid=subscriptions] tbody tr').count(), 2);
     assert.equal(await page.textContent(`tr[data-id="${disabledId}"] .badge`), 'disabled');
     assert.equal(await page.textContent(`tr[data-id="${healthyId}"] .badge`), 'healthy');
-    await page.screenshot({ path: join(SHOTS, 'subscriptions.png'), fullPage: true });
+    await screenshot(page, 'subscriptions');
     await page.selectOption('#health', 'disabled');
     await page.waitForFunction("document.querySelectorAll('[data-testid=subscriptions] tbody tr').length === 1");
     assert.equal(await page.getAttribute('[data-testid=subscriptions] tbody tr', 'data-id'), disabledId);
@@ -139,13 +107,13 @@ test('admin: sign in, overview counts, subscriptions by health, trigger now', { 
     await page.waitForSelector('[role=status]:has-text("Sent")');
     await eventually(async () => receiver.requests.length > before, 10_000, 'the triggered delivery');
     await page.waitForFunction("Number(document.querySelector('[data-testid=attempts-succeeded]')?.textContent) >= 2");
-    await page.screenshot({ path: join(SHOTS, 'subscription.png'), fullPage: true });
+    await screenshot(page, 'subscription');
 
     // Narrow screens: the pages still render (390 px).
     await page.setViewportSize({ width: 390, height: 844 });
     await page.click('header a[href="#/"]');
     await page.waitForSelector('[data-testid=health-counts]');
-    await page.screenshot({ path: join(SHOTS, 'overview-390.png'), fullPage: true });
+    await screenshot(page, 'overview-390');
 
     // Unknown /ui paths are the app; sign-out forgets the key.
     await page.goto(`${h.url}/ui/some/where`);
@@ -177,7 +145,7 @@ test('a wrong key is refused on the sign-in form', { skip }, async () => {
   const { page, context, problems } = await open(390);
   try {
     await page.goto(`${h.url}/ui/`);
-    await page.screenshot({ path: join(SHOTS, 'sign-in.png'), fullPage: true });
+    await screenshot(page, 'sign-in');
     await page.fill('#key', 'not-a-key');
     await page.click('button[type=submit]');
     await page.waitForSelector('[role=alert]');

@@ -1,0 +1,170 @@
+// Shared pieces of the dashboard: the /v1 client, the signed-in caller, routing helpers, loading,
+// formatting and the chart. Pages import from here; app.js only routes.
+//
+// Sign-in (temporary): the API key lives in this tab's sessionStorage and goes to /v1 as a bearer.
+// `api()` is the one place that knows how a request is authenticated, so moving to cookie sessions
+// changes this file, not the pages.
+
+import { signal } from '@preact/signals';
+import htm from 'htm';
+import { h } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import uPlot from 'uplot';
+
+export const html = htm.bind(h);
+export const HEALTH = ['healthy', 'degraded', 'failing', 'disabled'];
+export const MESSAGE_STATUSES = ['pending', 'succeeded', 'retrying', 'failed'];
+export const COUNT_LIMIT = 1000;
+
+export const key = signal(sessionStorage.getItem('herald.key'));
+/** The signed-in caller's scope: admin, read, subscriber (null until known). */
+export const scope = signal(null);
+export const route = signal(location.hash || '#/');
+window.addEventListener('hashchange', () => {
+  route.value = location.hash || '#/';
+});
+
+/** True when the caller may change things (admin, or a subscriber on its own records). */
+export function canWrite() {
+  return scope.value === 'admin' || scope.value === 'subscriber';
+}
+
+/** An error from /v1 with its stable code and status kept. */
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export async function api(method, path, body, bearer = key.value) {
+  const res = await fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${bearer}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : null;
+  if (res.status === 401 && bearer === key.value) signOut();
+  if (!res.ok) {
+    const e = json?.error ?? {};
+    throw new ApiError(res.status, e.code ?? 'http_error', e.message ?? `${method} ${path}: ${res.status}`, e.details);
+  }
+  return json;
+}
+
+export function signOut() {
+  sessionStorage.removeItem('herald.key');
+  key.value = null;
+  scope.value = null;
+}
+
+export async function loadScope() {
+  try {
+    scope.value = (await api('GET', '/ui/whoami')).scope;
+  } catch {
+    scope.value = null;
+  }
+}
+
+/** Signs in with a key: resolves when accepted, throws when not. */
+export async function signIn(candidate) {
+  scope.value = (await api('GET', '/ui/whoami', undefined, candidate)).scope;
+  sessionStorage.setItem('herald.key', candidate);
+  key.value = candidate;
+}
+
+/** Counts up to COUNT_LIMIT items of a list; shows "1000+" beyond. */
+export async function count(path) {
+  const sep = path.includes('?') ? '&' : '?';
+  const page = await api('GET', `${path}${sep}limit=${COUNT_LIMIT}`);
+  return page.nextCursor ? `${page.data.length}+` : String(page.data.length);
+}
+
+/** The current hash route split into its path and query: {path: '/messages', params: URLSearchParams}. */
+export function currentRoute() {
+  const r = route.value.slice(1);
+  const [path, query] = r.split('?');
+  return { path: path || '/', params: new URLSearchParams(query ?? '') };
+}
+
+/** A hash link to a route with query parameters (empty values left out). */
+export function link(path, params = {}) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return `#${path}${s ? `?${s}` : ''}`;
+}
+
+/** A /v1 path with query parameters (empty values left out). */
+export function apiPath(path, params = {}) {
+  return link(path, params).slice(1);
+}
+
+/** Loads data for a component: {data, error, reload}. */
+export function useLoad(load, deps) {
+  const [state, setState] = useState({ data: null, error: null });
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState({ data: null, error: null });
+    load().then(
+      (data) => live && setState({ data, error: null }),
+      (error) => live && setState({ data: null, error: String(error.message ?? error) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, n]);
+  return { ...state, reload: () => setN((x) => x + 1) };
+}
+
+export function show(value) {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+export function Chart({ series, minutes = 60 }) {
+  const ref = useRef(null);
+  useEffect(() => {
+    if (!ref.current || !series) return;
+    const n = series.succeeded.length;
+    const from = Math.max(0, n - minutes);
+    const start = Date.parse(series.start) / 1000;
+    const xs = [];
+    for (let i = from; i < n; i++) xs.push(start + i * series.intervalSeconds);
+    const width = Math.max(280, ref.current.clientWidth - 16);
+    const plot = new uPlot(
+      {
+        width,
+        height: 200,
+        series: [{}, { label: 'succeeded', stroke: '#17803d', width: 2 }, { label: 'failed', stroke: '#c0392b', width: 2 }],
+        axes: [{}, { label: 'per minute' }],
+      },
+      [xs, series.succeeded.slice(from), series.failed.slice(from)],
+      ref.current,
+    );
+    return () => plot.destroy();
+  }, [series, minutes]);
+  const from = series ? Math.max(0, series.succeeded.length - minutes) : 0;
+  const total = (xs) => (xs ?? []).slice(from).reduce((a, b) => a + b, 0);
+  return html`<div class="chart" ref=${ref}></div>
+    <p class="note" data-testid="chart-text">
+      Last ${minutes} minutes: ${total(series?.succeeded)} attempts succeeded, ${total(series?.failed)} failed.
+    </p>`;
+}
+
+export function sumSeries(list) {
+  if (list.length === 0) return null;
+  const out = { ...list[0], succeeded: [...list[0].succeeded], failed: [...list[0].failed] };
+  for (const s of list.slice(1)) {
+    for (let i = 0; i < out.succeeded.length; i++) {
+      out.succeeded[i] += s.succeeded[i] ?? 0;
+      out.failed[i] += s.failed[i] ?? 0;
+    }
+  }
+  return out;
+}

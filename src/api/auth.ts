@@ -130,6 +130,10 @@ export interface Authenticator {
   onJiwaRequest(request: FastifyRequest, reply: FastifyReply): Promise<void>;
   /** The principal an API key (not a session token) grants, or null; throws ip_not_allowed. */
   principalOfKey(token: string, request: FastifyRequest): Promise<Principal | null>;
+  /** What a session opened with this key's principal keeps as its key: the stored key's id, or for
+   *  the configured admin key a mark of it (`admin:` and 16 hex digits of its SHA-256), so that
+   *  changing HERALD_ADMIN_KEY ends the sessions opened with the old one. */
+  sessionKeyId(principal: Principal): string | null;
   /** Drops a key from this process's cache, so a revocation takes effect on the next request. */
   forget(hash: string): void;
 }
@@ -142,9 +146,11 @@ function sameHash(a: string, b: string): boolean {
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const CONFIGURED_KEY_MARK = 'admin:'; // a session's keyId when opened with HERALD_ADMIN_KEY
 
 export function createAuthenticator(store: Store, adminKey: string | null, sessions: Sessions): Authenticator {
   const adminHash = adminKey === null ? null : hashApiKey(adminKey);
+  const adminMark = adminHash === null ? null : `${CONFIGURED_KEY_MARK}${adminHash.slice(0, 16)}`;
   const cache = new Map<string, CachedKey>();
 
   async function lookup(hash: string, now: number): Promise<CachedKey> {
@@ -196,8 +202,8 @@ export function createAuthenticator(store: Store, adminKey: string | null, sessi
     const found = { token, session };
     if (session.kind === 'api-key') {
       let principal: Principal | null;
-      if (session.keyId === null) {
-        principal = adminHash === null ? null : configuredAdmin();
+      if (session.keyId === null || session.keyId.startsWith(CONFIGURED_KEY_MARK)) {
+        principal = adminMark !== null && session.keyId === adminMark ? configuredAdmin() : null;
       } else {
         const key = await store.getApiKey(session.keyId);
         principal = key === null ? null : keyPrincipal(key, key.allowedIps ? new IpAllowList(key.allowedIps) : null, request, now);
@@ -260,6 +266,7 @@ export function createAuthenticator(store: Store, adminKey: string | null, sessi
       cache.delete(hash);
     },
     principalOfKey,
+    sessionKeyId: (principal) => principal.keyId ?? adminMark,
     onRequest: (request, reply) => check(request, reply, false),
     onJiwaRequest: (request, reply) => check(request, reply, true),
   };

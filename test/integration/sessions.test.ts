@@ -281,5 +281,20 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const) {
       refused(await call('GET', `/auth?UserName=admin&Password=${encodeURIComponent(ADMIN_KEY)}`), 429, 'rate_limited');
       assert.equal((await admin('GET', '/v1/session')).status, 200, 'API keys keep working');
     });
+
+    // Last: it restarts the server.
+    it("sessions of the configured admin key end when HERALD_ADMIN_KEY changes; stored keys' sessions survive a restart", async () => {
+      await h.stop(); // the previous test left 127.0.0.1 throttled in that process
+      h = await startTestHerald({ ...(db ? { databaseUrl: db.url } : {}), secretKey: TEST_SECRET_KEY }, dir);
+      const byAdminKey = await signIn({ apiKey: ADMIN_KEY });
+      const byStoredKey = await signIn({ apiKey: (await newKey('read')).key });
+      await h.stop();
+      h = await startTestHerald(
+        { ...(db ? { databaseUrl: db.url } : {}), secretKey: TEST_SECRET_KEY, adminKey: `${ADMIN_KEY}-rotated` },
+        dir,
+      );
+      refused(await call('GET', '/v1/session', undefined, { cookie: byAdminKey.cookie }), 401, 'unauthorized');
+      assert.equal((await call('GET', '/v1/session', undefined, { cookie: byStoredKey.cookie })).status, 200);
+    });
   });
 }

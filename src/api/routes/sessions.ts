@@ -94,7 +94,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRouteOptions> = asy
   /** When a session expires unless used: idle expiry, or its API key's expiry when sooner. */
   async function expiresAt(session: Session): Promise<number> {
     const idle = session.lastSeenAt + sessions.idleMs;
-    const key = session.keyId === null ? null : await store.getApiKey(session.keyId);
+    const key = session.keyId?.startsWith('key_') ? await store.getApiKey(session.keyId) : null; // not the configured admin key's mark
     return key?.expiresAt != null ? Math.min(idle, key.expiresAt) : idle;
   }
 
@@ -123,7 +123,13 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRouteOptions> = asy
     if (body.apiKey !== undefined) {
       const key = await auth.principalOfKey(body.apiKey, request);
       if (key === null) throw new HeraldError('unauthorized', 'That API key is not valid (unknown, revoked or expired)');
-      const grant = { kind: 'api-key' as const, scope: key.scope, subscriberId: key.subscriberId, keyId: key.keyId, userName: key.actor };
+      const grant = {
+        kind: 'api-key' as const,
+        scope: key.scope,
+        subscriberId: key.subscriberId,
+        keyId: auth.sessionKeyId(key),
+        userName: key.actor,
+      };
       return sessions.openWith(grant, now);
     }
     const opened = await sessions.open(body.userName ?? '', body.password ?? '', now);
@@ -157,7 +163,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<SessionRouteOptions> = asy
       reply.header('set-cookie', dashboardCookie(token, secure(request)));
       const actor = session.kind === 'api-key' ? session.userName : session.id;
       const principal: Principal = {
-        keyId: session.keyId,
+        keyId: null, // not read by describe()
         scope: session.scope,
         subscriberId: session.subscriberId,
         rateLimit: null,

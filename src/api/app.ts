@@ -38,6 +38,7 @@ import { messageRoutes } from './routes/messages.js';
 import { previewRoutes } from './routes/preview.js';
 import { subscriberRoutes } from './routes/subscribers.js';
 import { subscriptionActionRoutes } from './routes/subscription-actions.js';
+import { subscriptionCheckRoutes } from './routes/subscription-check.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { templatePresetRoutes } from './routes/template-presets.js';
 import { uiRoutes } from './ui.js';
@@ -152,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(subscriberRoutes, context);
       await v1.register(subscriptionRoutes, context);
       await v1.register(subscriptionActionRoutes, context);
+      await v1.register(subscriptionCheckRoutes, context);
       await v1.register(previewRoutes, context);
       await v1.register(templatePresetRoutes, context);
       await v1.register(eventRoutes, context);

@@ -122,7 +122,8 @@ export async function run(args: string[]): Promise<number> {
     parsed = parse(args);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`herald check-receiver: ${(err as Error).message} (herald check-receiver --help)`);
+      // parseArgs explains over several lines: the first says what is wrong
+      console.error(`herald check-receiver: ${(err as Error).message.split('\n')[0]} (herald check-receiver --help)`);
       return 2;
     }
     throw err;

@@ -303,7 +303,8 @@ export async function run(args: string[]): Promise<number> {
     options = parse(args);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`herald listen: ${(err as Error).message} (herald listen --help)`);
+      // parseArgs explains over several lines: the first says what is wrong
+      console.error(`herald listen: ${(err as Error).message.split('\n')[0]} (herald listen --help)`);
       return 2;
     }
     throw err;

@@ -15,6 +15,8 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { readRawBody, statusFor, type Verified, type VerifyResult, verify } from '../receiver/index.js';
 
+const DEFAULT_PORT = 4000;
+
 export const HELP = `usage: herald listen --port N (--secret whsec_... | --jwt-secret S) [--forward URL] [--json]
 
 Receives webhooks locally: verifies each request's signature (Standard Webhooks) or JWT, prints
@@ -23,7 +25,7 @@ it (time, event type, webhook-id, verification result, body), and answers 204 wh
 Herald gets that service's answer (502 when it cannot be reached).
 
 options:
-  --port N             port to listen on (default ${4000}; 0: any free port, printed at start)
+  --port N             port to listen on (default ${DEFAULT_PORT}; 0: any free port, printed at start)
   --host H             address to listen on (default 127.0.0.1)
   --secret whsec_...   the subscription's signing secret; repeat it for both secrets of a rotation
   --jwt-secret S       the JWT secret string (seed 002's JWT bearer); repeatable likewise
@@ -34,7 +36,6 @@ options:
 
 Stop with Ctrl-C.`;
 
-const DEFAULT_PORT = 4000;
 const BODY_LIMIT_BYTES = 5 * 1_048_576; // a larger request is answered 413
 const FORWARD_TIMEOUT_MS = 30_000; // the local service's answer must come within this
 // Hop-by-hop headers and those the forwarding fetch sets itself: everything else is sent unchanged.

@@ -179,14 +179,13 @@ export async function verifyJwt(headers: HeaderBag, options: VerifyOptions): Pro
   let last: Refused = refuse('bad_token', 'the JWT does not verify with the JWT secret(s) given');
   for (const secret of secrets) {
     try {
-      const { payload, protectedHeader } = await jwtVerify(token, jwtKey(secret), {
+      const { payload } = await jwtVerify(token, jwtKey(secret), {
         algorithms: [JWT_HEADER.alg],
         typ: JWT_HEADER.typ,
         requiredClaims: ['exp'],
         clockTolerance: JWT_CLOCK_TOLERANCE_SECONDS,
         currentDate,
       });
-      if (protectedHeader.alg !== JWT_HEADER.alg) continue;
       const missing = CLOUDBLUE_CLAIM_NAMES.filter((name) => !(name in payload));
       if (missing.length > 0) return refuse('malformed', `the JWT lacks claim(s) Herald sends: ${missing.join(', ')}`);
       const claims = payload as unknown as HeraldJwtClaims;

@@ -402,4 +402,55 @@ describe('POST /v1/subscriptions/{id}/check: the SSRF guard', () => {
       await api.close();
     }
   });
+
+  it('bad input is a 4xx with a stable code, never a 5xx', async () => {
+    const api = await startApi();
+    try {
+      const now = Date.now();
+      const subscriber = await api.store.createSubscriber({
+        id: 'sbr_01J0000000000000000000000B',
+        name: 'x',
+        enabled: true,
+        metadata: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      const { subscriptionFixture } = await import('../helpers/fixtures.js');
+      const sub = await api.store.createSubscription(
+        subscriptionFixture({ subscriberId: subscriber.id, url: 'http://127.0.0.1:9/hook', timeoutSeconds: 1 }),
+      );
+      const url = `/v1/subscriptions/${sub.id}/check`;
+      const auth = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
+      for (const payload of [
+        '[]',
+        '"x"',
+        '{"timeoutMs":"abc"}',
+        '{"timeoutMs":1.5}',
+        '{"timeoutMs":1e308}',
+        '{"extra":1}',
+        '{',
+        '{"timeoutMs":-1}',
+      ]) {
+        const res = await api.raw({ method: 'POST', url, payload, headers: auth });
+        assert.equal(res.status, 400, `${payload}: ${res.text}`);
+        assert.match(String(res.body.code), /^[a-z_]+$/);
+      }
+      for (const id of ['x', 'sub_', `${sub.id}x`, '%00', 'a'.repeat(200)]) {
+        const res = await api.raw({
+          method: 'POST',
+          url: `/v1/subscriptions/${encodeURIComponent(id)}/check`,
+          headers: auth,
+          payload: '{}',
+        });
+        assert.ok(res.status >= 400 && res.status < 500, `${id}: ${res.status}`);
+      }
+      // An unreachable receiver is a scorecard of failures, not an error of the API.
+      const res = await api.raw({ method: 'POST', url, headers: auth, payload: '{"timeoutMs":500}' });
+      assert.equal(res.status, 200);
+      assert.equal(res.body.passed, false);
+      assert.match(res.body.checks[0].why, /connection_refused/);
+    } finally {
+      await api.close();
+    }
+  });
 });

@@ -39,6 +39,7 @@ import { previewRoutes } from './routes/preview.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { subscriberRoutes } from './routes/subscribers.js';
 import { subscriptionActionRoutes } from './routes/subscription-actions.js';
+import { subscriptionCheckRoutes } from './routes/subscription-check.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { templatePresetRoutes } from './routes/template-presets.js';
 import { DASHBOARD_COOKIE, Sessions } from './sessions.js';
@@ -161,6 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(subscriberRoutes, context);
       await v1.register(subscriptionRoutes, context);
       await v1.register(subscriptionActionRoutes, context);
+      await v1.register(subscriptionCheckRoutes, context);
       await v1.register(previewRoutes, context);
       await v1.register(templatePresetRoutes, context);
       await v1.register(eventRoutes, context);

@@ -10,7 +10,9 @@ import { startHerald } from '../server.js';
 import { openStore } from '../store/open.js';
 import { Retention } from '../store/retention.js';
 import { apiKeysCommand } from './api-keys.js';
+import { run as checkReceiverCommand } from './check-receiver.js';
 import { EVENT_TYPES_USAGE, eventTypesCommand } from './event-types.js';
+import { run as listenCommand } from './listen.js';
 import { rotateSecretKey, SECRETS_USAGE } from './secrets.js';
 
 const USAGE = `usage: herald <command> [options]
@@ -48,6 +50,8 @@ function configFlags(values: Record<string, unknown>): Flags {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'api-keys') return apiKeysCommand(rest); // has options of its own
+  if (command === 'listen') return listenCommand(rest);
+  if (command === 'check-receiver') return checkReceiverCommand(rest);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,

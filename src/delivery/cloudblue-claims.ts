@@ -32,6 +32,21 @@ export interface CloudblueClaims {
   data: Record<string, unknown>;
 }
 
+/** Every claim name, in the seed's order: what a receiver can expect in each JWT (src/receiver/). */
+export const CLOUDBLUE_CLAIM_NAMES = [
+  'webhook_id',
+  'webhook_name',
+  'object_class',
+  'account_id',
+  'product_id',
+  'api_url',
+  'triggered_at',
+  'last_success_at',
+  'last_failure_at',
+  'processing_timeout',
+  'data',
+] as const satisfies readonly (keyof CloudblueClaims)[];
+
 /** `2021-05-27T09:54:03+00:00`: ISO 8601 in UTC to the second, as seed 002 shows it. */
 export function cloudblueTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}+00:00`;

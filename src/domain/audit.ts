@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = [
   'subscription.rotate-secret',
   'subscription.rotate-jwt-secret',
   'subscription.test',
+  'subscription.check',
   'message.delete',
   'message.resend',
   'api-key.create',

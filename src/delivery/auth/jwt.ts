@@ -14,13 +14,21 @@ import { type Authorizer, setCredential } from './authorizer.js';
 
 const encoder = new TextEncoder();
 
+/** The JWT's protected header, exactly as seed 002 shows it; receivers (src/receiver/) check it. */
+export const JWT_HEADER = { typ: 'JWT', alg: 'HS256' } as const;
+
+/** The key a JWT secret string signs with: its own UTF-8 bytes (seed 002's "JWT secret string"). */
+export function jwtKey(secret: string): Uint8Array {
+  return encoder.encode(secret);
+}
+
 export const jwt: Authorizer<JwtAuth> = {
   async authorize(job, auth, request, context) {
     const claims = cloudblueClaims(job, context);
     const token = await new SignJWT({ ...claims })
-      .setProtectedHeader({ typ: 'JWT', alg: 'HS256' })
+      .setProtectedHeader({ ...JWT_HEADER })
       .setExpirationTime(Math.floor(context.now / 1000) + claims.processing_timeout)
-      .sign(encoder.encode(auth.secret));
+      .sign(jwtKey(auth.secret));
     setCredential(request, 'authorization', `Bearer ${token}`);
     return null;
   },

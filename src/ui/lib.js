@@ -49,7 +49,8 @@ export async function api(method, path, body, bearer = key.value) {
   const json = text ? JSON.parse(text) : null;
   if (res.status === 401 && bearer === key.value) signOut();
   if (!res.ok) {
-    const e = json?.error ?? {};
+    // /v1 answers errors as {code, message, details} (src/api/errors.ts); some non-/v1 routes nest them in `error`.
+    const e = json?.error ?? json ?? {};
     throw new ApiError(res.status, e.code ?? 'http_error', e.message ?? `${method} ${path}: ${res.status}`, e.details);
   }
   return json;
@@ -167,4 +168,25 @@ export function sumSeries(list) {
     }
   }
   return out;
+}
+
+/** A time for people: local date and time, or — for none. */
+export function when(isoTime) {
+  return isoTime ? new Date(isoTime).toLocaleString() : '—';
+}
+
+/** An ApiError's message with its details' positions (invalid_filter, invalid_template) or schema
+ *  paths (validation_failed), so a form can show exactly what to fix. */
+export function describeError(e) {
+  const details = Array.isArray(e?.details) ? e.details : [];
+  const lines = details.map((d) => {
+    if (d && typeof d.line === 'number') {
+      const where = d.index !== undefined ? `filter[${d.index}]` : `template ${d.path}`;
+      return `${where}: ${d.message} (line ${d.line}, column ${d.column})`;
+    }
+    if (d && typeof d.path === 'string' && typeof d.message === 'string') return `${d.path || 'body'}: ${d.message}`;
+    return null;
+  });
+  const known = lines.filter((l) => l !== null);
+  return known.length > 0 ? known.join('; ') : String(e?.message ?? e);
 }

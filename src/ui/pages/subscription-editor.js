@@ -56,7 +56,9 @@ const takes = (pattern, name) => pattern === '*' || pattern === name || (pattern
 export function samplesOf(sub, catalogue, recent) {
   const samples = [];
   const seen = new Set();
-  for (const m of recent) {
+  // Events of the subscription's own types first: a "Trigger now" event (herald.test) would not match.
+  const fits = (m) => sub.eventTypes.some((p) => takes(p, m.eventType));
+  for (const m of [...recent.filter(fits), ...recent.filter((m) => !fits(m))]) {
     if (seen.has(m.eventId)) continue;
     seen.add(m.eventId);
     samples.push({

@@ -64,8 +64,7 @@ export function SecretPanel({ path, kind, title }) {
             <dd data-testid=${`${kind}-previous`}>
               ${
                 shown.previousSecret
-                  ? html`<code>${shown.previousSecret}</code> — still valid until <time datetime=${shown.previousSecretExpiresAt}>${when(shown.previousSecretExpiresAt)}</time>;
-                      until then both are valid`
+                  ? html`<code>${shown.previousSecret}</code> — still valid until <time datetime=${shown.previousSecretExpiresAt}>${when(shown.previousSecretExpiresAt)}</time>; until then both are valid`
                   : 'none (only the current secret is valid)'
               }
             </dd>

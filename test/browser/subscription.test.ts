@@ -292,6 +292,8 @@ test('a read key sees the settings and the preview, but no secret and no buttons
       'the secret routes are never called',
     );
     assert.ok(requested.some((p) => p.endsWith('/preview')));
+    const overflow = await page.evaluate('document.documentElement.scrollWidth');
+    assert.ok(Number(overflow) <= 390, `the page is ${overflow} px wide at 390`);
     await screenshot(page, 'subscription-read-390');
     assert.deepEqual(problems, []);
   } finally {

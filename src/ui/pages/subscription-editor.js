@@ -131,7 +131,8 @@ export function FilterTemplateEditor({ sub, catalogue, recent, presets, onSaved 
   const path = `/v1/subscriptions/${encodeURIComponent(sub.id)}`;
   const parsed = draftBody(draft);
   const sampleBody = samples.find((s) => s.key === sample)?.body;
-  const key = JSON.stringify([parsed, sampleBody]);
+  // A saved change elsewhere (URL, auth, headers) changes the request too: updatedAt renders it again.
+  const key = JSON.stringify([parsed, sampleBody, sub.updatedAt]);
 
   useEffect(() => {
     if (parsed.error) {

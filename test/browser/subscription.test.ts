@@ -333,11 +333,13 @@ test('recover since a date after failures; disable and enable', { skip }, async 
 });
 
 test('a read key sees the settings and the preview, but no secret and no buttons', { skip }, async () => {
-  const { page, context, problems } = await openDetail(readKey, ordersId, 390);
+  // Every request the page makes is watched from the start, sign-in included.
+  const { page, context, problems } = await openPage(browser, 390);
   const requested: string[] = [];
   page.on('request', (r) => requested.push(new URL(r.url()).pathname));
   try {
-    await page.reload();
+    await signInWith(page, h.url, readKey);
+    await page.goto(`${h.url}/ui/#/subscriptions/${ordersId}`);
     await page.waitForSelector('[data-testid=stats]');
     await page.waitForSelector('[data-testid=preview-matches]');
     assert.match(await text(page, '[data-testid=settings]'), /x-api-key/);

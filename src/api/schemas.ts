@@ -311,7 +311,13 @@ export const SubscriptionWithSecretSchema = Type.Object({
   ...subscriptionProperties,
   secret: Type.String({ description: 'Standard Webhooks signing secret; shown here once' }),
 });
-export const SecretSchema = Type.Object({ secret: Type.String() });
+export const SecretSchema = Type.Object({
+  secret: Type.String(),
+  previousSecret: Type.Union([Type.String(), Type.Null()], {
+    description: 'The secret the last rotation replaced, while it is still valid (deliveries carry both signatures); null otherwise',
+  }),
+  previousSecretExpiresAt: Type.Union([IsoTime, Type.Null()], { description: 'Until when previousSecret stays valid; null with it' }),
+});
 
 /** A subscription's batch settings as create and patch take them (README, "Batches"). */
 export const BatchBody = Type.Object(

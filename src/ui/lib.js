@@ -211,3 +211,24 @@ export function sumSeries(list) {
   }
   return out;
 }
+
+/** A time for people: local date and time, or — for none. */
+export function when(isoTime) {
+  return isoTime ? new Date(isoTime).toLocaleString() : '—';
+}
+
+/** An ApiError's message with its details' positions (invalid_filter, invalid_template) or schema
+ *  paths (validation_failed), so a form can show exactly what to fix. */
+export function describeError(e) {
+  const details = Array.isArray(e?.details) ? e.details : [];
+  const lines = details.map((d) => {
+    if (d && typeof d.line === 'number') {
+      const where = d.index !== undefined ? `filter[${d.index}]` : `template ${d.path}`;
+      return `${where}: ${d.message} (line ${d.line}, column ${d.column})`;
+    }
+    if (d && typeof d.path === 'string' && typeof d.message === 'string') return `${d.path || 'body'}: ${d.message}`;
+    return null;
+  });
+  const known = lines.filter((l) => l !== null);
+  return known.length > 0 ? known.join('; ') : String(e?.message ?? e);
+}

@@ -64,7 +64,7 @@ describe('API subscriptions', () => {
     assert.ok(all.body.data.some((x: { id: string }) => x.id === s.id));
 
     const shown = await api.call('GET', `/v1/subscriptions/${s.id}/secret`);
-    assert.deepEqual(shown.body, { secret });
+    assert.deepEqual(shown.body, { secret, previousSecret: null, previousSecretExpiresAt: null });
   });
 
   test('defaults', async () => {

@@ -129,7 +129,11 @@ function suite(name: string, database: () => Promise<{ db: string; drop: () => P
       assert.ok(first.headers['webhook-signature'], 'Standard Webhooks signing stays on beside the JWT');
 
       // The secret is viewable, and rotating it changes what the JWT verifies with.
-      assert.deepEqual((await callApi(base, 'GET', `/v1/subscriptions/${sub.id}/jwt-secret`)).body, { secret });
+      assert.deepEqual((await callApi(base, 'GET', `/v1/subscriptions/${sub.id}/jwt-secret`)).body, {
+        secret,
+        previousSecret: null,
+        previousSecretExpiresAt: null,
+      });
       const rotated = await callApi<Body>(base, 'POST', `/v1/subscriptions/${sub.id}/jwt-secret/rotate`, {});
       assert.equal(rotated.status, 200, JSON.stringify(rotated.body));
       const newSecret = rotated.body.secret as string;

@@ -277,7 +277,14 @@ const BASELINES: Record<string, Baseline> = {
   'POST /v1/subscriptions/{id}/secret/rotate': { body: () => ({ expiresInSeconds: 60, secret: ROTATE_SECRET }) },
   'POST /v1/subscriptions/{id}/jwt-secret/rotate': { body: () => ({ expiresInSeconds: 60, secret: 'hostile-jwt-secret-0123456789' }) },
   'POST /v1/subscriptions/{id}/test': { body: (ids) => ({ type: ids.eventType, data: { n: 1 } }) },
-  'POST /v1/subscriptions/{id}/preview': { body: (ids) => ({ type: ids.eventType, data: { n: 1, note: 'x' }, channels: ['eu'] }) },
+  'POST /v1/subscriptions/{id}/preview': {
+    body: (ids) => ({
+      type: ids.eventType,
+      data: { n: 1, note: 'x' },
+      channels: ['eu'],
+      draft: { filter: ['n == 1'], payloadFormat: 'template', template: { n: '{{ n }}', text: 'note: {{ note }}' } },
+    }),
+  },
   'POST /v1/preview': {
     body: (ids) => ({
       subscriberId: ids.sbr,

@@ -80,6 +80,12 @@ describe('secret rotation', () => {
     const expiresAt = Date.parse(res.body.previousSecretExpiresAt ?? '');
     assert.ok(expiresAt >= startedAt + DAY_MS && expiresAt <= Date.now() + DAY_MS, 'the previous secret stays valid 24 h by default');
     assert.equal(await currentSecret(sub.id), fresh, 'GET .../secret shows the new one');
+    const shown = await h.api('GET', `/v1/subscriptions/${sub.id}/secret`);
+    assert.deepEqual(
+      shown.body,
+      { secret: fresh, previousSecret: sub.secret, previousSecretExpiresAt: res.body.previousSecretExpiresAt },
+      'and the previous one with its expiry while the overlap lasts',
+    );
 
     const req = await deliver();
     const signatures = req.headers['webhook-signature']!.split(' ');
@@ -107,6 +113,8 @@ describe('secret rotation', () => {
     assert.equal(afterwards.headers['webhook-signature']!.split(' ').length, 1);
     assert.ok(verifies(GIVEN, afterwards));
     assert.equal(verifies(sub.secret, afterwards), false, 'the old secret no longer verifies');
+    const shown = await h.api('GET', `/v1/subscriptions/${sub.id}/secret`);
+    assert.deepEqual(shown.body, { secret: GIVEN, previousSecret: null, previousSecretExpiresAt: null }, 'an expired one is not shown');
   });
 
   it('with expiresInSeconds 0 ends the old secret at once; rotating again keeps only the one before', async () => {

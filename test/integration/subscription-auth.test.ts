@@ -177,8 +177,16 @@ describe('subscription auth, signing and custom data through /v1', { timeout: 12
       it('the JWT secret: viewable, and rotated with the overlap of the signing secret; only for jwt auth and secret-reading keys', async () => {
         const sub = await create({ auth: { type: 'jwt', secret: JWT_SECRET } });
         const id = sub.body.id as string;
-        assert.deepEqual((await call('GET', `/v1/subscriptions/${id}/jwt-secret`)).body, { secret: JWT_SECRET });
-        assert.deepEqual((await call('GET', `/v1/subscriptions/${id}/jwt-secret`, undefined, subscriberKey)).body, { secret: JWT_SECRET });
+        assert.deepEqual((await call('GET', `/v1/subscriptions/${id}/jwt-secret`)).body, {
+          secret: JWT_SECRET,
+          previousSecret: null,
+          previousSecretExpiresAt: null,
+        });
+        assert.deepEqual((await call('GET', `/v1/subscriptions/${id}/jwt-secret`, undefined, subscriberKey)).body, {
+          secret: JWT_SECRET,
+          previousSecret: null,
+          previousSecretExpiresAt: null,
+        });
         assertError(await call('GET', `/v1/subscriptions/${id}/jwt-secret`, undefined, readKey), 403, 'forbidden', 'a read key');
         assertError(await call('POST', `/v1/subscriptions/${id}/jwt-secret/rotate`, {}, readKey), 403, 'forbidden', 'a read key rotating');
 
@@ -193,7 +201,11 @@ describe('subscription auth, signing and custom data through /v1', { timeout: 12
           expires >= before + DAY_MS && expires <= Date.now() + DAY_MS,
           'the old secret stays valid 24 h, as with the signing secret',
         );
-        assert.deepEqual((await call('GET', `/v1/subscriptions/${id}/jwt-secret`)).body, { secret: fresh });
+        assert.deepEqual(
+          (await call('GET', `/v1/subscriptions/${id}/jwt-secret`)).body,
+          { secret: fresh, previousSecret: JWT_SECRET, previousSecretExpiresAt: rotated.body.previousSecretExpiresAt },
+          'the new secret, and the old one while the overlap lasts',
+        );
         const got = await call('GET', `/v1/subscriptions/${id}`);
         assert.deepEqual(got.body.auth, {
           type: 'jwt',

@@ -3,7 +3,9 @@
 // format and authorize stage):
 //
 // - POST /v1/subscriptions/{id}/preview with {type, data?, channels?} (an event made up for the
-//   preview) or {eventId} (a stored event).
+//   preview) or {eventId} (a stored event), and optionally `draft`: unsaved filter, payloadFormat,
+//   template or templatePreset to try on the stored subscription (the dashboard's editor), checked
+//   as PATCH checks them (422 invalid_filter / invalid_template with the position), never stored.
 // - POST /v1/preview with {subscription: <a create body>, subscriberId?, event: {type, data?,
 //   channels?}}: a draft, checked as a create would check it (422s included), never stored. Its
 //   signing secret is a throwaway one, so the signature shows the form, not a value to verify.
@@ -18,7 +20,7 @@ import { type Preview, previewDelivery } from '../../delivery/preview.js';
 import { networkPolicy } from '../../delivery/ssrf.js';
 import { HeraldError } from '../../domain/errors.js';
 import { EVENT_TYPE_NAME_MAX, exampleData, isEventTypeName } from '../../domain/event-types.js';
-import type { HeraldEvent } from '../../domain/glossary.js';
+import type { HeraldEvent, Subscription } from '../../domain/glossary.js';
 import { newId } from '../../domain/ids.js';
 import { typeMatches } from '../../fanout/match.js';
 import type { Store } from '../../store/store.js';
@@ -26,6 +28,7 @@ import { confinedSubscriber, confineTo } from '../auth.js';
 import { assertId, loadSubscription, orNotFound } from '../checks.js';
 import type { ApiContext } from '../context.js';
 import { CHANNEL_PATTERN, errorResponses, IdParams, StringMap, subscriptionBodies } from '../schemas.js';
+import { checkFilter, checkPayloadShape } from '../subscription-shaping.js';
 import { revealHeaders, subscriptionFromBody } from './subscriptions.js';
 
 const tags = ['subscriptions'];
@@ -46,14 +49,32 @@ const PreviewEvent = Type.Object(
   { additionalProperties: false },
 );
 
+// The draft fields have no config-dependent bounds, so any config gives their schemas.
+const patchFields = subscriptionBodies({ maxTimeoutSeconds: 1 }).patch.properties;
+
 const SubscriptionPreviewBody = Type.Object(
   {
     type: Type.Optional(EventType),
     data: Type.Optional(EventData),
     channels: Type.Optional(EventChannels),
     eventId: Type.Optional(Type.String({ maxLength: 128, description: 'A stored event, instead of type and data' })),
+    draft: Type.Optional(
+      Type.Object(
+        {
+          filter: patchFields.filter,
+          payloadFormat: patchFields.payloadFormat,
+          template: patchFields.template,
+          templatePreset: patchFields.templatePreset,
+        },
+        {
+          additionalProperties: false,
+          description:
+            'Unsaved changes to try instead of the stored values, with the meaning and checks of PATCH (422 invalid_filter, invalid_template); nothing is stored',
+        },
+      ),
+    ),
   },
-  { additionalProperties: false, description: '{type, data?, channels?} or {eventId}' },
+  { additionalProperties: false, description: '{type, data?, channels?} or {eventId}, and optionally draft' },
 );
 
 export const PreviewSchema = Type.Object({
@@ -110,6 +131,18 @@ async function madeUpEvent(store: Store, body: PreviewEventBody, subscriberId: s
   };
 }
 
+type Draft = NonNullable<Static<typeof SubscriptionPreviewBody>['draft']>;
+
+/** The stored subscription with a draft's filter and payload shape, checked as PATCH checks them. */
+function withDraft(stored: Subscription, draft: Draft): Subscription {
+  const shaped =
+    draft.payloadFormat !== undefined || draft.template !== undefined || draft.templatePreset !== undefined
+      ? checkPayloadShape(draft, stored)
+      : {};
+  const filter = draft.filter !== undefined ? checkFilter(draft.filter) : stored.filter;
+  return { ...stored, ...shaped, filter };
+}
+
 export const previewRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { store, config }) => {
   const bodies = subscriptionBodies(config);
   const policy = networkPolicy(config);
@@ -123,15 +156,16 @@ export const previewRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, 
         tags,
         summary: 'Show what the subscription would do with an event, without sending anything',
         description:
-          "Body: {type, data?, channels?} (an event made up now, unscoped) or {eventId} (a stored event). Answers whether the event would reach the subscription, each filter expression's result, and the exact request an attempt would send.",
+          "Body: {type, data?, channels?} (an event made up now, unscoped) or {eventId} (a stored event), and optionally draft: {filter?, payloadFormat?, template?, templatePreset?} to try unsaved changes (checked as PATCH checks them, never stored). Answers whether the event would reach the subscription, each filter expression's result, and the exact request an attempt would send.",
         params: IdParams,
         body: SubscriptionPreviewBody,
         response: { 200: PreviewSchema, ...errorResponses },
       },
     },
     async (request): Promise<Preview> => {
-      const subscription = await loadSubscription(store, request, request.params.id);
+      const stored = await loadSubscription(store, request, request.params.id);
       const body = request.body;
+      const subscription = body.draft === undefined ? stored : withDraft(stored, body.draft);
       const now = Date.now();
       let event: HeraldEvent;
       if (body.eventId !== undefined) {

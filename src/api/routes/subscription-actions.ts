@@ -99,6 +99,17 @@ export function rotation(current: string, next: string, expiresInSeconds: number
   return { secret: next, previousSecret: keepPrevious ? current : null, previousSecretExpiresAt: keepPrevious ? now + overlapMs : null };
 }
 
+/** What GET .../secret and .../jwt-secret show: the secret, and the previous one while it is
+ *  still valid, so a rotation's overlap can be seen (and the old value copied) after the fact. */
+export function secretView(s: Rotated, now: number): Static<typeof SecretSchema> {
+  const live = s.previousSecret !== null && s.previousSecretExpiresAt !== null && s.previousSecretExpiresAt > now;
+  return {
+    secret: s.secret,
+    previousSecret: live ? s.previousSecret : null,
+    previousSecretExpiresAt: live ? isoOrNull(s.previousSecretExpiresAt) : null,
+  };
+}
+
 /** The subscription's JWT auth, or 409 auth_not_jwt. */
 function jwtAuthOf(subscription: Subscription): JwtAuth {
   if (subscription.auth?.type !== 'jwt') {
@@ -146,7 +157,7 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox<ApiContext> = a
         response: { 200: SecretSchema, ...errorResponses },
       },
     },
-    async (request) => ({ secret: jwtAuthOf(await loadSubscription(store, request, request.params.id)).secret }),
+    async (request) => secretView(jwtAuthOf(await loadSubscription(store, request, request.params.id)), Date.now()),
   );
 
   app.post(

@@ -45,6 +45,7 @@ import {
 } from '../schemas.js';
 import { checkAuth, checkAuthHeaders, checkCustomData } from '../subscription-auth.js';
 import { checkFilter, checkPayloadShape } from '../subscription-shaping.js';
+import { secretView } from './subscription-actions.js';
 
 /** Custom header values are credentials as often as not: only callers who may read the signing
  *  secret see them; `read` keys see the names with the values masked. */
@@ -261,11 +262,15 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (
     '/subscriptions/:id/secret',
     {
       config: { action: 'subscriptions.secret' },
-      schema: { tags, summary: "The subscription's signing secret", params: IdParams, response: { 200: SecretSchema, ...errorResponses } },
+      schema: {
+        tags,
+        summary: "The subscription's signing secret, and the previous one while a rotation's overlap lasts",
+        params: IdParams,
+        response: { 200: SecretSchema, ...errorResponses },
+      },
     },
     async (request) => {
-      const subscription = await loadSubscription(store, request, request.params.id);
-      return { secret: subscription.secret };
+      return secretView(await loadSubscription(store, request, request.params.id), Date.now());
     },
   );
 

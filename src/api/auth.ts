@@ -126,10 +126,13 @@ export function createAuthenticator(store: Store, adminKey: string | null): Auth
     return entry;
   }
 
-  async function authenticate(request: FastifyRequest): Promise<Principal | null> {
+  /** The caller, or why it is not let in (the 401's message: what was wrong and what to send). */
+  async function authenticate(request: FastifyRequest): Promise<Principal | string> {
     const header = request.headers.authorization;
-    const token = header ? BEARER.exec(header)?.[1] : undefined;
-    if (!token) return null;
+    if (!header) return 'No Authorization header: send Authorization: Bearer <API key>';
+    const token = BEARER.exec(header)?.[1];
+    // Not echoed: a header without its scheme may be the bare key itself.
+    if (!token) return 'The Authorization header is not a Bearer token: send Authorization: Bearer <API key>';
     const hash = hashApiKey(token);
     if (adminHash && sameHash(adminHash, hash)) {
       return { keyId: null, scope: 'admin', subscriberId: null, rateLimit: null, actor: CONFIGURED_ADMIN_ACTOR };
@@ -138,8 +141,13 @@ export function createAuthenticator(store: Store, adminKey: string | null): Auth
     const { key, allowList } = await lookup(hash, now);
     // The store found the row by its hash; comparing again in constant time costs nothing and
     // does not lean on how the database compares strings.
-    if (!key || !sameHash(key.hash, hash) || !isActive(key, now)) return null;
-    if (key.scope === 'subscriber' && key.subscriberId === null) return null; // a subscriber key without its subscriber grants nothing
+    if (!key || !sameHash(key.hash, hash)) return 'Unknown API key: check it was copied whole, or create one (herald api-keys create)';
+    if (!isActive(key, now)) {
+      return key.revokedAt !== null
+        ? `API key ${key.id} was revoked; create a new one`
+        : `API key ${key.id} expired at ${new Date(key.expiresAt ?? now).toISOString()}; create a new one`;
+    }
+    if (key.scope === 'subscriber' && key.subscriberId === null) return `API key ${key.id} belongs to a subscriber that no longer exists`;
     if (allowList && !allowList.allows(request.ip)) throw new HeraldError('ip_not_allowed');
     return {
       keyId: key.id,
@@ -156,17 +164,23 @@ export function createAuthenticator(store: Store, adminKey: string | null): Auth
     },
     async onRequest(request, reply) {
       const principal = await authenticate(request);
-      if (!principal) {
+      if (typeof principal === 'string') {
         reply.header('www-authenticate', 'Bearer');
-        throw new HeraldError('unauthorized');
+        throw new HeraldError('unauthorized', principal);
       }
       request.principal = principal;
       const action = request.routeOptions.config.action;
       // An unknown route has no action; let it fall through to the 404 once authenticated.
       if (action === undefined) return;
-      if (!SCOPE_ACTIONS[principal.scope].has(action)) throw new HeraldError('forbidden');
+      if (!SCOPE_ACTIONS[principal.scope].has(action)) throw new HeraldError('forbidden', forbiddenMessage(principal.scope, action));
     },
   };
+}
+
+/** A 403's message: what the route needs and which scopes have it. */
+export function forbiddenMessage(scope: ApiKeyScope, action: Action): string {
+  const allowed = (Object.keys(SCOPE_ACTIONS) as ApiKeyScope[]).filter((s) => SCOPE_ACTIONS[s].has(action));
+  return `This API key's scope (${scope}) may not do ${action}; a key of scope ${allowed.join(' or ')} may`;
 }
 
 /** The subscriber the caller is confined to, or null when it may see every subscriber. */

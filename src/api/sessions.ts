@@ -19,6 +19,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HeraldConfig } from '../config/config.js';
 import { hashApiKey, isActive } from '../domain/api-keys.js';
+import { HeraldError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
 import type { Store } from '../store/store.js';
 import type { Authenticator, Principal } from './auth.js';
@@ -124,21 +125,33 @@ export class Sessions {
   }
 
   /** The live session of this token, its idle clock restarted; null when unknown or expired (an
-   *  expired one is deleted). Last-seen is written at most once a second (a quarter of the idle
-   *  expiry when shorter), not on every request. */
+   *  expired one is deleted). */
   async touch(token: string, now: number): Promise<Session | null> {
+    const found = await this.find(token, now);
+    return found === 'expired' ? null : found;
+  }
+
+  /** As touch, but says `expired` for a session that just expired (unknown from then on), so a
+   *  401 can say so. Last-seen is written at most once a second (a quarter of the idle expiry
+   *  when shorter), not on every request. */
+  async find(token: string, now: number): Promise<Session | 'expired' | null> {
     const hash = hashApiKey(token);
     const session = await this.store.getSession(hash);
     if (session === null) return null;
     if (now - session.lastSeenAt > this.settings.idleMs) {
       await this.store.closeSession(hash);
-      return null;
+      return 'expired';
     }
     if (now - session.lastSeenAt >= Math.min(SESSION_WRITE_INTERVAL_MS, this.settings.idleMs / 4)) {
       await this.store.touchSession(hash, now);
       session.lastSeenAt = now;
     }
     return session;
+  }
+
+  /** The 401's message for an expired session. */
+  expiredMessage(): string {
+    return `The session expired after ${this.settings.idleMs / 60_000} minutes without use: log in again with /auth (UserName and Password)`;
   }
 
   close(token: string): Promise<boolean> {
@@ -151,12 +164,20 @@ export class Sessions {
 export function operatorOnly(sessions: Sessions, auth: Authenticator): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   return async function operator(request, reply) {
     const token = sessionToken(request);
-    const session = token === null ? null : await sessions.touch(token, Date.now());
-    if (session) {
+    const session = token === null ? null : await sessions.find(token, Date.now());
+    if (session !== null && session !== 'expired') {
       request.principal = sessionPrincipal(session);
       return;
     }
-    await auth.onRequest(request, reply);
+    try {
+      await auth.onRequest(request, reply);
+    } catch (err) {
+      // No API key let it in either: the expired session is what the caller meant to use.
+      if (session === 'expired' && err instanceof HeraldError && err.code === 'unauthorized') {
+        throw new HeraldError('unauthorized', sessions.expiredMessage());
+      }
+      throw err;
+    }
   };
 }
 

@@ -94,7 +94,8 @@ describe('delivery logs', () => {
     const event = await api('POST', '/v1/events', { type: 'stock.changed', data: { item: 'A1', level: 3 } });
     assert.equal(event.messages, 2);
 
-    const delivery = (subscriptionId: string) => logs.lines.filter((l) => l.component === 'delivery' && l.subscriptionId === subscriptionId);
+    const delivery = (subscriptionId: string) =>
+      logs.lines.filter((l) => l.component === 'delivery' && l.subscriptionId === subscriptionId);
     await eventually(async () => delivery(flakyId).length >= 2 && delivery(downId).length >= 2, 10_000, 'four delivery lines');
 
     const [failed, delivered] = delivery(flakyId);
@@ -149,7 +150,10 @@ describe('delivery logs on the success path', () => {
     const logs = new Captured();
     const logger = pino({ level: 'info' }, logs);
     const ok = counted('succeeded');
-    logDeliveries(logger, Array.from({ length: 1_000 }, () => ok.outcome));
+    logDeliveries(
+      logger,
+      Array.from({ length: 1_000 }, () => ok.outcome),
+    );
     assert.equal(ok.reads(), 0, 'no field of a successful attempt is read');
     assert.equal(logs.lines.length, 0);
     const bad = counted('failed');

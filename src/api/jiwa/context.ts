@@ -9,10 +9,13 @@ import type { ApiContext } from '../context.js';
 import { Sessions } from '../sessions.js';
 import { type Format, type JiwaBody, negotiate, render } from './format.js';
 import { JiwaParams } from './params.js';
+import type { JiwaPaths } from './paths.js';
 
 export interface JiwaOptions extends ApiContext {
   /** The /v1 authenticator: API keys work on the operator routes too, with the same cache. */
   auth: Authenticator;
+  /** Learns the Jiwa routes, to match their paths ignoring case (paths.ts, app.ts's rewriteUrl). */
+  paths?: JiwaPaths;
 }
 
 export interface JiwaContext extends JiwaOptions {

@@ -1,8 +1,12 @@
 // Herald's process logger: pino, JSON lines for log collectors, or pino-pretty's readable lines
 // when a person watches the terminal. Pretty printing runs in this thread (a stream, not a worker
 // transport): only a terminal gets it, where the volume is what a person can read anyway.
+import { createRequire } from 'node:module';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type { PrettyOptions } from 'pino-pretty';
+
+// Loaded only for a terminal: every other start (services, CI, the CLI's commands) skips it.
+const load = createRequire(import.meta.url);
 
 export interface LoggerOptions {
   /** Where lines go; default stdout (pretty when it is a terminal, JSON otherwise). */
@@ -16,6 +20,9 @@ export function prettyTerminal(env: NodeJS.ProcessEnv = process.env): boolean {
 
 export function createLogger(level: string, options: LoggerOptions = {}): Logger {
   if (options.destination) return pino({ level }, options.destination);
-  if (prettyTerminal()) return pino({ level }, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
+  if (prettyTerminal()) {
+    const pretty = load('pino-pretty') as (options: PrettyOptions) => DestinationStream;
+    return pino({ level }, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
+  }
   return pino({ level });
 }

@@ -3,7 +3,7 @@
 // still listens, serving only /healthz, /readyz and /metrics. SIGTERM/SIGINT stop claiming, let
 // attempts in flight finish within the grace period, and close the store.
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import { prepareJiwa } from './api/jiwa/startup.js';
 import type { HeraldConfig } from './config/config.js';
@@ -21,7 +21,9 @@ import {
   operationalRecords,
   type StatusChange,
 } from './domain/operational.js';
+import { logDeliveries } from './observability/delivery-log.js';
 import { countFilterErrors } from './observability/filter-errors.js';
+import { createLogger } from './observability/logger.js';
 import {
   attemptDuration,
   attemptsRecorded,
@@ -134,7 +136,37 @@ async function reportOperations(
   return events.length;
 }
 
-export async function startHerald(config: HeraldConfig, logger: Logger = pino({ level: config.logLevel })): Promise<RunningHerald> {
+/** The addresses worth knowing, by what they are, for a process of `role` listening at `url`. */
+export function startupUrls(url: string, role: HeraldConfig['role']): Record<string, string> {
+  // A wildcard address is where the server listens, not where a browser can go.
+  const base = url.replace(/^(https?:\/\/)(0\.0\.0\.0|\[::\])(?=:|$)/, '$1127.0.0.1');
+  if (role === 'worker') return { metrics: `${base}/metrics`, health: `${base}/healthz` };
+  return { api: `${base}/v1`, docs: `${base}/docs`, dashboard: `${base}/ui/`, metrics: `${base}/metrics` };
+}
+
+/** The start-up line: the URLs in the message itself, so a person reads them in any log format. */
+export function startupMessage(urls: Record<string, string>): string {
+  return `herald is running: ${Object.entries(urls)
+    .map(([name, url]) => `${name} ${url}`)
+    .join(', ')}`;
+}
+
+/** Creates the keys a first start needs and prints them once. Only a process that serves the API
+ *  does: on PostgreSQL, workers' output is not where an operator looks for a key. */
+async function firstStartKeys(config: HeraldConfig, store: Store): Promise<void> {
+  if (config.role === 'worker') return;
+  const generated = await ensureAdminKey(config, store);
+  if (generated) {
+    // Printed once, on stdout, like Jiwa's generated WebhooksClientKey: only its hash is kept.
+    process.stdout.write(`\n  Herald admin API key (shown once, store it now):\n\n    ${generated}\n\n`);
+  }
+  const clientKey = await prepareJiwa(config, store);
+  if (clientKey) {
+    process.stdout.write(`\n  Herald WebhooksClientKey, ingest only (shown once, store it now):\n\n    ${clientKey}\n\n`);
+  }
+}
+
+export async function startHerald(config: HeraldConfig, logger: Logger = createLogger(config.logLevel)): Promise<RunningHerald> {
   const connect = config.role === 'api' ? undefined : guardedDelivery(config); // before anything is opened
   const raw = await openStore(config.databaseUrl, { poolMax: config.pgPoolMax });
   let store: Store;
@@ -150,20 +182,13 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
   // Operational webhooks' event types are in the catalogue; their subscriber is created when an
   // operator first subscribes it (src/api/operator.ts).
   if (config.operationalWebhooks) await store.importEventTypes(operationalRecords(Date.now()).eventTypes);
-  const generated = await ensureAdminKey(config, store);
-  if (generated) {
-    // Printed once, on stdout, like Jiwa's generated WebhooksClientKey: only its hash is kept.
-    process.stdout.write(`\n  Herald admin API key (shown once, store it now):\n\n    ${generated}\n\n`);
-  }
-  const clientKey = await prepareJiwa(config, store);
-  if (clientKey) {
-    process.stdout.write(`\n  Herald WebhooksClientKey, ingest only (shown once, store it now):\n\n    ${clientKey}\n\n`);
-  }
+  await firstStartKeys(config, store);
 
   const attemptsSucceeded = attemptsTotal.labels('succeeded'); // bound once: no label lookup per attempt
   const attemptsFailed = attemptsTotal.labels('failed');
   healthCountSource.read = () => store.countSubscriptionHealth();
   const healthLog = logger.child({ component: 'health' });
+  const deliveryLog = logger.child({ component: 'delivery' });
   let dispatcher: Dispatcher | null = null;
   let client: HttpClient | null = null;
   const descriptions = new EventDescriptions(store);
@@ -201,6 +226,7 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
           let attempts = 0;
           for (const o of outcomes) if ('attempt' in o) attempts++;
           attemptsRecorded.inc(attempts);
+          logDeliveries(deliveryLog, outcomes);
           if (config.operationalWebhooks) {
             reportOperations(store, outcomes, transitions).then(
               (n) => operationalEventsSent.inc(n),
@@ -242,7 +268,8 @@ export async function startHerald(config: HeraldConfig, logger: Logger = pino({ 
   // app.ts sets the deadlines that free them).
   app.server.maxConnections = config.maxConnections;
   const url = await app.listen({ port: config.port, host: config.host });
-  logger.info({ url, role: config.role, store: store.kind }, 'herald is running');
+  const urls = startupUrls(url, config.role);
+  logger.info({ url, role: config.role, store: store.kind, urls }, startupMessage(urls));
 
   let stopping: Promise<void> | null = null;
   const stop = () => {

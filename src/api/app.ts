@@ -13,11 +13,13 @@ import type { HeraldConfig } from '../config/config.js';
 import { HeraldError } from '../domain/errors.js';
 import { GroupCommit, type Handoff } from '../ingest/group-commit.js';
 import type { Store } from '../store/store.js';
+import { HERALD_VERSION } from '../util/version.js';
 import { installAudit } from './audit.js';
 import { createAuthenticator } from './auth.js';
 import type { ApiContext } from './context.js';
 import { handleError, installErrorHandling } from './errors.js';
 import { jiwaRoutes } from './jiwa/index.js';
+import { JiwaPaths, jiwaNotFound } from './jiwa/paths.js';
 import {
   exceedsDepth,
   explainInvalidJson,
@@ -56,13 +58,20 @@ export interface AppDeps {
   handoff?: Handoff;
 }
 
-const API_VERSION = '1.0.0'; // of the /v1 API document, not of the package
+/** Swagger UI's sections in this order: seed 001's tutorial opens `auth` (Step 2), then
+ *  `Webhooks` (Steps 3 and 4); /v1's sections follow as their routes are registered. */
+const DOC_TAGS = [
+  { name: 'auth', description: 'Operator sessions: log in with UserName and Password (seed 001, Step 2)' },
+  { name: 'Webhooks', description: "Jiwa's webhook API, as seed 001 documents it (Steps 3 and 4)" },
+];
 const ROUTER_OPTIONS = { ignoreTrailingSlash: true };
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { store, config } = deps;
   const role = deps.role ?? config.role;
+  const jiwaPaths = new JiwaPaths(); // Jiwa paths match in any case, as ServiceStack's do
   const app = Fastify({
+    rewriteUrl: (request) => jiwaPaths.rewrite(request.url ?? '/'),
     logger: { level: config.logLevel },
     bodyLimit: config.payloadLimitBytes,
     logController: new LogController({ disableRequestLogging: true }),
@@ -119,9 +128,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         openapi: '3.1.0',
         info: {
           title: 'Herald',
-          version: API_VERSION,
-          description: 'Self-hosted webhook delivery: events in, signed and retried HTTP deliveries out.',
+          version: HERALD_VERSION,
+          description:
+            'Self-hosted webhook delivery: events in, signed and retried HTTP deliveries out. The native API is under /v1; `auth` and `Webhooks` are the Jiwa-compatible routes.',
         },
+        tags: DOC_TAGS,
         components: {
           securitySchemes: {
             bearer: { type: 'http', scheme: 'bearer', description: 'An API key' },
@@ -139,7 +150,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     // Swagger UI at /docs and, as seed 001's tutorial expects, /swagger-ui: sibling scopes, since
     // the plugin decorates the instance it is registered on.
-    for (const routePrefix of ['/docs', '/swagger-ui']) await app.register(async (scope) => scope.register(swaggerUi, { routePrefix }));
+    const theme = { title: `Herald ${HERALD_VERSION} API` };
+    for (const routePrefix of ['/docs', '/swagger-ui'])
+      await app.register(async (scope) => scope.register(swaggerUi, { routePrefix, theme }));
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   }
 
@@ -174,7 +187,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/v1' },
   );
-  await app.register(jiwaRoutes, { ...context, auth, sessions }); // seed 001's /Webhooks/... and /auth
+  app.addHook('onSend', jiwaNotFound); // a Jiwa path matching no route: ResponseStatus on its 404
+  await app.register(jiwaRoutes, { ...context, auth, sessions, paths: jiwaPaths }); // seed 001's /Webhooks/... and /auth
   await app.register(uiRoutes); // the dashboard at /ui/
   return app as unknown as FastifyInstance;
 }

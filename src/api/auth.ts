@@ -167,10 +167,14 @@ export function createAuthenticator(store: Store, adminKey: string | null, sessi
     return { keyId: null, scope: 'admin', subscriberId: null, rateLimit: null, actor: CONFIGURED_ADMIN_ACTOR, via: 'api-key' };
   }
 
-  /** The principal of an active key; null for a revoked, expired or orphaned one. */
-  function keyPrincipal(key: ApiKey, allowList: IpAllowList | null, request: FastifyRequest, now: number): Principal | null {
-    if (!isActive(key, now)) return null;
-    if (key.scope === 'subscriber' && key.subscriberId === null) return null; // a subscriber key without its subscriber grants nothing
+  /** The principal of an active key, or why it grants nothing (revoked, expired, orphaned): a 401's message. */
+  function keyPrincipal(key: ApiKey, allowList: IpAllowList | null, request: FastifyRequest, now: number): Principal | string {
+    if (!isActive(key, now)) {
+      return key.revokedAt !== null
+        ? `API key ${key.id} was revoked; create a new one`
+        : `API key ${key.id} expired at ${new Date(key.expiresAt ?? now).toISOString()}; create a new one`;
+    }
+    if (key.scope === 'subscriber' && key.subscriberId === null) return `API key ${key.id} belongs to a subscriber that no longer exists`;
     if (allowList && !allowList.allows(request.ip)) throw new HeraldError('ip_not_allowed');
     return {
       keyId: key.id,
@@ -182,7 +186,9 @@ export function createAuthenticator(store: Store, adminKey: string | null, sessi
     };
   }
 
-  async function principalOfKey(token: string, request: FastifyRequest): Promise<Principal | null> {
+  /** The principal an API key grants; a string saying why a known key grants nothing; null when
+   *  the token is no API key at all (it may be a session token). */
+  async function keyVerdict(token: string, request: FastifyRequest): Promise<Principal | string | null> {
     const hash = hashApiKey(token);
     if (adminHash && sameHash(adminHash, hash)) return configuredAdmin();
     const now = Date.now();
@@ -194,21 +200,26 @@ export function createAuthenticator(store: Store, adminKey: string | null, sessi
   }
 
   /** The principal of a live session: its own grant, or, for a session opened with an API key, the
-   *  key's as it is now (a revoked or expired key ends the session). */
-  async function principalOfSession(token: string, request: FastifyRequest, via: NonNullable<Principal['via']>): Promise<Principal | null> {
+   *  key's as it is now (a revoked or expired key ends the session). `expired` for a session that
+   *  just expired, null for an unknown token. */
+  async function principalOfSession(
+    token: string,
+    request: FastifyRequest,
+    via: NonNullable<Principal['via']>,
+  ): Promise<Principal | 'expired' | null> {
     const now = Date.now();
-    const session = await sessions.touch(token, now);
-    if (session === null) return null;
+    const session = await sessions.find(token, now);
+    if (session === null || session === 'expired') return session;
     const found = { token, session };
     if (session.kind === 'api-key') {
-      let principal: Principal | null;
+      let principal: Principal | string | null;
       if (session.keyId === null || session.keyId.startsWith(CONFIGURED_KEY_MARK)) {
         principal = adminMark !== null && session.keyId === adminMark ? configuredAdmin() : null;
       } else {
         const key = await store.getApiKey(session.keyId);
         principal = key === null ? null : keyPrincipal(key, key.allowedIps ? new IpAllowList(key.allowedIps) : null, request, now);
       }
-      if (principal === null) {
+      if (principal === null || typeof principal === 'string') {
         await sessions.close(token);
         return null;
       }
@@ -225,22 +236,42 @@ export function createAuthenticator(store: Store, adminKey: string | null, sessi
     };
   }
 
+  /** A session's principal, or the 401's message when there is none. */
+  async function sessionOr(token: string, request: FastifyRequest, via: NonNullable<Principal['via']>, unknown: string) {
+    const principal = await principalOfSession(token, request, via);
+    if (principal === 'expired') return sessions.expiredMessage();
+    return principal ?? unknown;
+  }
+
   /** Who the request is, from its credentials in order: bearer (API key, else session token), the
-   *  dashboard cookie, and for the Jiwa routes X-ss-id and the ss-id cookie. */
-  async function authenticate(request: FastifyRequest, jiwa: boolean): Promise<Principal | null> {
+   *  dashboard cookie, and for the Jiwa routes X-ss-id and the ss-id cookie; or the 401's message
+   *  (what was wrong and what to send). */
+  async function authenticate(request: FastifyRequest, jiwa: boolean): Promise<Principal | string> {
     const header = request.headers.authorization;
-    const bearer = header ? BEARER.exec(header)?.[1] : undefined;
-    if (bearer) return (await principalOfKey(bearer, request)) ?? (await principalOfSession(bearer, request, 'session-bearer'));
+    if (header) {
+      const bearer = BEARER.exec(header)?.[1];
+      // Not echoed: a header without its scheme may be the bare key itself.
+      if (!bearer) return 'The Authorization header is not a Bearer token: send Authorization: Bearer <API key>';
+      const key = await keyVerdict(bearer, request);
+      if (key !== null) return key;
+      return sessionOr(
+        bearer,
+        request,
+        'session-bearer',
+        'Unknown API key: check it was copied whole, or create one (herald api-keys create)',
+      );
+    }
     if (jiwa) {
       const legacy = request.headers['x-ss-id'];
-      if (typeof legacy === 'string' && legacy !== '') return principalOfSession(legacy, request, 'session-header');
+      if (typeof legacy === 'string' && legacy !== '')
+        return sessionOr(legacy, request, 'session-header', 'Unknown session: log in with /auth');
       const ssId = cookieValue(request, SESSION_COOKIE);
-      if (ssId !== null) return principalOfSession(ssId, request, 'session-header');
+      if (ssId !== null) return sessionOr(ssId, request, 'session-header', 'Unknown session: log in with /auth');
     }
     const cookie = cookieValue(request, DASHBOARD_COOKIE);
-    if (cookie === null) return null;
-    const principal = await principalOfSession(cookie, request, 'session-cookie');
-    if (principal !== null && !READ_METHODS.has(request.method)) {
+    if (cookie === null) return 'No Authorization header: send Authorization: Bearer <API key>, or sign in (POST /v1/sessions)';
+    const principal = await sessionOr(cookie, request, 'session-cookie', 'Unknown session: sign in again');
+    if (typeof principal !== 'string' && !READ_METHODS.has(request.method)) {
       const sent = request.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || !csrfMatches(cookie, sent)) throw new HeraldError('csrf_failed');
     }
@@ -250,26 +281,37 @@ export function createAuthenticator(store: Store, adminKey: string | null, sessi
   async function check(request: FastifyRequest, reply: FastifyReply, jiwa: boolean): Promise<void> {
     if (request.routeOptions.config.anonymous) return;
     const principal = await authenticate(request, jiwa);
-    if (!principal) {
+    if (typeof principal === 'string') {
       reply.header('www-authenticate', 'Bearer');
-      throw new HeraldError('unauthorized');
+      throw new HeraldError('unauthorized', principal);
     }
     request.principal = principal;
     const action = request.routeOptions.config.action;
     // An unknown route has no action; let it fall through to the 404 once authenticated.
     if (action === undefined) return;
-    if (!SCOPE_ACTIONS[principal.scope].has(action) && !EVERY_CALLER.has(action)) throw new HeraldError('forbidden');
+    if (!SCOPE_ACTIONS[principal.scope].has(action) && !EVERY_CALLER.has(action)) {
+      throw new HeraldError('forbidden', forbiddenMessage(principal.scope, action));
+    }
   }
 
   return {
     forget(hash) {
       cache.delete(hash);
     },
-    principalOfKey,
+    principalOfKey: async (token, request) => {
+      const verdict = await keyVerdict(token, request);
+      return typeof verdict === 'string' ? null : verdict;
+    },
     sessionKeyId: (principal) => principal.keyId ?? adminMark,
     onRequest: (request, reply) => check(request, reply, false),
     onJiwaRequest: (request, reply) => check(request, reply, true),
   };
+}
+
+/** A 403's message: what the route needs and which scopes have it. */
+export function forbiddenMessage(scope: ApiKeyScope, action: Action): string {
+  const allowed = (Object.keys(SCOPE_ACTIONS) as ApiKeyScope[]).filter((s) => SCOPE_ACTIONS[s].has(action));
+  return `This API key's scope (${scope}) may not do ${action}; a key of scope ${allowed.join(' or ')} may`;
 }
 
 /** The subscriber the caller is confined to, or null when it may see every subscriber. */

@@ -187,15 +187,22 @@ export class Sessions {
   }
 
   /** The live session of this token, its idle clock restarted; null when unknown or expired (an
-   *  expired one is deleted). Last-seen is written at most once a second (a quarter of the idle
-   *  expiry when shorter), not on every request. */
+   *  expired one is deleted). */
   async touch(token: string, now: number): Promise<Session | null> {
+    const found = await this.find(token, now);
+    return found === 'expired' ? null : found;
+  }
+
+  /** As touch, but says `expired` for a session that just expired (unknown from then on), so a
+   *  401 can say so. Last-seen is written at most once a second (a quarter of the idle expiry
+   *  when shorter), not on every request. */
+  async find(token: string, now: number): Promise<Session | 'expired' | null> {
     const hash = hashApiKey(token);
     const stored = await this.store.getSession(hash);
     if (stored === null) return null;
     if (now - stored.lastSeenAt > this.settings.idleMs) {
       await this.store.closeSession(hash);
-      return null;
+      return 'expired';
     }
     const { tokenHash: _, ...session } = stored;
     if (now - session.lastSeenAt >= Math.min(SESSION_WRITE_INTERVAL_MS, this.settings.idleMs / 4)) {
@@ -203,6 +210,11 @@ export class Sessions {
       session.lastSeenAt = now;
     }
     return session;
+  }
+
+  /** The 401's message for an expired session. */
+  expiredMessage(): string {
+    return `The session expired after ${this.settings.idleMs / 60_000} minutes without use: sign in again (the dashboard, POST /v1/sessions, or /auth)`;
   }
 
   close(token: string): Promise<boolean> {

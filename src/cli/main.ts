@@ -6,6 +6,7 @@ import pino from 'pino';
 import { ConfigError, type HeraldConfig, loadConfig } from '../config/config.js';
 import { settingsTable } from '../config/settings-doc.js';
 import { HeraldError } from '../domain/errors.js';
+import { createLogger } from '../observability/logger.js';
 import { startHerald } from '../server.js';
 import { openStore } from '../store/open.js';
 import { Retention } from '../store/retention.js';
@@ -75,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
       console.log(settingsTable());
       return 0;
     case 'serve': {
-      const logger = pino({ level: config.logLevel });
+      const logger = createLogger(config.logLevel); // pretty on a terminal, JSON otherwise
       const herald = await startHerald(config, logger);
       const shutdown = (signal: string) => {
         logger.info({ signal }, 'stopping: no new claims, waiting for attempts in flight');

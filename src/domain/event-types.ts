@@ -3,11 +3,21 @@
 // name below `salesorder.`) or `*` (everything). Fan-out turns an event's type into the short list
 // of patterns that could match it, so the store can look subscriptions up by exact value.
 
+import { HeraldError } from './errors.js';
 import type { EventType } from './glossary.js';
 
 export const EVENT_TYPE_NAME = /^[a-z0-9_-]+(\.[a-z0-9_-]+)*$/;
 export const EVENT_TYPE_NAME_MAX = 200; // characters
 const PATTERN = /^(\*|[a-z0-9_-]+(\.[a-z0-9_-]+)*(\.\*)?)$/;
+
+/** 422 unknown_event_type for an event of `type`: names it and how to add it to the catalogue. */
+export function unknownEventType(type: string): HeraldError {
+  return new HeraldError(
+    'unknown_event_type',
+    `Event type "${type}" is not in the catalogue: add it first, with POST /v1/event-types {"name": "${type}"} or \`herald event-types import FILE.json\`, then send the event again`,
+    { type },
+  );
+}
 
 export function isEventTypeName(name: string): boolean {
   return name.length <= EVENT_TYPE_NAME_MAX && EVENT_TYPE_NAME.test(name);

@@ -40,8 +40,15 @@ export const authRoutes: FastifyPluginAsync<JiwaContext> = async (app, { session
     let opened: { token: string; userName: string } | null = null;
     if (userName === undefined && password === undefined) {
       // ServiceStack answers GET /auth with the caller's session, if it has one.
-      const session = token === null ? null : await sessions.touch(token, now);
-      if (session && token !== null) opened = { token, userName: session.userName };
+      const session = token === null ? null : await sessions.find(token, now);
+      if (session === 'expired') throw new HeraldError('unauthorized', sessions.expiredMessage());
+      if (session === null) {
+        throw new HeraldError(
+          'unauthorized',
+          token === null ? 'Not logged in: send UserName and Password' : 'Unknown session: log in again with UserName and Password',
+        );
+      }
+      if (token !== null) opened = { token, userName: session.userName };
     } else {
       if (userName === undefined || password === undefined)
         throw new HeraldError('validation_failed', 'UserName and Password are required');

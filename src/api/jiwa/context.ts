@@ -9,12 +9,15 @@ import type { ApiContext } from '../context.js';
 import type { Sessions } from '../sessions.js';
 import { type Format, type JiwaBody, negotiate, render } from './format.js';
 import { JiwaParams } from './params.js';
+import type { JiwaPaths } from './paths.js';
 
 export interface JiwaOptions extends ApiContext {
   /** The /v1 authenticator: API keys work on the operator routes too, with the same cache. */
   auth: Authenticator;
   /** Sessions: opened by /auth (and POST /v1/sessions), accepted by the operator routes through `auth`. */
   sessions: Sessions;
+  /** Learns the Jiwa routes, to match their paths ignoring case (paths.ts, app.ts's rewriteUrl). */
+  paths?: JiwaPaths;
 }
 
 export interface JiwaContext extends JiwaOptions {

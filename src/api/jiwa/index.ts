@@ -16,6 +16,7 @@ import { authRoutes } from './auth.js';
 import { type JiwaOptions, jiwaContext } from './context.js';
 import { eventRoutes } from './events.js';
 import { messageRoutes } from './messages.js';
+import { withResponseStatus } from './paths.js';
 import { subscriberRoutes } from './subscribers.js';
 import { subscriptionRoutes } from './subscriptions.js';
 
@@ -30,16 +31,9 @@ export async function jiwaRoutes(app: FastifyInstance, options: JiwaOptions): Pr
   });
   installAudit(app, options.store);
   // Errors keep Herald's {code, message} and add ServiceStack's ResponseStatus, which its clients read.
-  app.addHook('onSend', async (_request, reply, payload) => {
-    if (reply.statusCode < 400 || typeof payload !== 'string') return payload;
-    try {
-      const body = JSON.parse(payload) as { code?: unknown; message?: unknown };
-      if (typeof body.code !== 'string') return payload;
-      return JSON.stringify({ ...body, ResponseStatus: { ErrorCode: body.code, Message: body.message, Errors: [] } });
-    } catch {
-      return payload;
-    }
-  });
+  app.addHook('onSend', async (_request, reply, payload) => (reply.statusCode < 400 ? payload : withResponseStatus(payload)));
+  // Every Jiwa route's path is matched ignoring case (paths.ts).
+  app.addHook('onRoute', (route) => options.paths?.add(route.url));
 
   // In this order: the OpenAPI document lists the paths as they are registered.
   const context = jiwaContext(options);

@@ -22,6 +22,10 @@ export const errors = { '4xx': JiwaErrorSchema, '5xx': JiwaErrorSchema };
 export const operatorSecurity: Record<string, string[]>[] = [{ bearer: [] }, { session: [] }];
 export const noSecurity: Record<string, string[]>[] = []; // subscriber-facing: the SubscriberID is the credential
 
+/** A route's query string: its fields, every one optional, since ServiceStack binds each from the
+ *  query or the body (seed 001's tutorial fills in the body and leaves `Name` in the query empty,
+ *  which Swagger UI would refuse were it required); the handler says what is missing. */
 export function queryString<T extends Record<string, TSchema>>(properties: T) {
-  return Type.Object({ ...properties, ...formatQuery });
+  const optional = Object.fromEntries(Object.entries(properties).map(([name, schema]) => [name, Type.Optional(schema)]));
+  return Type.Object({ ...optional, ...formatQuery });
 }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HeraldError } from '../../domain/errors.js';
 import { schemaValidationError } from '../../domain/event-schemas.js';
-import { canonicalJson, isEventTypeName } from '../../domain/event-types.js';
+import { canonicalJson, isEventTypeName, unknownEventType } from '../../domain/event-types.js';
 import type { HeraldEvent } from '../../domain/glossary.js';
 import { isId, newId } from '../../domain/ids.js';
 import { eventsIngested, messagesCreated } from '../../observability/metrics.js';
@@ -70,7 +70,8 @@ function withHeaderKey(body: EventCreateBody, header: string | string[] | undefi
   return { ...body, idempotencyKey: key };
 }
 
-function toResponse(result: IngestResult): IngestJson {
+/** The answer for an event of `type`, or the error its result is. */
+function toResponse(result: IngestResult, type: string): IngestJson {
   switch (result.status) {
     case 'created':
       eventsIngested.inc();
@@ -81,7 +82,7 @@ function toResponse(result: IngestResult): IngestJson {
     case 'idempotency_conflict':
       throw new HeraldError('idempotency_conflict');
     case 'unknown_event_type':
-      throw new HeraldError('unknown_event_type');
+      throw unknownEventType(type);
     case 'schema_validation_failed':
       throw schemaValidationError(result.type, result.violation);
     case 'unknown_subscriber':
@@ -113,7 +114,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { 
       const body = withHeaderKey(request.body, request.headers['idempotency-key']);
       const result = await groupCommit.submit(toIngestRequest(body, Date.now()));
       if (result.status === 'replayed') reply.header('idempotent-replayed', 'true');
-      return reply.code(202).send(toResponse(result));
+      return reply.code(202).send(toResponse(result, body.type));
     },
   );
 
@@ -146,7 +147,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<ApiContext> = async (app, { 
       const data = prepared.map((p) => {
         if (!('event' in p)) return p;
         try {
-          return toResponse(results[next++] as IngestResult);
+          return toResponse(results[next++] as IngestResult, p.event.type);
         } catch (err) {
           return itemError(err);
         }

@@ -15,7 +15,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from 'typebox';
 import { HeraldError } from '../../domain/errors.js';
 import { SchemaValidators, schemaValidationError } from '../../domain/event-schemas.js';
-import { EVENT_TYPE_NAME_MAX, exampleData, isEventTypeName } from '../../domain/event-types.js';
+import { EVENT_TYPE_NAME_MAX, exampleData, isEventTypeName, unknownEventType } from '../../domain/event-types.js';
 import type { HeraldEvent, JwtAuth, Subscription } from '../../domain/glossary.js';
 import { newId } from '../../domain/ids.js';
 import { newSecret } from '../../domain/subscriptions.js';
@@ -202,7 +202,7 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox<ApiContext> = a
       const type = body.type ?? TEST_EVENT_TYPE;
       if (!isEventTypeName(type)) throw new HeraldError('invalid_event_type_name', undefined, { type });
       const eventType = type === TEST_EVENT_TYPE ? null : await store.getEventType(type);
-      if (type !== TEST_EVENT_TYPE && !eventType) throw new HeraldError('unknown_event_type', undefined, { type });
+      if (type !== TEST_EVENT_TYPE && !eventType) throw unknownEventType(type);
       const subscriber = orNotFound(await store.getSubscriber(subscription.subscriberId));
       if (!subscription.enabled || !subscriber.enabled) throw new HeraldError('subscription_disabled');
       const now = Date.now();

@@ -11,6 +11,7 @@ import { openStore } from '../store/open.js';
 import { Retention } from '../store/retention.js';
 import { apiKeysCommand } from './api-keys.js';
 import { EVENT_TYPES_USAGE, eventTypesCommand } from './event-types.js';
+import { relayCommand } from './listen-relay.js';
 import { rotateSecretKey, SECRETS_USAGE } from './secrets.js';
 
 const USAGE = `usage: herald <command> [options]
@@ -48,6 +49,7 @@ function configFlags(values: Record<string, unknown>): Flags {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'api-keys') return apiKeysCommand(rest); // has options of its own
+  if (command === 'listen-relay') return relayCommand(rest); // `herald listen --subscription` until the lead wires it into listen.ts
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,

@@ -1,0 +1,67 @@
+// GET /v1/subscriptions/{id}/listen: where `herald listen --subscription` connects (DESIGN.md §12).
+// As a WebSocket (an upgrade request), the listener becomes the subscription's relay: while it is
+// connected, the subscription's deliveries are sent over the socket instead of to its URL
+// (src/delivery/relay.ts has the protocol). As a plain GET, it says whether a listener is connected,
+// and answers the refusals the upgrade would get, with their codes and messages: a WebSocket client
+// sees only that an upgrade failed, so the CLI asks this first.
+//
+// Authentication and scope are the /v1 ones (the Authorization header of the upgrade request):
+// subscriptions.write, a subscriber key only for its own subscriptions (another's: 404). One
+// listener per subscription: a second is refused (409 relay_connected) while the first is connected,
+// so a forgotten terminal cannot silently lose its deliveries to another. Only a process that
+// delivers holds relays: in a process of role api (PostgreSQL, API and workers apart) the route
+// answers 409 relay_unavailable.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { RelayHub, RelaySocket } from '../../delivery/relay.js';
+import { HeraldError } from '../../domain/errors.js';
+import type { Subscription } from '../../domain/glossary.js';
+import { loadSubscription } from '../checks.js';
+import type { ApiContext } from '../context.js';
+import { errorResponses, IdParams } from '../schemas.js';
+
+const RelayStatus = Type.Object({
+  subscriptionId: Type.String(),
+  connected: Type.Boolean({ description: 'Whether a listener is connected now (its deliveries go to it, not to the URL)' }),
+});
+
+export const listenRoutes: FastifyPluginAsyncTypebox<ApiContext & { relays: RelayHub | null }> = async (app, { store, relays }) => {
+  const loaded = new WeakMap<FastifyRequest, Subscription>(); // from the checks to the socket handler
+
+  app.route({
+    method: 'GET',
+    url: '/subscriptions/:id/listen',
+    config: { action: 'subscriptions.write' },
+    schema: {
+      tags: ['subscriptions'],
+      summary: 'Relay status; as a WebSocket upgrade, receive the deliveries on your machine (herald listen --subscription)',
+      description:
+        "A WebSocket upgrade makes the caller the subscription's relay: while connected, its deliveries are sent over the socket (JSON messages, version 1) and answered by the listener, and recorded as normal attempts. A plain GET tells whether a listener is connected. 409 relay_connected: a listener is connected already (upgrade only); 409 relay_unavailable: this process does not deliver (role api).",
+      params: IdParams,
+      response: { 200: RelayStatus, ...errorResponses },
+    },
+    preHandler: async (request) => {
+      const subscription = await loadSubscription(store, request, request.params.id);
+      if (relays === null) throw new HeraldError('relay_unavailable');
+      if (request.ws && relays.has(subscription.id)) throw new HeraldError('relay_connected');
+      loaded.set(request, subscription);
+    },
+    handler: async (request) => {
+      const subscription = loaded.get(request) as Subscription;
+      return { subscriptionId: subscription.id, connected: relays?.has(subscription.id) ?? false };
+    },
+    wsHandler: (socket, request) => {
+      const subscription = loaded.get(request);
+      if (relays === null || subscription === undefined) {
+        socket.close(1011, 'not checked'); // cannot happen: the preHandler ran
+        return;
+      }
+      const connection = relays.attach(subscription.id, subscription.url, socket as RelaySocket);
+      if (connection !== null) {
+        request.log.info({ subscriptionId: subscription.id }, 'listener connected: deliveries go to it');
+        socket.on('close', () => request.log.info({ subscriptionId: subscription.id }, 'listener disconnected: deliveries go to the URL'));
+      }
+    },
+  });
+};

@@ -160,7 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(subscriberRoutes, context);
       await v1.register(subscriptionRoutes, context);
       await v1.register(subscriptionActionRoutes, context);
-      await v1.register(listenRoutes, { ...context, relays: deps.relays ?? null });
+      await v1.register(listenRoutes, { ...context, relays: deps.relays ?? null, auth });
       await v1.register(previewRoutes, context);
       await v1.register(templatePresetRoutes, context);
       await v1.register(eventRoutes, context);

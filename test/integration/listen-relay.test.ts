@@ -308,6 +308,28 @@ describe('herald listen --subscription (relay) on SQLite', () => {
     await first.stop();
   });
 
+  it('a listener whose key is revoked, or whose subscription is deleted, is disconnected', async () => {
+    const owner = await subscriber('relay-revoked');
+    const sub = await subscription(owner);
+    const created = await h.api('POST', '/v1/api-keys', { name: 'to revoke', scope: 'subscriber', subscriberId: owner });
+    const listener = await listen({ subscription: sub.id, key: created.body.key as string, forward: `${local.url}/r` });
+    assert.equal((await h.api('POST', `/v1/api-keys/${created.body.id}/revoke`)).status, 200);
+    assert.equal(await listener.code, 1);
+    assert.match(listener.errors.join('\n'), /4401: the API key may no longer listen \(unauthorized\)/);
+    const direct = await trigger(sub.id);
+    await settled(direct, 'succeeded');
+    assert.ok(
+      remote.requests.some((r) => r.headers['webhook-id'] === direct),
+      'deliveries went back to the URL',
+    );
+
+    const doomed = await subscription(owner);
+    const second = await listen({ subscription: doomed.id, forward: `${local.url}/r` });
+    assert.equal((await h.api('DELETE', `/v1/subscriptions/${doomed.id}`)).status, 204);
+    assert.equal(await second.code, 1);
+    assert.match(second.errors.join('\n'), /4404: the subscription no longer exists/);
+  });
+
   it('a listener that never answers times out its attempts; other subscriptions are unaffected', async () => {
     const hung = await subscription(await subscriber('relay-hung'), { timeoutSeconds: 3, retrySchedule: [] });
     const healthy = await subscription(await subscriber('relay-healthy'));

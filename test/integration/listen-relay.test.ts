@@ -331,7 +331,7 @@ describe('herald listen --subscription (relay) on SQLite', () => {
   });
 
   it('a listener that never answers times out its attempts; other subscriptions are unaffected', async () => {
-    const hung = await subscription(await subscriber('relay-hung'), { timeoutSeconds: 3, retrySchedule: [] });
+    const hung = await subscription(await subscriber('relay-hung'), { timeoutSeconds: 5, retrySchedule: [] });
     const healthy = await subscription(await subscriber('relay-healthy'));
     const silent = await rawListener(hung.id);
     const stuck = await trigger(hung.id);
@@ -342,7 +342,7 @@ describe('herald listen --subscription (relay) on SQLite', () => {
     assert.equal(meanwhile.attempts, 0, 'the healthy subscription was delivered while the silent listener still held its request');
     assert.ok(remote.requests.some((r) => r.headers['webhook-id'] === fine));
 
-    await settled(stuck, 'failed');
+    await settled(stuck, 'failed', h, 20_000);
     const [attempt] = await attemptsOf(stuck);
     assert.equal(attempt?.statusCode, null);
     assert.match(attempt?.error ?? '', /^timeout: relay: the listener did not answer within \d+ ms/);
@@ -424,7 +424,7 @@ describe('herald listen --subscription (relay) on SQLite', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      await eventually(async () => out.includes('connected: deliveries of'), 20_000, `the CLI to connect (output: ${out})`);
+      await eventually(async () => out.includes('connected: deliveries of'), 60_000, 'the CLI to connect');
       const id = await trigger(sub.id);
       await settled(id, 'succeeded');
       assert.equal(local.requests.find((r) => r.headers['webhook-id'] === id)?.path, '/cli');

@@ -220,6 +220,27 @@ describe('herald listen --subscription (relay) on SQLite', () => {
     assert.ok(!local.requests.some((r) => r.headers['webhook-id'] === direct));
   });
 
+  it('a batched subscription sends its batch through the relay, each member recording the attempt', async () => {
+    assert.equal((await h.api('POST', '/v1/event-types', { name: 'relay.batched', description: 'relay batch test' })).status, 201);
+    const sub = await subscription(await subscriber('relay-batch'), {
+      eventTypes: ['relay.batched'],
+      batch: { maxEvents: 3, maxWaitMs: 2_000 },
+    });
+    const listener = await listen({ subscription: sub.id, forward: `${local.url}/batch` });
+    const events = [1, 2, 3].map((n) => ({ type: 'relay.batched', data: { n } }));
+    assert.equal((await h.api('POST', '/v1/events/batch', { events })).status, 202);
+    const got = await eventually(async () => local.requests.find((r) => r.path === '/batch'), 10_000, 'the batch at the local service');
+    const members = String(got.headers['webhook-batch']).split(',');
+    assert.equal(members.length, 3);
+    assert.deepEqual((JSON.parse(got.body) as { data: { n: number } }[]).map((p) => p.data.n).sort(), [1, 2, 3]);
+    new Webhook(sub.secret).verify(got.body, got.headers as Record<string, string>);
+    for (const id of members) {
+      await settled(id, 'succeeded');
+      assert.equal((await attemptsOf(id))[0]?.statusCode, 204);
+    }
+    await listener.stop();
+  });
+
   it('--port forwards to 127.0.0.1:N with the path of the subscription URL', async () => {
     const sub = await subscription(await subscriber('relay-port'));
     const listener = await listen({ subscription: sub.id, port: Number(new URL(local.url).port) });

@@ -19,7 +19,7 @@ import { Type } from 'typebox';
 import type { RelayConnection, RelayHub, RelaySocket } from '../../delivery/relay.js';
 import { HeraldError } from '../../domain/errors.js';
 import type { Subscription } from '../../domain/glossary.js';
-import type { Authenticator } from '../auth.js';
+import { type Authenticator, SCOPE_ACTIONS } from '../auth.js';
 import { loadSubscription } from '../checks.js';
 import type { ApiContext } from '../context.js';
 import { errorResponses, IdParams } from '../schemas.js';
@@ -64,6 +64,15 @@ export const listenRoutes: FastifyPluginAsyncTypebox<ApiContext & { relays: Rela
       response: { 200: RelayStatus, ...errorResponses },
     },
     preHandler: async (request, reply) => {
+      // The listener sees the requests as sent: signed, with the receiver's credentials and the
+      // custom header values. Only a key that may read those anyway (subscriptions.secret) may listen.
+      const principal = request.principal;
+      if (principal === null || !SCOPE_ACTIONS[principal.scope].has('subscriptions.secret')) {
+        throw new HeraldError(
+          'forbidden',
+          'Listening needs a key whose scope has subscriptions.write and subscriptions.secret (admin or subscriber)',
+        );
+      }
       const subscription = await loadSubscription(store, request, request.params.id);
       if (relays === null) throw new HeraldError('relay_unavailable');
       if (request.ws && relays.has(subscription.id)) throw new HeraldError('relay_connected');

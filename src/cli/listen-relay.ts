@@ -81,6 +81,10 @@ export async function runRelay(options: RelayOptions): Promise<number> {
     printError(`herald listen: ${status.error}`);
     return 1;
   }
+  if (status.body.available === false) {
+    printError(`herald listen: relay_unavailable: ${base} does not deliver (role api); connect to a Herald process of role all`);
+    return 1;
+  }
   if (status.body.connected === true) {
     printError(`herald listen: relay_connected: another listener is connected to ${options.subscription}; stop it first`);
     return 1;

@@ -4,6 +4,7 @@
 // clients that break the protocol on purpose. PostgreSQL: role all relays, role api refuses (409).
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { WebSocket } from 'undici';
@@ -137,6 +138,34 @@ async function upgradeAccepted(subscriptionId: string, key: string): Promise<boo
   );
 }
 
+/** The HTTP answer to a WebSocket upgrade request that is refused (a raw node:http upgrade). */
+function upgradeRefusal(url: string, key: string): Promise<{ status: number; body: Json }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, {
+      headers: {
+        authorization: `Bearer ${key}`,
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      },
+    });
+    req.on('upgrade', (_res, socket) => {
+      socket.destroy();
+      reject(new Error('the upgrade was accepted'));
+    });
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Json }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 async function subscriberKey(subscriberId: string): Promise<string> {
   const res = await h.api('POST', '/v1/api-keys', { name: `key of ${subscriberId}`, scope: 'subscriber', subscriberId });
   assert.equal(res.status, 201, JSON.stringify(res.body));
@@ -158,9 +187,9 @@ describe('herald listen --subscription (relay) on SQLite', () => {
 
   it('relays the signed request to the local service and records its answer as the attempt', async () => {
     const sub = await subscription(await subscriber('relay-basic'));
-    assert.deepEqual((await relayStatus(sub.id)).body, { subscriptionId: sub.id, connected: false });
+    assert.deepEqual((await relayStatus(sub.id)).body, { subscriptionId: sub.id, connected: false, available: true });
     const listener = await listen({ subscription: sub.id, forward: `${local.url}/local-hook` });
-    assert.deepEqual((await relayStatus(sub.id)).body, { subscriptionId: sub.id, connected: true });
+    assert.deepEqual((await relayStatus(sub.id)).body, { subscriptionId: sub.id, connected: true, available: true });
     const before = { local: local.requests.length, remote: remote.requests.length };
     local.script({ status: 202, headers: { 'x-local': 'yes' }, body: 'accepted locally' });
 
@@ -308,6 +337,7 @@ describe('herald listen --subscription (relay) on SQLite', () => {
     assert.deepEqual(foreign.body, (await relayStatus('sub_does_not_exist', otherKey)).body);
     assert.equal((await h.api('GET', `/v1/subscriptions/${sub.id}`)).status, 200);
     assert.equal(await upgradeAccepted(sub.id, otherKey), false);
+    assert.equal((await upgradeRefusal(`${h.url}/v1/subscriptions/${sub.id}/listen`, otherKey)).status, 404);
     errors.length = 0;
     assert.equal(await runRelay({ subscription: sub.id, server: h.url, key: otherKey, printError: (l) => errors.push(l) }), 1);
     assert.match(errors.join('\n'), /not_found/);
@@ -320,6 +350,9 @@ describe('herald listen --subscription (relay) on SQLite', () => {
     // The owner's subscriber key works; a second listener is refused while the first is connected.
     const first = await listen({ subscription: sub.id, key: ownKey, forward: `${local.url}/a` });
     assert.equal(await upgradeAccepted(sub.id, ownKey), false);
+    const taken = await upgradeRefusal(`${h.url}/v1/subscriptions/${sub.id}/listen`, ownKey);
+    assert.equal(taken.status, 409);
+    assert.equal(taken.body.code, 'relay_connected');
     errors.length = 0;
     assert.equal(await runRelay({ subscription: sub.id, server: h.url, key: ADMIN_KEY, printError: (l) => errors.push(l) }), 1);
     assert.match(errors.join('\n'), /relay_connected/);
@@ -496,7 +529,8 @@ describe('herald listen --subscription on PostgreSQL', { skip: skipPostgres ?? f
       });
       const subId = created.body.id as string;
 
-      const refused = await relayStatus(subId, ADMIN_KEY, api);
+      assert.deepEqual((await relayStatus(subId, ADMIN_KEY, api)).body, { subscriptionId: subId, connected: false, available: false });
+      const refused = await upgradeRefusal(`${api.url}/v1/subscriptions/${subId}/listen`, ADMIN_KEY);
       assert.equal(refused.status, 409);
       assert.equal(refused.body.code, 'relay_unavailable');
       assert.match(refused.body.message as string, /role api/);

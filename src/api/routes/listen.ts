@@ -2,8 +2,9 @@
 // As a WebSocket (an upgrade request), the listener becomes the subscription's relay: while it is
 // connected, the subscription's deliveries are sent over the socket instead of to its URL
 // (src/delivery/relay.ts has the protocol). As a plain GET, it says whether a listener is connected,
-// and answers the refusals the upgrade would get, with their codes and messages: a WebSocket client
-// sees only that an upgrade failed, so the CLI asks this first.
+// whether this process takes listeners, and answers the refusals the upgrade would get for the key
+// and the subscription, with their codes and messages: a WebSocket client sees only that an upgrade
+// failed, so the CLI asks this first.
 //
 // Authentication and scope are the /v1 ones (the Authorization header of the upgrade request):
 // subscriptions.write, a subscriber key only for its own subscriptions (another's: 404). One
@@ -31,6 +32,9 @@ const CLOSE_GONE = 4404;
 const RelayStatus = Type.Object({
   subscriptionId: Type.String(),
   connected: Type.Boolean({ description: 'Whether a listener is connected now (its deliveries go to it, not to the URL)' }),
+  available: Type.Boolean({
+    description: 'Whether this process takes listeners: false in a process of role api (the upgrade answers 409)',
+  }),
 });
 
 export const listenRoutes: FastifyPluginAsyncTypebox<ApiContext & { relays: RelayHub | null; auth: Authenticator }> = async (
@@ -59,7 +63,7 @@ export const listenRoutes: FastifyPluginAsyncTypebox<ApiContext & { relays: Rela
       tags: ['subscriptions'],
       summary: 'Relay status; as a WebSocket upgrade, receive the deliveries on your machine (herald listen --subscription)',
       description:
-        "A WebSocket upgrade makes the caller the subscription's relay: while connected, its deliveries are sent over the socket (JSON messages, version 1) and answered by the listener, and recorded as normal attempts. A plain GET tells whether a listener is connected. 409 relay_connected: a listener is connected already (upgrade only); 409 relay_unavailable: this process does not deliver (role api).",
+        "A WebSocket upgrade makes the caller the subscription's relay: while connected, its deliveries are sent over the socket (JSON messages, version 1) and answered by the listener, and recorded as normal attempts. A plain GET tells whether a listener is connected and whether this process takes listeners. 409 relay_connected: a listener is connected already (upgrade only); 409 relay_unavailable: this process does not deliver (role api; upgrade only).",
       params: IdParams,
       response: { 200: RelayStatus, ...errorResponses },
     },
@@ -74,13 +78,13 @@ export const listenRoutes: FastifyPluginAsyncTypebox<ApiContext & { relays: Rela
         );
       }
       const subscription = await loadSubscription(store, request, request.params.id);
-      if (relays === null) throw new HeraldError('relay_unavailable');
-      if (request.ws && relays.has(subscription.id)) throw new HeraldError('relay_connected');
+      if (request.ws && relays === null) throw new HeraldError('relay_unavailable');
+      if (request.ws && relays?.has(subscription.id)) throw new HeraldError('relay_connected');
       loaded.set(request, { subscription, reply });
     },
     handler: async (request) => {
       const { subscription } = loaded.get(request) as { subscription: Subscription };
-      return { subscriptionId: subscription.id, connected: relays?.has(subscription.id) ?? false };
+      return { subscriptionId: subscription.id, connected: relays?.has(subscription.id) ?? false, available: relays !== null };
     },
     wsHandler: (socket, request) => {
       const checked = loaded.get(request);

@@ -11,6 +11,7 @@ import { ConfigError, healthPolicy, publicBaseUrl } from './config/config.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { EventDescriptions } from './delivery/event-descriptions.js';
 import { HttpClient } from './delivery/http-client.js';
+import { RelayHub } from './delivery/relay.js';
 import { deliveryConnector } from './delivery/ssrf.js';
 import { generateApiKey, hashApiKey } from './domain/api-keys.js';
 import { newId } from './domain/ids.js';
@@ -191,6 +192,8 @@ export async function startHerald(config: HeraldConfig, logger: Logger = createL
   const deliveryLog = logger.child({ component: 'delivery' });
   let dispatcher: Dispatcher | null = null;
   let client: HttpClient | null = null;
+  // Listeners' relays live where deliveries are made (src/delivery/relay.ts): none in role api.
+  const relays = config.role === 'api' ? null : new RelayHub(config.responseBodyCapBytes);
   const descriptions = new EventDescriptions(store);
   if (config.role !== 'api') {
     client = new HttpClient({
@@ -211,6 +214,7 @@ export async function startHerald(config: HeraldConfig, logger: Logger = createL
         health: healthPolicy(config),
         publicUrl: publicBaseUrl(config),
         descriptions,
+        ...(relays ? { relays } : {}),
       },
       logger.child({ component: 'dispatcher' }),
       {
@@ -254,7 +258,13 @@ export async function startHerald(config: HeraldConfig, logger: Logger = createL
     };
   }
   // Ingest hands this process's dispatcher the messages it creates (the hand-off, dispatcher.ts).
-  const app = await buildApp({ store, config, role: config.role, ...(dispatcher ? { handoff: dispatcher } : {}) });
+  const app = await buildApp({
+    store,
+    config,
+    role: config.role,
+    ...(dispatcher ? { handoff: dispatcher } : {}),
+    ...(relays ? { relays } : {}),
+  });
   await dispatcher?.start();
   const retention =
     config.role === 'api'
@@ -274,6 +284,7 @@ export async function startHerald(config: HeraldConfig, logger: Logger = createL
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
+      relays?.closeAll(); // their subscriptions' deliveries in flight fail (and are retried to their URLs)
       await app.close();
       await retention?.stop();
       await dispatcher?.stop(config.shutdownGraceMs);

@@ -8,8 +8,10 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { HeraldConfig } from '../config/config.js';
+import { type RelayHub, relayMaxPayload } from '../delivery/relay.js';
 import { HeraldError } from '../domain/errors.js';
 import { GroupCommit, type Handoff } from '../ingest/group-commit.js';
 import type { Store } from '../store/store.js';
@@ -36,6 +38,7 @@ import { auditLogRoutes } from './routes/audit-log.js';
 import { eventTypeRoutes } from './routes/event-types.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { listenRoutes } from './routes/listen.js';
 import { messageRoutes } from './routes/messages.js';
 import { previewRoutes } from './routes/preview.js';
 import { sessionRoutes } from './routes/sessions.js';
@@ -56,6 +59,8 @@ export interface AppDeps {
   role?: Role;
   /** This process's dispatcher, when it delivers: ingest hands it new messages directly. */
   handoff?: Handoff;
+  /** This process's relays, when it delivers (`herald listen --subscription`, src/delivery/relay.ts). */
+  relays?: RelayHub;
 }
 
 /** Swagger UI's sections in this order: seed 001's tutorial opens `auth` (Step 2), then
@@ -159,6 +164,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { store });
   if (role === 'worker') return app as unknown as FastifyInstance;
 
+  // WebSockets (the listener relay, routes/listen.ts): registered before the routes, as the plugin
+  // asks; a listener's messages are bounded by what a response may keep (relay.ts).
+  await app.register(websocket, { options: { maxPayload: relayMaxPayload(config.responseBodyCapBytes) } });
   const context: ApiContext = { store, config, groupCommit: new GroupCommit(store, deps.handoff ?? null) };
   const sessions = Sessions.fromConfig(store, config);
   const auth = createAuthenticator(store, config.adminKey, sessions);
@@ -176,6 +184,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(subscriptionRoutes, context);
       await v1.register(subscriptionActionRoutes, context);
       await v1.register(subscriptionCheckRoutes, context);
+      await v1.register(listenRoutes, { ...context, relays: deps.relays ?? null, auth });
       await v1.register(previewRoutes, context);
       await v1.register(templatePresetRoutes, context);
       await v1.register(eventRoutes, context);

@@ -14,6 +14,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { readRawBody, statusFor, type Verified, type VerifyResult, verify } from '../receiver/index.js';
+import { RELAY_USAGE, relayCommand } from './listen-relay.js';
 
 const DEFAULT_PORT = 4000;
 
@@ -34,7 +35,12 @@ options:
   --json               one JSON line per request instead of the readable form
   -h, --help           this help
 
-Stop with Ctrl-C.`;
+Stop with Ctrl-C.
+
+Relay mode: with --subscription, a subscription's deliveries come from a Herald server over a
+WebSocket (no public URL needed) and are answered with your local service's status:
+
+${RELAY_USAGE}`;
 
 const BODY_LIMIT_BYTES = 5 * 1_048_576; // a larger request is answered 413
 const FORWARD_TIMEOUT_MS = 30_000; // the local service's answer must come within this
@@ -299,6 +305,8 @@ function untilInterrupted(): Promise<string> {
 }
 
 export async function run(args: string[]): Promise<number> {
+  // Relay mode: a subscription's deliveries over a WebSocket from a Herald server (listen-relay.ts).
+  if (args.some((a) => a === '--subscription' || a.startsWith('--subscription='))) return relayCommand(args);
   let options: LocalListenOptions | 'help';
   try {
     options = parse(args);
@@ -314,7 +322,6 @@ export async function run(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  // Relay mode (--subscription/--server/--key) is dispatched here, beside the local mode.
   let listener: LocalListener;
   try {
     listener = await listenLocally(options);

@@ -2,6 +2,7 @@
 // when the attempt is made, Herald's public URL, and the SSRF-guarded client with the attempt's
 // deadline, for stages that make requests of their own (an OAuth 2.0 token fetch).
 import type { HttpClient } from './http-client.js';
+import type { RelayRoutes } from './relay.js';
 
 export interface AttemptContext {
   /** When the request is made (ms): the signature's timestamp, the JWT's and cloudblue's triggered_at. */
@@ -10,6 +11,9 @@ export interface AttemptContext {
   publicUrl: string;
   /** The delivery client, SSRF guard included: any request a stage makes goes through it. */
   client: HttpClient;
+  /** Listeners connected by `herald listen --subscription` (relay.ts): a subscription with one is
+   *  sent its requests through it instead of to its URL. */
+  relays?: RelayRoutes;
   /** When the whole attempt must be over (ms, Date.now() clock): token fetch, send and resend. */
   deadline: number;
   userAgent: string;

@@ -24,7 +24,8 @@ import { type AttemptResult, classify, type EndpointSignal, type NextState, type
 import type { EventDescriptions } from './event-descriptions.js';
 import { FormatError, formatRequest } from './formats/index.js';
 import { gate, type ProbeGate } from './gate.js';
-import type { HttpClient } from './http-client.js';
+import type { HttpClient, HttpRequest } from './http-client.js';
+import type { RelayRoutes } from './relay.js';
 
 export interface PipelineOptions extends RetrySettings {
   userAgent: string;
@@ -34,6 +35,8 @@ export interface PipelineOptions extends RetrySettings {
   publicUrl: string;
   /** The catalogue's event type descriptions (event-descriptions.ts), for templates; none: ''. */
   descriptions?: Pick<EventDescriptions, 'ready' | 'describe'>;
+  /** This process's relays (`herald listen --subscription`, relay.ts). */
+  relays?: RelayRoutes;
 }
 
 const NO_DESCRIPTION = (): string => '';
@@ -95,16 +98,19 @@ export async function prepare(
   return request;
 }
 
-/** Sends `request` for `job` within what is left of the attempt's deadline. */
+/** Sends `request` for `job` within what is left of the attempt's deadline: to the subscription's
+ *  URL, or through its relay while a listener is connected (relay.ts), which answers like HTTP. */
 function send(job: DeliveryJob, request: OutgoingRequest, context: AttemptContext): Promise<AttemptResult> {
   const { subscription } = job;
-  return context.client.send({
+  const req: HttpRequest = {
     url: subscription.url,
     method: subscription.method,
     headers: request.headers,
     body: subscription.method === 'GET' ? null : request.body,
     timeoutMs: Math.max(1, Math.round(context.deadline - Date.now())),
-  });
+  };
+  const relay = context.relays?.get(subscription.id);
+  return relay ? relay.send(req) : context.client.send(req);
 }
 
 /** Prepares and sends `job`'s request, resending it once, authorized afresh, after a 401 its auth
@@ -145,6 +151,7 @@ function contextOf(job: DeliveryJob, createdAt: number, client: HttpClient, opti
     deadline: createdAt + Math.round(job.subscription.timeoutSeconds * 1000),
     userAgent: options.userAgent,
     describe: options.descriptions?.describe ?? NO_DESCRIPTION,
+    ...(options.relays ? { relays: options.relays } : {}),
   };
 }
 

@@ -69,6 +69,7 @@ import { ProbeGate } from './gate.js';
 import type { HttpClient } from './http-client.js';
 import { batched, JobQueue, leaseCovers, type Queued, returned } from './job-queue.js';
 import { intervalOf } from './rate-limit.js';
+import type { RelayRoutes } from './relay.js';
 
 export interface DispatcherOptions extends RetrySettings {
   concurrency: number; // attempts in flight
@@ -82,6 +83,8 @@ export interface DispatcherOptions extends RetrySettings {
   publicUrl?: string;
   /** The catalogue's event type descriptions (event-descriptions.ts): templates' event.description. */
   descriptions?: EventDescriptions;
+  /** This process's relays (`herald listen --subscription`, relay.ts). */
+  relays?: RelayRoutes;
 }
 
 export interface DispatcherHooks {
@@ -157,6 +160,7 @@ export class Dispatcher implements Handoff {
       userAgent: options.userAgent ?? 'Herald-Webhooks/0.1',
       publicUrl: options.publicUrl ?? 'http://localhost:8080',
       ...(options.descriptions ? { descriptions: options.descriptions } : {}),
+      ...(options.relays ? { relays: options.relays } : {}),
       probes: new ProbeGate(store, options.leaseMarginMs),
     };
     this.batches = new BatchAssembler(

@@ -52,6 +52,11 @@ export const ERRORS = {
     message: 'The template does not compile, or payloadFormat template lacks exactly one of template and templatePreset',
   },
   auth_not_jwt: { status: 409, message: "The subscription's auth is not jwt: it has no JWT secret" },
+  relay_connected: { status: 409, message: 'A listener (herald listen --subscription) is already connected to this subscription' },
+  relay_unavailable: {
+    status: 409,
+    message: 'This Herald process does not deliver (role api): connect the listener to a process of role all',
+  },
   rate_limited: { status: 429, message: 'Too many requests' },
   store_unavailable: { status: 503, message: 'The database is unavailable; try again' },
   internal_error: { status: 500, message: 'Internal error' },

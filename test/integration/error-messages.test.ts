@@ -106,7 +106,12 @@ describe('error messages', () => {
       headers: { cookie: `ss-id=${token}`, 'content-type': 'application/json' },
       payload: JSON.stringify({ Name: 'late' }),
     });
-    says(create, 401, 'unauthorized', /^The session expired after 0\.01 minutes without use: sign in again \(the dashboard, POST \/v1\/sessions, or \/auth\)/);
+    says(
+      create,
+      401,
+      'unauthorized',
+      /^The session expired after 0\.01 minutes without use: sign in again \(the dashboard, POST \/v1\/sessions, or \/auth\)/,
+    );
     assert.equal(create.body.ResponseStatus.Message, create.body.message, 'ServiceStack clients read it too');
     // Once reported, the expired session is gone: from then on it is unknown.
     says(

@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   'subscription.test',
   'message.delete',
   'message.resend',
+  'message.bulk-resend',
   'api-key.create',
   'api-key.revoke',
 ] as const;

@@ -4,6 +4,8 @@
 
 import { render } from 'preact';
 import { currentRoute, html, key, loadScope, scope, signOut } from './lib.js';
+import { MessageDetail } from './pages/message.js';
+import { Messages } from './pages/messages.js';
 import { Overview } from './pages/overview.js';
 import { SignIn } from './pages/signin.js';
 import { SubscriptionDetail } from './pages/subscription.js';
@@ -13,6 +15,8 @@ import { Subscriptions } from './pages/subscriptions.js';
 const ROUTES = [
   [/^\/subscriptions\/([^/]+)$/, SubscriptionDetail],
   [/^\/subscriptions$/, Subscriptions],
+  [/^\/messages\/([^/]+)$/, MessageDetail],
+  [/^\/messages$/, Messages],
   [/^\/?$/, Overview],
 ];
 
@@ -20,6 +24,7 @@ const ROUTES = [
 const NAV = [
   ['/', 'Overview'],
   ['/subscriptions', 'Subscriptions'],
+  ['/messages', 'Messages'],
 ];
 
 if (key.value) loadScope();

@@ -25,6 +25,7 @@ export function SubscriptionDetail({ id }) {
       <span class=${`badge ${sub.health.status}`}>${sub.health.status}</span>
       ${canWrite() && html`<button type="button" onClick=${trigger}>Trigger now</button>`}
       ${triggered && html`<span role="status">${triggered}</span>`}
+      <a href=${`#/messages?subscriptionId=${encodeURIComponent(sub.id)}`} data-testid="subscription-messages">Messages</a>
     </div>
     <h2>Statistics since ${new Date(stats.since).toLocaleString()}</h2>
     <div class="cards" data-testid="stats">

@@ -16,7 +16,7 @@ import {
   PAYLOAD_FORMATS,
   TEMPLATE_PRESET_NAMES,
 } from '../domain/glossary.js';
-import { DEFAULT_RECOVER_STATUSES, RECOVERABLE_STATUSES } from '../domain/recovery.js';
+import { DEFAULT_RECOVER_STATUSES, MAX_BULK_RESEND, RECOVERABLE_STATUSES } from '../domain/recovery.js';
 
 // ---- Building blocks ----
 
@@ -594,6 +594,32 @@ export const MessagesQuery = Type.Object(
   { ...pageQuery, ...messageFilters, eventId: Type.Optional(Type.String({ maxLength: 128 })) },
   { additionalProperties: false },
 );
+
+export const ResendMessagesBody = Type.Object(
+  {
+    ...messageFilters,
+    eventId: Type.Optional(Type.String({ maxLength: 128 })),
+    limit: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_BULK_RESEND,
+        default: MAX_BULK_RESEND,
+        description: 'Most messages this call sends again, newest first; the rest are left to the next call (nextCursor)',
+      }),
+    ),
+    cursor: Type.Optional(Type.String({ maxLength: 256, description: 'nextCursor of the previous call with the same filters' })),
+  },
+  { additionalProperties: false },
+);
+export const ResendMessagesResponse = Type.Object({
+  resent: Type.Integer({ description: 'How many messages were queued again, due now' }),
+  inFlight: Type.Integer({
+    description: 'How many matched but had an attempt under way: left to that attempt, whose outcome decides what comes next',
+  }),
+  nextCursor: Nullable(
+    Type.String({ description: 'More messages match than `limit`: send the same filters again with this cursor to go on' }),
+  ),
+});
 
 export const AttemptSchema = Type.Object({
   id: Type.String(),

@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   'subscription.check',
   'message.delete',
   'message.resend',
+  'message.bulk-resend',
   'api-key.create',
   'api-key.revoke',
   'subscriber.portal',

@@ -148,6 +148,13 @@ export const recoverConditions = (subscriptionId: string, q: RecoverQuery): Cond
   { column: 'status', op: 'in', value: q.statuses.map((s) => STATUS_NUMBER[s]) },
 ];
 
+/** The page of messages resendMessages took (by id), as long as they still meet its filter:
+ *  PostgreSQL changes them after choosing them, and a delivery may settle one in between. */
+export const bulkResendConditions = (f: MessageFilter, ids: readonly string[]): Condition[] => [
+  ...messageConditions(f),
+  { column: 'm.id', op: 'in', value: ids },
+];
+
 /**
  * What an attempt's outcome is, as SQL over `attempts` (DESIGN.md §4: success is any 2xx; another
  * status, or none, is a failure). The partial indexes attempts_subscription_succeeded and

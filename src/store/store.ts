@@ -210,6 +210,16 @@ export interface RecoverQuery {
   statuses: readonly RecoverableStatus[];
 }
 
+/** What resendMessages did with the page of messages it took. */
+export interface BulkResendResult {
+  /** Messages queued again, due now. */
+  resent: number;
+  /** Messages of the page that had an attempt in flight, left to it. */
+  inFlight: number;
+  /** More messages match beyond this page: pass it as the next call's cursor. Null: none left. */
+  nextCursor: string | null;
+}
+
 export interface RecoverResult {
   /** Messages queued again. */
   recovered: number;
@@ -471,6 +481,14 @@ export interface MessageStore {
    * counted as `inFlight`: its outcome decides what happens next, and a later recover can take it.
    */
   recoverMessages(subscriptionId: string, query: RecoverQuery, now: number): Promise<RecoverResult>;
+  /**
+   * resendMessage for the page of messages listMessages(filter) would answer (newest first, after
+   * `cursor`, at most `limit`), in one transaction: each becomes `pending`, retries 0, due now, its
+   * next attempt manual; one with an attempt in flight (leased, the lease not expired at `now`) is
+   * left to that attempt and counted as `inFlight`, as recoverMessages does, so nothing is sent
+   * twice at once. `nextCursor` is that page's.
+   */
+  resendMessages(filter: MessageFilter, now: number): Promise<BulkResendResult>;
 }
 
 /** Attempts, as the API and operators see them. */

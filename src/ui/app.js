@@ -4,6 +4,8 @@
 
 import { render } from 'preact';
 import { currentRoute, html, key, loadScope, scope, signedInAs, signOut } from './lib.js';
+import { MessageDetail } from './pages/message.js';
+import { Messages } from './pages/messages.js';
 import { Overview } from './pages/overview.js';
 import { Portal } from './pages/portal.js';
 import { SignIn } from './pages/signin.js';
@@ -14,6 +16,8 @@ import { Subscriptions } from './pages/subscriptions.js';
 const ROUTES = [
   [/^\/subscriptions\/([^/]+)$/, SubscriptionDetail],
   [/^\/subscriptions$/, Subscriptions],
+  [/^\/messages\/([^/]+)$/, MessageDetail],
+  [/^\/messages$/, Messages],
   [/^\/?$/, Overview],
 ];
 
@@ -21,6 +25,7 @@ const ROUTES = [
 const NAV = [
   ['/', 'Overview', ['admin', 'read']],
   ['/subscriptions', 'Subscriptions'],
+  ['/messages', 'Messages'],
 ];
 
 if (key.value) loadScope();

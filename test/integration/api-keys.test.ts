@@ -442,6 +442,12 @@ describe('scope enforcement on every route', () => {
     },
     {
       method: 'POST',
+      path: '/v1/messages/resend',
+      allowed: only('admin', 'subscriber'),
+      request: async () => ({ url: '/v1/messages/resend', body: { subscriberId: mine.subscriberId, status: 'failed' } }),
+    },
+    {
+      method: 'POST',
       path: '/v1/messages/{id}/resend',
       allowed: only('admin', 'subscriber'),
       request: async () => ({ url: `/v1/messages/${await fresh.message()}/resend` }),

@@ -274,6 +274,9 @@ const BASELINES: Record<string, Baseline> = {
     }),
   },
   'POST /v1/subscriptions/{id}/recover': { body: () => ({ since: '2000-01-01T00:00:00.000Z' }) },
+  'POST /v1/messages/resend': {
+    body: (ids) => ({ subscriberId: ids.sbr, status: 'failed', since: '2000-01-01T00:00:00.000Z', limit: 10 }),
+  },
   'POST /v1/subscriptions/{id}/secret/rotate': { body: () => ({ expiresInSeconds: 60, secret: ROTATE_SECRET }) },
   'POST /v1/subscriptions/{id}/jwt-secret/rotate': { body: () => ({ expiresInSeconds: 60, secret: 'hostile-jwt-secret-0123456789' }) },
   'POST /v1/subscriptions/{id}/test': { body: (ids) => ({ type: ids.eventType, data: { n: 1 } }) },

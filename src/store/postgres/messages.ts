@@ -1,6 +1,6 @@
 // Messages, as the API and operators see them: read with their subscription's url; a resend or a
 // recovery requeues the message and wakes the workers.
-import { messageConditions, messageQueryConditions, recoverConditions } from '../filters.js';
+import { bulkResendConditions, messageConditions, messageQueryConditions, recoverConditions } from '../filters.js';
 import { page, type Row } from '../rows.js';
 import { messageSortColumns, orderBy } from '../sql-order.js';
 import type { MessageStore } from '../store.js';
@@ -103,6 +103,43 @@ export function messageStore(db: PostgresConnection): MessageStore {
           return { recovered, inFlight: counts?.in_flight ?? 0 };
         });
         if (result.recovered > 0) db.wake();
+        return result;
+      });
+    },
+
+    // The page listMessages would answer is chosen by id, then treated as recoverMessages treats
+    // its messages, with the same lock order (queue rows, then messages). Each message goes back to
+    // the queue of its own subscription.
+    resendMessages(f, now) {
+      return db.run(async () => {
+        const result = await db.sql.begin(async (tx) => {
+          const rows = await tx<
+            Row[]
+          >`SELECT m.id FROM messages m ${where(tx, messageConditions(f))} ORDER BY m.id DESC LIMIT ${f.limit + 1}`;
+          const { data: ids, nextCursor } = page(rows, f.limit, (r) => r.id as string);
+          if (ids.length === 0) return { resent: 0, inFlight: 0, nextCursor };
+          const conditions = bulkResendConditions(f, ids);
+          const inFlight = tx`m.leased AND m.next_attempt_at > ${now}`;
+          await tx`
+            SELECT q.message_id FROM message_queue q
+            WHERE q.message_id = ANY(ARRAY(SELECT m.id FROM messages m ${where(tx, conditions)} AND NOT (${inFlight})))
+            ORDER BY q.message_id FOR UPDATE OF q`;
+          const [counts] = await tx<{ resent: number; in_flight: number }[]>`
+            WITH resent AS (
+              UPDATE messages m SET status = 0, retries = 0, next_attempt_at = ${now}, leased = FALSE, manual = TRUE, updated_at = ${now}
+              ${where(tx, conditions)} AND NOT (${inFlight})
+              RETURNING m.id, m.subscription_id
+            ), queued AS (
+              INSERT INTO message_queue (message_id, next_attempt_at, subscription_id) SELECT id, ${now}::bigint, subscription_id FROM resent
+              ON CONFLICT (message_id) DO UPDATE SET next_attempt_at = EXCLUDED.next_attempt_at, leased = FALSE
+            )
+            SELECT (SELECT count(*) FROM resent)::int AS resent,
+                   (SELECT count(*) FROM messages m ${where(tx, conditions)} AND ${inFlight})::int AS in_flight`;
+          const resent = counts?.resent ?? 0;
+          if (resent > 0) await db.notify(tx);
+          return { resent, inFlight: counts?.in_flight ?? 0, nextCursor };
+        });
+        if (result.resent > 0) db.wake();
         return result;
       });
     },

@@ -1,6 +1,6 @@
 // Messages, as the API and operators see them. A resend or a recovery makes messages due now and
 // tells the queue's listeners (onMessagesCommitted).
-import { messageConditions, messageQueryConditions, recoverConditions } from '../filters.js';
+import { bulkResendConditions, messageConditions, messageQueryConditions, recoverConditions } from '../filters.js';
 import { page, type Row } from '../rows.js';
 import { messageSortColumns, orderBy } from '../sql-order.js';
 import type { MessageStore } from '../store.js';
@@ -72,6 +72,30 @@ export function messageStore(db: SqliteConnection): MessageStore {
       });
       if (recovered > 0) db.notify();
       return { recovered, inFlight };
+    },
+
+    // In one transaction: the page listMessages would answer is chosen by id, then treated as
+    // recoverMessages treats its messages (those in flight counted and left alone).
+    async resendMessages(f, now) {
+      const chosen = where(messageConditions(f));
+      const result = db.transaction(() => {
+        const rows = db.all(`SELECT m.id FROM messages m ${chosen.sql} ORDER BY m.id DESC LIMIT ?`, [...chosen.params, f.limit + 1]);
+        const { data: ids, nextCursor } = page(rows, f.limit, (r) => r.id as string);
+        if (ids.length === 0) return { resent: 0, inFlight: 0, nextCursor };
+        const w = where(bulkResendConditions(f, ids));
+        const inFlight = db.get(`SELECT count(*) AS n FROM messages m ${w.sql} AND m.leased = 1 AND m.next_attempt_at > ?`, [
+          ...w.params,
+          now,
+        ])?.n as number;
+        const resent = db.run(
+          `UPDATE messages AS m SET status = 0, retries = 0, manual = 1, leased = 0, next_attempt_at = ?, updated_at = ?
+            ${w.sql} AND NOT (m.leased = 1 AND m.next_attempt_at > ?)`,
+          [now, now, ...w.params, now],
+        ).changes;
+        return { resent, inFlight, nextCursor };
+      });
+      if (result.resent > 0) db.notify();
+      return result;
     },
   };
 }

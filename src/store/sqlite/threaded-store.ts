@@ -34,7 +34,7 @@ const FORWARDED = {
   createSubscriber: true, getSubscriber: true, listSubscribers: true, updateSubscriber: true, deleteSubscriber: true, countSubscribers: true,
   createSubscription: true, getSubscription: true, listSubscriptions: true, updateSubscription: true, deleteSubscription: true, countSubscriptionHealth: true,
   ingestForSubscription: true, getEvent: true, listEvents: true,
-  getMessage: true, listMessages: true, queryMessages: true, deleteMessage: true, resendMessage: true, recoverMessages: true,
+  getMessage: true, listMessages: true, queryMessages: true, deleteMessage: true, resendMessage: true, recoverMessages: true, resendMessages: true,
   getAttempt: true, listAttempts: true, queryAttempts: true,
   releaseLeases: true, returnLeases: true, nextDueAt: true, startProbe: true,
   purgeSettledEvents: true,

@@ -62,6 +62,7 @@ function Detail({ path, sub: loaded, catalogue, recent, presets }) {
       ${writable && html`<button type="button" onClick=${trigger}>Trigger now</button>`}
       ${writable && html`<button type="button" class="secondary" data-testid="toggle-enabled" onClick=${toggle}>${sub.enabled ? 'Disable' : 'Enable'}</button>`}
       ${status && html`<span role="status">${status}</span>`}
+      <a href=${`#/messages?subscriptionId=${encodeURIComponent(sub.id)}`} data-testid="subscription-messages">Messages</a>
     </div>
     <p class="note wrap"><code>${sub.method} ${sub.url}</code></p>
 

@@ -228,6 +228,103 @@ export function messageContract(ctx: ContractContext): void {
     });
   });
 
+  describe('resendMessages (bulk resend of a filtered page)', () => {
+    it('resends the page listMessages answers, across subscriptions, and continues by cursor', async () => {
+      await addTypes('order.created', 'invoice.paid');
+      const a = await addSubscriber();
+      const b = await addSubscriber();
+      const subA = await addSubscription(a.id);
+      const subA2 = await addSubscription(a.id, { eventTypes: ['order.*'] });
+      const subB = await addSubscription(b.id);
+      for (let i = 0; i < 3; i++) await send('order.created'); // → A, A2, B each
+      await send('invoice.paid'); // → A, B
+      const all = (await ctx.store.listMessages({ limit: 100 })).data;
+      assert.equal(all.length, 11);
+      const failedOf = (sub: string) => all.filter((m) => m.subscriptionId === sub && m.eventType === 'order.created');
+      for (const m of [...failedOf(subA.id), ...failedOf(subA2.id)]) await settle(m.id, 'failed');
+      for (const m of failedOf(subB.id)) await settle(m.id, 'failed');
+      const invoiceA = all.find((m) => m.subscriptionId === subA.id && m.eventType === 'invoice.paid');
+      assert.ok(invoiceA);
+      for (const m of all.filter((x) => x.eventType === 'invoice.paid')) await settle(m.id, 'succeeded');
+
+      // Subscriber a's failed messages, two per call: the same pages listMessages gives.
+      const filter = { subscriberId: a.id, status: 'failed' as const };
+      const expected = (await ctx.store.listMessages({ limit: 100, ...filter })).data.map((m) => m.id);
+      assert.equal(expected.length, 6);
+      const firstPage = await ctx.store.listMessages({ limit: 2, ...filter });
+      const now = tick();
+      const first = await ctx.store.resendMessages({ limit: 2, ...filter }, now);
+      assert.deepEqual(first, { resent: 2, inFlight: 0, nextCursor: firstPage.nextCursor });
+      for (const m of firstPage.data) {
+        const after = await ctx.store.getMessage(m.id);
+        assert.equal(after?.status, 'pending');
+        assert.equal(after?.retries, 0);
+        assert.equal(after?.nextAttemptAt, now);
+      }
+      let cursor = first.nextCursor;
+      let resent = first.resent;
+      for (let calls = 0; cursor !== null && calls < 10; calls++) {
+        const r = await ctx.store.resendMessages({ limit: 2, cursor, ...filter }, tick());
+        resent += r.resent;
+        cursor = r.nextCursor;
+      }
+      assert.equal(resent, 6);
+      assert.equal(cursor, null);
+      for (const id of expected) assert.equal((await ctx.store.getMessage(id))?.status, 'pending', id);
+      for (const m of failedOf(subB.id)) assert.equal((await ctx.store.getMessage(m.id))?.status, 'failed', "b's are not touched");
+      assert.equal((await ctx.store.getMessage(invoiceA.id))?.status, 'succeeded', 'not failed: not in the filter');
+
+      // They are claimable at once, as manual attempts, each for its own subscription.
+      const jobs = await ctx.store.claimDue(tick(), 100, MARGIN);
+      assert.deepEqual(jobs.map((j) => j.messageId).sort(), [...expected].sort());
+      assert.ok(jobs.every((j) => j.manual && j.retries === 0));
+      assert.deepEqual(new Set(jobs.map((j) => j.subscription.id)), new Set([subA.id, subA2.id]));
+
+      // Nothing matches any more: nothing changes.
+      assert.deepEqual(await ctx.store.resendMessages({ limit: 10, ...filter }, tick()), { resent: 0, inFlight: 0, nextCursor: null });
+    });
+
+    it('leaves a message whose attempt is in flight to it, and takes it once its lease expired', async () => {
+      const { subscription: sub } = await world();
+      const sent: string[] = [];
+      for (let i = 0; i < 3; i++) sent.push((await send('order.created')).messageIds[0] as string);
+      const [failed, busy, done] = sent as [string, string, string];
+      await settle(failed, 'failed');
+      await settle(busy, 'retrying', { retries: 3, nextAttemptAt: tick() });
+      await settle(done, 'succeeded');
+      const claimedAt = tick();
+      await claimOne(claimedAt, busy);
+      const leaseEnds = (await ctx.store.getMessage(busy))?.nextAttemptAt as number;
+      assert.ok(leaseEnds > claimedAt);
+
+      const now = tick();
+      assert.deepEqual(await ctx.store.resendMessages({ limit: 10, subscriptionId: sub.id }, now), {
+        resent: 2,
+        inFlight: 1,
+        nextCursor: null,
+      });
+      const left = await ctx.store.getMessage(busy);
+      assert.equal(left?.status, 'retrying', 'the message in flight is left to its attempt');
+      assert.equal(left?.nextAttemptAt, leaseEnds, 'its lease holds');
+      assert.equal((await ctx.store.getMessage(done))?.status, 'pending', 'with no status filter a succeeded message is sent again too');
+      const jobs = await ctx.store.claimDue(now, 10, MARGIN);
+      assert.deepEqual(jobs.map((j) => j.messageId).sort(), [failed, done].sort(), 'the one in flight is not handed out twice');
+
+      ctx.clock = leaseEnds + 1;
+      assert.deepEqual(await ctx.store.resendMessages({ limit: 10, status: 'retrying' }, ctx.clock), {
+        resent: 1,
+        inFlight: 0,
+        nextCursor: null,
+      });
+      assert.equal((await ctx.store.getMessage(busy))?.status, 'pending');
+      assert.deepEqual(await ctx.store.resendMessages({ limit: 10, subscriberId: newId('sbr') }, tick()), {
+        resent: 0,
+        inFlight: 0,
+        nextCursor: null,
+      });
+    });
+  });
+
   describe('queryMessages, queryAttempts and countSubscribers (offset pages)', () => {
     it('filters, orders (ties by id), pages by offset and counts the total', async () => {
       await addTypes('order.created', 'invoice.paid');

@@ -4,8 +4,13 @@
 
 import { render } from 'preact';
 import { currentRoute, html, key, loadScope, scope, signOut } from './lib.js';
+import { ApiKeys } from './pages/api-keys.js';
+import { AuditLog } from './pages/audit-log.js';
+import { EventTypes } from './pages/event-types.js';
 import { Overview } from './pages/overview.js';
 import { SignIn } from './pages/signin.js';
+import { SubscriberDetail } from './pages/subscriber.js';
+import { Subscribers } from './pages/subscribers.js';
 import { SubscriptionDetail } from './pages/subscription.js';
 import { Subscriptions } from './pages/subscriptions.js';
 
@@ -13,6 +18,11 @@ import { Subscriptions } from './pages/subscriptions.js';
 const ROUTES = [
   [/^\/subscriptions\/([^/]+)$/, SubscriptionDetail],
   [/^\/subscriptions$/, Subscriptions],
+  [/^\/subscribers\/([^/]+)$/, SubscriberDetail],
+  [/^\/subscribers$/, Subscribers],
+  [/^\/event-types$/, EventTypes],
+  [/^\/api-keys$/, ApiKeys],
+  [/^\/audit-log$/, AuditLog],
   [/^\/?$/, Overview],
 ];
 
@@ -20,6 +30,10 @@ const ROUTES = [
 const NAV = [
   ['/', 'Overview'],
   ['/subscriptions', 'Subscriptions'],
+  ['/subscribers', 'Subscribers'],
+  ['/event-types', 'Event catalogue'],
+  ['/api-keys', 'API keys', ['admin']],
+  ['/audit-log', 'Audit log', ['admin']],
 ];
 
 if (key.value) loadScope();

@@ -29,9 +29,9 @@ async function page(path: string, headers: Record<string, string> = BROWSER): Pr
   return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
 }
 
-/** Every href of a page, unescaped as a browser reads it. */
+/** Every link (<a href>) of a page, unescaped as a browser reads it. */
 function hrefs(html: string): string[] {
-  return [...html.matchAll(/href="([^"]*)"/g)].map((m) => (m[1] as string).replace(/&amp;/g, '&').replace(/&quot;/g, '"'));
+  return [...html.matchAll(/<a [^>]*href="([^"]*)"/g)].map((m) => (m[1] as string).replace(/&amp;/g, '&').replace(/&quot;/g, '"'));
 }
 
 function link(html: string, rel: 'next' | 'prev'): string | null {

@@ -8,7 +8,7 @@
 // dashboard. Only the HTML changes: the JSON, XML and CSV shapes are seed 001's contract.
 //
 // Every value, attribute and link is escaped here; nothing reaches the page unescaped.
-import { type JiwaRow, STATUS_TEXT, valueText } from './dto.js';
+import { JiwaDate, type JiwaRow, STATUS_TEXT, valueText } from './dto.js';
 import type { JiwaBody } from './format.js';
 
 /** What a person calls each DTO: [title of a list, title of one record]. */
@@ -158,6 +158,7 @@ function cell(field: string, row: Partial<JiwaRow>, href: string | undefined): s
   if (field === 'Status' && typeof value === 'number' && STATUS_TEXT[value] !== undefined) {
     return `${text} <span class="status s${value}">${htmlEscape(STATUS_TEXT[value])}</span>`;
   }
+  if (value instanceof JiwaDate) return `<time datetime="${text}">${text}</time>`;
   if (href && text) return `<a href="${href}">${text}</a>`;
   if (LONG_FIELDS.has(field) && text) return `<div class="long">${text}</div>`;
   return text;
@@ -177,7 +178,8 @@ function table(type: string, rows: Partial<JiwaRow>[], links: Links): string {
       return `<tr>${cells}${withRelated ? `<td class="related">${l.related.join(' · ')}</td>` : ''}</tr>`;
     })
     .join('\n');
-  return `<div class="scroll"><table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
+  // No scrolling box: a wide table widens the page, which the browser scrolls as a whole.
+  return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 
 function record(type: string, row: Partial<JiwaRow>, links: Links): string {
@@ -213,19 +215,18 @@ function navigation(links: Links): string {
 }
 
 const STYLE = `
-body { font: 14px/1.45 system-ui, sans-serif; margin: 0; color: #1d2330; background: #f5f6f8; }
+body { font: 13px/1.4 system-ui, sans-serif; margin: 0; color: #1d2330; background: #f5f6f8; min-width: max-content; }
 nav.top { background: #1d2330; padding: .6rem 1.25rem; }
 nav.top a { color: #e4e9f2; }
 main { padding: 1rem 1.25rem; }
 h1 { font-size: 1.4rem; margin: .25rem 0 .5rem; }
 .note { color: #5a6475; }
-.scroll { overflow-x: auto; background: #fff; border: 1px solid #dde1e8; }
 table { border-collapse: collapse; background: #fff; }
 th, td { border: 1px solid #dde1e8; padding: .3rem .5rem; text-align: left; vertical-align: top; }
 th { background: #eef0f4; white-space: normal; overflow-wrap: normal; word-break: keep-all; hyphens: none; }
 td { overflow-wrap: break-word; }
-td .long { min-width: 12rem; max-width: 32rem; overflow-wrap: anywhere; }
-td.related { white-space: nowrap; }
+td .long { min-width: 12rem; max-width: 28rem; overflow-wrap: anywhere; }
+td.related, td time { white-space: nowrap; }
 .status { display: inline-block; padding: 0 .4rem; border-radius: 999px; font-size: .85em; white-space: nowrap; }
 .s0 { background: #e4e7ec; } .s1 { background: #dcf5e3; } .s2 { background: #fff1cc; } .s3 { background: #ffd9d6; }
 .pager { display: flex; flex-wrap: wrap; gap: 1rem; margin: .5rem 0; }
@@ -248,6 +249,7 @@ export function renderHtml(body: JiwaBody, url: string, formats: readonly string
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${htmlEscape(title)} · Herald</title>
 <style>${STYLE}</style>
 </head>

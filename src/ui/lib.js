@@ -279,3 +279,9 @@ export function Time({ value }) {
   if (!value) return '—';
   return html`<time datetime=${value} title=${value}>${new Date(value).toLocaleString()}</time>`;
 }
+
+/** True for admin callers: what only they may change (subscribers, the catalogue, API keys). canWrite()
+ *  is also true for a subscriber, who manages its own subscriptions but not these. */
+export function isAdmin() {
+  return scope.value === 'admin';
+}

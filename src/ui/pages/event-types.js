@@ -3,14 +3,11 @@
 // delete entries (schema and example as JSON text areas; a 422 shows next to its field) and import
 // many at once from pasted JSON (POST /v1/event-types/import).
 import { useState } from 'preact/hooks';
-import { api, ConfirmButton, Field, fieldErrors, html, Pager, parseJsonField, prettyJson, scope, Time, useLoad } from '../lib.js';
+import { api, ConfirmButton, Field, fieldErrors, html, isAdmin, Pager, parseJsonField, prettyJson, Time, useLoad } from '../lib.js';
 
 const PAGE = 50;
 /** The catalogue's 422 codes and the field each is about. */
 const CODE_FIELDS = { invalid_schema: 'schema', invalid_example: 'example', invalid_event_type_name: 'name', conflict: 'name' };
-
-/** The catalogue is shared by every subscriber: only admins change it, whatever canWrite() says. */
-const isAdmin = () => scope.value === 'admin';
 
 export function EventTypes({ params }) {
   const cursor = params.get('cursor');

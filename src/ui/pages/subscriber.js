@@ -10,6 +10,7 @@ import {
   Field,
   fieldErrors,
   html,
+  isAdmin,
   link,
   Pager,
   parseJsonField,
@@ -44,7 +45,7 @@ export function SubscriberDetail({ id, params }) {
       <dt>Created</dt><dd><${Time} value=${s.createdAt} /></dd>
       <dt>Updated</dt><dd><${Time} value=${s.updatedAt} /></dd>
     </dl>
-    ${canWrite() && html`<${EditSubscriber} key=${s.updatedAt} s=${s} path=${path} onSaved=${reload} />`}
+    ${isAdmin() && html`<${EditSubscriber} key=${s.updatedAt} s=${s} path=${path} onSaved=${reload} />`}
     <h2>Subscriptions</h2>
     ${created && html`<${SecretOnce} created=${created} onDone=${() => setCreated(null)} />`}
     ${

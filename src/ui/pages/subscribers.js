@@ -1,8 +1,8 @@
 // #/subscribers: the subscribers, newest first, a page at a time (the cursor is in the URL), with
-// create, disable/enable and delete for callers who may write. Editing and the subscriber's
+// create, disable/enable and delete for admins (a subscriber key sees only its own subscriber). Editing and the subscriber's
 // subscriptions are on #/subscribers/<id>.
 import { useState } from 'preact/hooks';
-import { api, ConfirmButton, canWrite, Field, fieldErrors, html, link, Pager, parseJsonField, Time, useLoad } from '../lib.js';
+import { api, ConfirmButton, Field, fieldErrors, html, isAdmin, link, Pager, parseJsonField, Time, useLoad } from '../lib.js';
 
 const PAGE = 50;
 
@@ -13,13 +13,13 @@ export function Subscribers({ params }) {
     [cursor],
   );
   return html`<h1>Subscribers</h1>
-    ${canWrite() && html`<${NewSubscriber} onCreated=${reload} />`}
+    ${isAdmin() && html`<${NewSubscriber} onCreated=${reload} />`}
     ${error && html`<p class="error">${error}</p>`}
     ${!data && !error && html`<p>Loading…</p>`}
     ${
       data &&
       html`<div class="table-wrap"><table data-testid="subscribers">
-        <thead><tr><th>Subscriber</th><th>Id</th><th>Enabled</th><th>Created</th><th>Subscriptions</th>${canWrite() && html`<th>Actions</th>`}</tr></thead>
+        <thead><tr><th>Subscriber</th><th>Id</th><th>Enabled</th><th>Created</th><th>Subscriptions</th>${isAdmin() && html`<th>Actions</th>`}</tr></thead>
         <tbody>${data.data.map((s) => html`<${Row} key=${s.id} s=${s} reload=${reload} />`)}</tbody>
       </table></div>
       ${data.data.length === 0 && html`<p class="note">No subscribers${cursor ? ' on this page' : ' yet'}.</p>`}
@@ -46,7 +46,7 @@ function Row({ s, reload }) {
     <td><${Time} value=${s.createdAt} /></td>
     <td><a href=${detail} aria-label=${`Subscriptions of ${s.name}`}>subscriptions</a></td>
     ${
-      canWrite() &&
+      isAdmin() &&
       html`<td><div class="actions">
         <button type="button" class="secondary" data-testid="toggle" onClick=${toggle}>${s.enabled ? 'Disable' : 'Enable'}</button>
         <${ConfirmButton}

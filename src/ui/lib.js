@@ -285,3 +285,13 @@ export function Time({ value }) {
 export function isAdmin() {
   return scope.value === 'admin';
 }
+
+/**
+ * useLoad's data, or while a reload of the same `key` is under way, the data it had: a page that
+ * reloads after a change keeps its forms (open <details>, messages) instead of flashing "Loading…".
+ */
+export function useKept(data, key) {
+  const last = useRef(null);
+  if (data !== null) last.current = { key, data };
+  return data ?? (last.current?.key === key ? last.current.data : null);
+}

@@ -2,7 +2,7 @@
 // create one (the key is shown once, with a copy button) and revoke one after a confirmation.
 // The API keeps only a key's hash, so nothing here can show a key again.
 import { useState } from 'preact/hooks';
-import { api, ConfirmButton, CopyButton, Field, fieldErrors, html, link, Pager, Time, useLoad } from '../lib.js';
+import { api, ConfirmButton, CopyButton, Field, fieldErrors, html, link, Pager, Time, useKept, useLoad } from '../lib.js';
 
 const PAGE = 50;
 const SCOPES = [
@@ -14,10 +14,9 @@ const SCOPES = [
 
 export function ApiKeys({ params }) {
   const cursor = params.get('cursor');
-  const { data, error, reload } = useLoad(
-    () => api('GET', `/v1/api-keys?limit=${PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
-    [cursor],
-  );
+  const loaded = useLoad(() => api('GET', `/v1/api-keys?limit=${PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`), [cursor]);
+  const { error, reload } = loaded;
+  const data = useKept(loaded.data, cursor);
   return html`<h1>API keys</h1>
     <${NewKey} onCreated=${reload} />
     ${error && html`<p class="error">${error}</p>`}
@@ -50,7 +49,7 @@ function Row({ k, reload }) {
     <td>${k.subscriberId ? html`<a href=${link(`/subscribers/${encodeURIComponent(k.subscriberId)}`)}>${k.subscriberId}</a>` : '—'}</td>
     <td><${Time} value=${k.createdAt} /></td>
     <td>${k.expiresAt ? html`<${Time} value=${k.expiresAt} />` : 'never'}</td>
-    <td class="wrap">${limits.length ? limits.join('; ') : '—'}</td>
+    <td class="text">${limits.length ? limits.join('; ') : '—'}</td>
     <td data-testid="state">${state(k)}</td>
     <td>${
       k.revokedAt
@@ -110,7 +109,7 @@ function NewKey({ onCreated }) {
   return html`${
     created &&
     html`<div class="once" role="status" data-testid="new-key">
-      <p><strong>API key ${created.name} (${created.scope}) created. Copy it now: you will not see it again.</strong>
+      <p><strong>API key ${created.name} (${created.scope}) created. Copy it now: you will not see it again.</strong>${' '}
       Herald keeps only its hash; if it is lost, revoke it and create another.</p>
       <p><code data-testid="key">${created.key}</code> <${CopyButton} text=${created.key} testid="copy-key" /></p>
       <button type="button" class="secondary" data-testid="hide-key" onClick=${() => setCreated(null)}>I have copied it, hide it</button>

@@ -3,7 +3,20 @@
 // delete entries (schema and example as JSON text areas; a 422 shows next to its field) and import
 // many at once from pasted JSON (POST /v1/event-types/import).
 import { useState } from 'preact/hooks';
-import { api, ConfirmButton, Field, fieldErrors, html, isAdmin, Pager, parseJsonField, prettyJson, Time, useLoad } from '../lib.js';
+import {
+  api,
+  ConfirmButton,
+  Field,
+  fieldErrors,
+  html,
+  isAdmin,
+  Pager,
+  parseJsonField,
+  prettyJson,
+  Time,
+  useKept,
+  useLoad,
+} from '../lib.js';
 
 const PAGE = 50;
 /** The catalogue's 422 codes and the field each is about. */
@@ -12,10 +25,12 @@ const CODE_FIELDS = { invalid_schema: 'schema', invalid_example: 'example', inva
 export function EventTypes({ params }) {
   const cursor = params.get('cursor');
   const [editing, setEditing] = useState(null);
-  const { data, error, reload } = useLoad(
+  const loaded = useLoad(
     () => api('GET', `/v1/event-types?limit=${PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
     [cursor],
   );
+  const { error, reload } = loaded;
+  const data = useKept(loaded.data, cursor);
   return html`<h1>Event catalogue</h1>
     ${
       isAdmin() &&

@@ -16,6 +16,7 @@ import {
   parseJsonField,
   prettyJson,
   Time,
+  useKept,
   useLoad,
 } from '../lib.js';
 
@@ -26,13 +27,15 @@ export function SubscriberDetail({ id, params }) {
   // Kept here, above the loading state, so the reload after a create does not lose the secret.
   const [created, setCreated] = useState(null);
   const path = `/v1/subscribers/${encodeURIComponent(id)}`;
-  const { data, error, reload } = useLoad(async () => {
+  const loaded = useLoad(async () => {
     const [subscriber, subs] = await Promise.all([
       api('GET', path),
       api('GET', `${path}/subscriptions?limit=${PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
     ]);
     return { subscriber, subs };
   }, [id, cursor]);
+  const { error, reload } = loaded;
+  const data = useKept(loaded.data, `${id}?${cursor}`);
   if (error) return html`<p class="error">${error}</p>`;
   if (!data) return html`<p>Loading…</p>`;
   const { subscriber: s, subs } = data;
@@ -65,7 +68,7 @@ export function SubscriberDetail({ id, params }) {
           (sub) => html`<tr data-id=${sub.id}>
             <td><a href=${link(`/subscriptions/${encodeURIComponent(sub.id)}`)}>${sub.name ?? sub.id}</a></td>
             <td class="wrap">${sub.url}</td>
-            <td class="wrap">${sub.eventTypes.join(', ')}</td>
+            <td class="text">${sub.eventTypes.join(', ')}</td>
             <td><span class=${`badge ${sub.health.status}`}>${sub.health.status}</span></td>
             <td>${sub.enabled ? 'yes' : 'no'}</td>
           </tr>`,

@@ -2,16 +2,18 @@
 // create, disable/enable and delete for admins (a subscriber key sees only its own subscriber). Editing and the subscriber's
 // subscriptions are on #/subscribers/<id>.
 import { useState } from 'preact/hooks';
-import { api, ConfirmButton, Field, fieldErrors, html, isAdmin, link, Pager, parseJsonField, Time, useLoad } from '../lib.js';
+import { api, ConfirmButton, Field, fieldErrors, html, isAdmin, link, Pager, parseJsonField, Time, useKept, useLoad } from '../lib.js';
 
 const PAGE = 50;
 
 export function Subscribers({ params }) {
   const cursor = params.get('cursor');
-  const { data, error, reload } = useLoad(
+  const loaded = useLoad(
     () => api('GET', `/v1/subscribers?limit=${PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
     [cursor],
   );
+  const { error, reload } = loaded;
+  const data = useKept(loaded.data, cursor);
   return html`<h1>Subscribers</h1>
     ${isAdmin() && html`<${NewSubscriber} onCreated=${reload} />`}
     ${error && html`<p class="error">${error}</p>`}

@@ -36,10 +36,12 @@ import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { previewRoutes } from './routes/preview.js';
+import { sessionRoutes } from './routes/sessions.js';
 import { subscriberRoutes } from './routes/subscribers.js';
 import { subscriptionActionRoutes } from './routes/subscription-actions.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
 import { templatePresetRoutes } from './routes/template-presets.js';
+import { DASHBOARD_COOKIE, Sessions } from './sessions.js';
 import { uiRoutes } from './ui.js';
 
 export type Role = 'all' | 'api' | 'worker';
@@ -123,9 +125,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           securitySchemes: {
             bearer: { type: 'http', scheme: 'bearer', description: 'An API key' },
             session: { type: 'apiKey', in: 'cookie', name: 'ss-id', description: 'A /auth session (Jiwa routes)' },
+            cookie: {
+              type: 'apiKey',
+              in: 'cookie',
+              name: DASHBOARD_COOKIE,
+              description: 'A session from POST /v1/sessions; state-changing requests also send X-CSRF-Token',
+            },
           },
         },
-        security: [{ bearer: [] }],
+        security: [{ bearer: [] }, { cookie: [] }],
       },
     });
     // Swagger UI at /docs and, as seed 001's tutorial expects, /swagger-ui: sibling scopes, since
@@ -138,7 +146,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (role === 'worker') return app as unknown as FastifyInstance;
 
   const context: ApiContext = { store, config, groupCommit: new GroupCommit(store, deps.handoff ?? null) };
-  const auth = createAuthenticator(store, config.adminKey);
+  const sessions = Sessions.fromConfig(store, config);
+  const auth = createAuthenticator(store, config.adminKey, sessions);
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', auth.onRequest);
@@ -159,10 +168,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(attemptRoutes, context);
       await v1.register(apiKeyRoutes, { ...context, auth });
       await v1.register(auditLogRoutes, context);
+      await v1.register(sessionRoutes, { ...context, auth, sessions });
     },
     { prefix: '/v1' },
   );
-  await app.register(jiwaRoutes, { ...context, auth }); // seed 001's /Webhooks/... and /auth
-  await app.register(uiRoutes, { auth }); // the dashboard at /ui/
+  await app.register(jiwaRoutes, { ...context, auth, sessions }); // seed 001's /Webhooks/... and /auth
+  await app.register(uiRoutes); // the dashboard at /ui/
   return app as unknown as FastifyInstance;
 }

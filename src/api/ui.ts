@@ -3,14 +3,13 @@
 // through the import map in index.html. Routes inside the app are hash routes (#/subscriptions),
 // so any /ui/ path that is not a file answers index.html and the app decides what to show.
 //
-// Sign-in (temporary): the API key is kept in the tab's sessionStorage and sent as a bearer to
-// /v1. GET /ui/whoami tells the app the key's scope, so a read key is shown no state-changing
-// buttons.
+// Sign-in: POST /v1/sessions opens a session held in an HttpOnly cookie (routes/sessions.ts); the
+// app learns the caller's scope from GET /v1/session. No API key is ever kept in the browser.
+// /ui/portal#token=... is the subscriber portal's entry: the page exchanges the token for a session.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import type { Authenticator } from './auth.js';
 
 /** The package root: src/api/ui.ts (tsx) and dist/api/ui.js (npm start) are both two levels down. */
 const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -28,19 +27,13 @@ const VENDOR: Record<string, string> = {
   'uplot.css': 'uplot/dist/uPlot.min.css',
 };
 
-export async function uiRoutes(app: FastifyInstance, opts: { auth: Authenticator }): Promise<void> {
+export async function uiRoutes(app: FastifyInstance): Promise<void> {
   await app.register(fastifyStatic, { root: UI_ROOT, prefix: '/ui/', wildcard: false, index: ['index.html'] });
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/ui/'));
   app.get<{ Params: { file: string } }>('/ui/vendor/:file', { schema: { hide: true } }, async (request, reply) => {
     const path = VENDOR[request.params.file];
     if (!path) return reply.code(404).send({ error: { code: 'not_found', message: 'no such file' } });
     return reply.sendFile(path, MODULES);
-  });
-  await app.register(async (scope) => {
-    scope.addHook('onRequest', opts.auth.onRequest);
-    scope.get('/ui/whoami', { schema: { hide: true }, config: { action: 'subscriptions.read' } }, async (request) => ({
-      scope: request.principal?.scope ?? null,
-    }));
   });
   // Client-side routes: any other /ui/ path is the app.
   app.get('/ui/*', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html').sendFile('index.html', UI_ROOT));

@@ -244,7 +244,7 @@ export const ConfigSchema = Type.Object({
     minimum: 0.01,
     maximum: 525_600,
     env: 'HERALD_SESSION_EXPIRY_MINUTES',
-    description: 'SessionExpiryInMinutes: idle minutes before a /auth session expires',
+    description: 'SessionExpiryInMinutes: idle minutes before a session (/auth, POST /v1/sessions) expires',
   }),
   webhooksClientKey: Type.Union([Type.String({ minLength: 16 }), Type.Null()], {
     default: null,

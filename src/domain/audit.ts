@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
   'message.resend',
   'api-key.create',
   'api-key.revoke',
+  'subscriber.portal',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

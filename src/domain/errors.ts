@@ -11,6 +11,13 @@ export const ERRORS = {
   invalid_cursor: { status: 400, message: 'The cursor is not a nextCursor this list returned' },
   unauthorized: { status: 401, message: 'A valid API key is required' },
   forbidden: { status: 403, message: 'This API key may not do that' },
+  csrf_failed: {
+    status: 403,
+    message:
+      'A state-changing request signed in by the session cookie must send the X-CSRF-Token header (the csrfToken of POST /v1/sessions or GET /v1/session)',
+  },
+  portal_link_expired: { status: 401, message: 'This portal link has expired; ask for a new one' },
+  portal_link_used: { status: 401, message: 'This portal link was already used; each link opens one session; ask for a new one' },
   ip_not_allowed: { status: 403, message: "This API key may not be used from the caller's address" },
   not_found: { status: 404, message: 'No such resource' },
   route_not_found: { status: 404, message: 'No such route' },

@@ -26,7 +26,7 @@ import type {
 import { BREAKER_STATES, HEALTH_STATUSES, MESSAGE_STATUSES, STATUS_NAME } from '../domain/glossary.js';
 import type { SeriesWindow } from '../domain/stats.js';
 import type { PriorEvent } from '../fanout/plan.js';
-import type { AttemptRef, HealthCounts, Page, StoredSession, SubscriptionStats } from './store.js';
+import type { AttemptRef, HealthCounts, Page, PortalLink, SessionKind, StoredSession, SubscriptionStats } from './store.js';
 
 /** A row as a driver returns it, by column name. */
 export type Row = Record<string, unknown>;
@@ -248,6 +248,10 @@ export function rowMappers(d: Dialect) {
       userName: r.user_name as string,
       createdAt: r.created_at as number,
       lastSeenAt: r.last_seen_at as number,
+      kind: r.kind as SessionKind,
+      scope: r.scope as ApiKeyScope,
+      subscriberId: nullable(r.subscriber_id),
+      keyId: nullable(r.key_id),
     }),
     toApiKey: (r: Row): ApiKey => ({
       id: r.id as string,
@@ -341,5 +345,16 @@ export function toSubscriptionStats(rows: StatsRows, series: SeriesWindow): Subs
     lastSuccess: attemptRef(rows.lastSuccess),
     lastFailure: attemptRef(rows.lastFailure),
     series: { start: series.start, intervalMs: series.intervalMs, succeeded, failed },
+  };
+}
+
+/** A portal_links row (the same in both dialects: text and integers only). */
+export function toPortalLink(r: Row): PortalLink {
+  return {
+    tokenHash: r.token_hash as string,
+    subscriberId: r.subscriber_id as string,
+    createdAt: Number(r.created_at),
+    expiresAt: Number(r.expires_at),
+    usedAt: r.used_at === null || r.used_at === undefined ? null : Number(r.used_at),
   };
 }

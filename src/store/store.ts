@@ -11,6 +11,7 @@ import type { SchemaViolation } from '../domain/event-schemas.js';
 import type { EventTypeDraft } from '../domain/event-types.js';
 import type {
   ApiKey,
+  ApiKeyScope,
   Attempt,
   AttemptTrigger,
   AuditEntry,
@@ -238,14 +239,35 @@ export interface IngestRequest {
   requestHash: string | null;
 }
 
-/** An operator session of the Jiwa-compatible API (/auth), known by the hash of its token. */
+/** How a session was opened: Jiwa's /auth or POST /v1/sessions with the operator credentials, an
+ *  API key (the session has its scope and ends with it), or a subscriber portal link. */
+export type SessionKind = 'operator' | 'api-key' | 'portal';
+
+/** A session (src/api/sessions.ts), known by the hash of its token. */
 export interface StoredSession {
   tokenHash: string;
   /** Who the audit log names: `ses_...`. */
   id: string;
+  /** The operator's user name, the key's name, or the portal's subscriber name: for display only. */
   userName: string;
   createdAt: number;
   lastSeenAt: number;
+  kind: SessionKind;
+  scope: ApiKeyScope;
+  /** The only subscriber a `subscriber`-scope session sees; null otherwise. */
+  subscriberId: string | null;
+  /** The stored API key an `api-key` session was opened with (null: the configured admin key). */
+  keyId: string | null;
+}
+
+/** A subscriber portal link (POST /v1/subscribers/{id}/portal), known by the hash of its token. */
+export interface PortalLink {
+  tokenHash: string;
+  subscriberId: string;
+  createdAt: number;
+  expiresAt: number;
+  /** When it was exchanged for a session; null while unused. */
+  usedAt: number | null;
 }
 
 /** A lease its holder gives back (returnLeases): the message and when the lease would end. */
@@ -555,6 +577,11 @@ export interface SessionStore {
   /** Sets lastSeenAt (never backwards). */
   touchSession(tokenHash: string, lastSeenAt: number): Promise<void>;
   closeSession(tokenHash: string): Promise<boolean>;
+  /** Stores a new portal link, then deletes those that expired before `expiredBefore`. */
+  createPortalLink(link: PortalLink, expiredBefore: number): Promise<void>;
+  /** Marks the link used at `now` unless it already was, atomically, and returns it as it was
+   *  before (usedAt null: this call used it); null for an unknown token. Expiry is the caller's. */
+  claimPortalLink(tokenHash: string, now: number): Promise<PortalLink | null>;
 }
 
 /** API keys. findApiKeyByHash returns revoked and expired keys too: the caller decides. */

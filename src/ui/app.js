@@ -3,11 +3,12 @@
 // only routes. To add a page: one line in ROUTES (and one in NAV when it has a menu entry).
 
 import { render } from 'preact';
-import { currentRoute, html, key, loadScope, scope, signOut } from './lib.js';
+import { currentRoute, html, key, loadScope, scope, signedInAs, signOut } from './lib.js';
 import { ApiKeys } from './pages/api-keys.js';
 import { AuditLog } from './pages/audit-log.js';
 import { EventTypes } from './pages/event-types.js';
 import { Overview } from './pages/overview.js';
+import { Portal } from './pages/portal.js';
 import { SignIn } from './pages/signin.js';
 import { SubscriberDetail } from './pages/subscriber.js';
 import { Subscribers } from './pages/subscribers.js';
@@ -28,7 +29,7 @@ const ROUTES = [
 
 /** The menu: [hash path, label, scopes that see it (all when omitted)]. */
 const NAV = [
-  ['/', 'Overview'],
+  ['/', 'Overview', ['admin', 'read']],
   ['/subscriptions', 'Subscriptions'],
   ['/subscribers', 'Subscribers'],
   ['/event-types', 'Event catalogue'],
@@ -39,8 +40,11 @@ const NAV = [
 if (key.value) loadScope();
 
 function App() {
+  if (location.pathname === '/ui/portal') return html`<${Portal} />`; // a subscriber portal link
   if (!key.value) return html`<${SignIn} />`;
-  const { path, params } = currentRoute();
+  const { path: asked, params } = currentRoute();
+  // A subscriber (portal or key) lands on its subscriptions: the overview is the whole fleet's.
+  const path = scope.value === 'subscriber' && asked === '/' ? '/subscriptions' : asked;
   let page = html`<${Overview} />`;
   for (const [pattern, Page] of ROUTES) {
     const m = pattern.exec(path);
@@ -56,7 +60,7 @@ function App() {
       <nav>
         ${visible.map(([p, label]) => html`<a href=${`#${p}`} class=${active(p)}>${label}</a>`)}
       </nav>
-      <span class="note" style="color:#cfd6e4">${scope.value ? `${scope.value} key` : ''}</span>
+      <span class="note" style="color:#cfd6e4">${signedInAs()}</span>
       <button type="button" class="plain" onClick=${signOut}>Sign out</button>
     </header>
     <main>${page}</main>`;

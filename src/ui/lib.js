@@ -1,9 +1,13 @@
 // Shared pieces of the dashboard: the /v1 client, the signed-in caller, routing helpers, loading,
 // formatting and the chart. Pages import from here; app.js only routes.
 //
-// Sign-in (temporary): the API key lives in this tab's sessionStorage and goes to /v1 as a bearer.
-// `api()` is the one place that knows how a request is authenticated, so moving to cookie sessions
-// changes this file, not the pages.
+// Sign-in: POST /v1/sessions (an API key, the operator user name and password, or a portal link)
+// opens a session held in an HttpOnly cookie, which this code can neither read nor leak; the API
+// key itself is never stored in the browser. `api()` is the one place that knows how a request is
+// authenticated: it sends the cookie (credentials: 'same-origin') and, on every state-changing
+// request, the session's CSRF token, kept in memory only and fetched again from GET /v1/session
+// when the page loads. localStorage keeps only a "signed in" hint (no secret), so a signed-out
+// browser shows the sign-in form without first provoking a 401.
 
 import { signal } from '@preact/signals';
 import htm from 'htm';
@@ -16,9 +20,15 @@ export const HEALTH = ['healthy', 'degraded', 'failing', 'disabled'];
 export const MESSAGE_STATUSES = ['pending', 'succeeded', 'retrying', 'failed'];
 export const COUNT_LIMIT = 1000;
 
-export const key = signal(sessionStorage.getItem('herald.key'));
+const SIGNED_IN = 'herald.signedIn'; // localStorage hint: '1' while this browser holds a session
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** True while signed in (the name is the first slice's, when it held the key; pages need no change). */
+export const key = signal(localStorage.getItem(SIGNED_IN) === '1');
 /** The signed-in caller's scope: admin, read, subscriber (null until known). */
 export const scope = signal(null);
+/** GET /v1/session's answer: scope, subscriberId, actor, kind, expiresAt (null until known). */
+export const session = signal(null);
+let csrfToken = null;
 export const route = signal(location.hash || '#/');
 window.addEventListener('hashchange', () => {
   route.value = location.hash || '#/';
@@ -39,41 +49,74 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(method, path, body, bearer = key.value) {
+export async function api(method, path, body) {
+  const headers = body !== undefined ? { 'content-type': 'application/json' } : {};
+  if (!READ_METHODS.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
   const res = await fetch(path, {
     method,
-    headers: { authorization: `Bearer ${bearer}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    credentials: 'same-origin',
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
   const json = text ? JSON.parse(text) : null;
-  if (res.status === 401 && bearer === key.value) signOut();
+  if (res.status === 401 && key.value) forget(); // the session ended (idle, key revoked): back to sign-in
   if (!res.ok) {
-    const e = json?.error ?? {};
+    const e = json?.error ?? json ?? {};
     throw new ApiError(res.status, e.code ?? 'http_error', e.message ?? `${method} ${path}: ${res.status}`, e.details);
   }
   return json;
 }
 
-export function signOut() {
-  sessionStorage.removeItem('herald.key');
-  key.value = null;
-  scope.value = null;
+function remember(answer) {
+  session.value = answer;
+  scope.value = answer.scope;
+  csrfToken = answer.csrfToken;
+  localStorage.setItem(SIGNED_IN, '1');
+  key.value = true;
 }
 
+function forget() {
+  localStorage.removeItem(SIGNED_IN);
+  csrfToken = null;
+  session.value = null;
+  scope.value = null;
+  key.value = false;
+}
+
+/** Signs out: closes the session on the server (which clears the cookie), then forgets it here. */
+export async function signOut() {
+  try {
+    await api('DELETE', '/v1/session');
+  } catch {
+    // Already ended on the server: nothing more to close.
+  }
+  forget();
+}
+
+/** Learns who is signed in (and the CSRF token) from the session cookie. */
 export async function loadScope() {
   try {
-    scope.value = (await api('GET', '/ui/whoami')).scope;
+    remember(await api('GET', '/v1/session'));
   } catch {
-    scope.value = null;
+    forget();
   }
 }
 
-/** Signs in with a key: resolves when accepted, throws when not. */
-export async function signIn(candidate) {
-  scope.value = (await api('GET', '/ui/whoami', undefined, candidate)).scope;
-  sessionStorage.setItem('herald.key', candidate);
-  key.value = candidate;
+/** Signs in: `credentials` is an API key, or {userName, password}, or {portalToken}. Resolves
+ *  when a session is open, throws the ApiError when not. */
+export async function signIn(credentials) {
+  const body = typeof credentials === 'string' ? { apiKey: credentials } : credentials;
+  remember(await api('POST', '/v1/sessions', body));
+}
+
+/** How the header names the caller: "admin key", "read key", "operator", "subscriber portal". */
+export function signedInAs() {
+  const s = session.value;
+  if (!s) return '';
+  if (s.kind === 'portal') return 'subscriber portal';
+  if (s.kind === 'operator') return 'operator';
+  return `${s.scope} key`;
 }
 
 /** Counts up to COUNT_LIMIT items of a list; shows "1000+" beyond. */

@@ -486,6 +486,21 @@ describe('scope enforcement on every route', () => {
       request: async () => ({ url: `/v1/api-keys/${await fresh.apiKey()}` }),
     },
     { method: 'GET', path: '/v1/audit-log', allowed: only('admin'), request: async () => ({ url: '/v1/audit-log' }) },
+    {
+      method: 'POST',
+      path: '/v1/subscribers/{id}/portal',
+      allowed: only('admin'),
+      request: async () => ({ url: `/v1/subscribers/${mine.subscriberId}/portal`, body: {} }),
+    },
+    // Signing in needs no credentials (the bearer sent is ignored); who-am-I and sign-out are for every caller.
+    {
+      method: 'POST',
+      path: '/v1/sessions',
+      allowed: only(...SCOPES),
+      request: async () => ({ url: '/v1/sessions', body: { apiKey: ADMIN_KEY } }),
+    },
+    { method: 'GET', path: '/v1/session', allowed: only(...SCOPES), request: async () => ({ url: '/v1/session' }) },
+    { method: 'DELETE', path: '/v1/session', allowed: only(...SCOPES), request: async () => ({ url: '/v1/session' }) },
   ];
 
   test('the table names every /v1 route of the OpenAPI document', async () => {

@@ -305,6 +305,8 @@ const BASELINES: Record<string, Baseline> = {
       rateLimit: 5,
     }),
   },
+  'POST /v1/sessions': { body: () => ({ apiKey: ADMIN_KEY }) },
+  'POST /v1/subscribers/{id}/portal': { body: () => ({ expiresInMinutes: 5 }) },
   'GET /auth': { query: () => LOGIN },
   'GET /auth/{provider}': { query: () => LOGIN },
   'POST /auth': { body: () => ({ ...LOGIN, format: 'json' }) },

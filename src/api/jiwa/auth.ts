@@ -4,7 +4,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { HeraldError } from '../../domain/errors.js';
-import { clearedSessionCookie, LoginThrottle, sessionCookie, sessionToken } from '../sessions.js';
+import { clearedSessionCookie, sessionCookie, sessionToken } from '../sessions.js';
 import { begin, type JiwaContext } from './context.js';
 import { errors, formatQuery, noSecurity } from './schemas.js';
 
@@ -22,7 +22,7 @@ const AuthResponse = Type.Object({
 });
 
 export const authRoutes: FastifyPluginAsync<JiwaContext> = async (app, { sessions, answer }) => {
-  const throttle = new LoginThrottle();
+  const throttle = sessions.throttle;
 
   const authHandler = async (request: FastifyRequest, reply: FastifyReply) => {
     const { params, format } = begin(request);

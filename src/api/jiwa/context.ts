@@ -6,18 +6,18 @@ import type { Subscriber } from '../../domain/glossary.js';
 import type { Authenticator, Principal } from '../auth.js';
 import { assertId, orNotFound } from '../checks.js';
 import type { ApiContext } from '../context.js';
-import { Sessions } from '../sessions.js';
+import type { Sessions } from '../sessions.js';
 import { type Format, type JiwaBody, negotiate, render } from './format.js';
 import { JiwaParams } from './params.js';
 
 export interface JiwaOptions extends ApiContext {
   /** The /v1 authenticator: API keys work on the operator routes too, with the same cache. */
   auth: Authenticator;
+  /** Sessions: opened by /auth (and POST /v1/sessions), accepted by the operator routes through `auth`. */
+  sessions: Sessions;
 }
 
 export interface JiwaContext extends JiwaOptions {
-  /** Operator sessions: opened by /auth, accepted by the operator routes. */
-  sessions: Sessions;
   /** Sends `body` in `format`, with the configured date format. */
   answer(request: FastifyRequest, reply: FastifyReply, format: Format, status: number, body: JiwaBody): FastifyReply;
   /** The subscriber named by the SubscriberID parameter, or not_found. */
@@ -31,7 +31,6 @@ export function jiwaContext(options: JiwaOptions): JiwaContext {
   const { store, config } = options;
   return {
     ...options,
-    sessions: Sessions.fromConfig(store, config),
     answer(request, reply, format, status, body) {
       const out = render(format, body, { dates: config.jiwaDateFormat, url: request.url });
       return reply.code(status).header('vary', 'Accept').type(out.contentType).send(out.payload);

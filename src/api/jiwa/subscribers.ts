@@ -4,7 +4,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { newId } from '../../domain/ids.js';
 import { describeChange } from '../audit.js';
-import { operatorOnly } from '../sessions.js';
 import { begin, type JiwaContext } from './context.js';
 import { SubscriberDtoSchema, subscriberDto } from './dto.js';
 import { errors, noSecurity, operatorSecurity, queryString, SubscriberParams, Webhooks } from './schemas.js';
@@ -12,9 +11,9 @@ import { errors, noSecurity, operatorSecurity, queryString, SubscriberParams, We
 const MAX_NAME = 256; // characters of a subscriber name, as /v1 allows
 const SubscriberCreate = Type.Object({ Name: Type.String({ maxLength: MAX_NAME }), IsEnabled: Type.Optional(Type.Boolean()) });
 
-export const subscriberRoutes: FastifyPluginAsync<JiwaContext> = async (app, { store, auth, sessions, answer, loadSubscriber }) => {
+export const subscriberRoutes: FastifyPluginAsync<JiwaContext> = async (app, { store, auth, answer, loadSubscriber }) => {
   /** An operator: a live /auth session, else an API key allowed the route's config.action. */
-  const operator = operatorOnly(sessions, auth);
+  const operator = auth.onJiwaRequest;
 
   app.post(
     '/Webhooks/Subscribers',

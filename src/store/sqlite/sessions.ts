@@ -1,5 +1,7 @@
-// Operator sessions (src/api/sessions.ts), by the hash of their token.
-import type { SessionStore } from '../store.js';
+// Sessions (src/api/sessions.ts) and subscriber portal links, by the hash of their token.
+
+import { toPortalLink } from '../rows.js';
+import type { PortalLink, SessionStore } from '../store.js';
 import type { SqliteConnection } from './connection.js';
 import { oneRow, toSession } from './rows.js';
 
@@ -7,13 +9,21 @@ export function sessionStore(db: SqliteConnection): SessionStore {
   return {
     async openSession(session, expiredBefore, max) {
       db.transaction(() => {
-        db.run('INSERT INTO sessions (token_hash, id, user_name, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)', [
-          session.tokenHash,
-          session.id,
-          session.userName,
-          session.createdAt,
-          session.lastSeenAt,
-        ]);
+        db.run(
+          `INSERT INTO sessions (token_hash, id, user_name, created_at, last_seen_at, kind, scope, subscriber_id, key_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            session.tokenHash,
+            session.id,
+            session.userName,
+            session.createdAt,
+            session.lastSeenAt,
+            session.kind,
+            session.scope,
+            session.subscriberId,
+            session.keyId,
+          ],
+        );
         db.run('DELETE FROM sessions WHERE last_seen_at < ?', [expiredBefore]);
         db.run(
           'DELETE FROM sessions WHERE token_hash IN (SELECT token_hash FROM sessions ORDER BY last_seen_at DESC, token_hash LIMIT -1 OFFSET ?)',
@@ -32,6 +42,28 @@ export function sessionStore(db: SqliteConnection): SessionStore {
 
     async closeSession(tokenHash) {
       return db.run('DELETE FROM sessions WHERE token_hash = ?', [tokenHash]).changes > 0;
+    },
+
+    async createPortalLink(link, expiredBefore) {
+      db.transaction(() => {
+        db.run('INSERT INTO portal_links (token_hash, subscriber_id, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?)', [
+          link.tokenHash,
+          link.subscriberId,
+          link.createdAt,
+          link.expiresAt,
+          link.usedAt,
+        ]);
+        db.run('DELETE FROM portal_links WHERE expires_at < ?', [expiredBefore]);
+      });
+    },
+
+    async claimPortalLink(tokenHash, now) {
+      // One connection, one transaction: nothing runs between the read and the write.
+      return db.transaction((): PortalLink | null => {
+        const before = oneRow(db, 'SELECT * FROM portal_links WHERE token_hash = ?', [tokenHash], toPortalLink);
+        if (before !== null && before.usedAt === null) db.run('UPDATE portal_links SET used_at = ? WHERE token_hash = ?', [now, tokenHash]);
+        return before;
+      });
     },
   };
 }

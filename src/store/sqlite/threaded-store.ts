@@ -38,7 +38,7 @@ const FORWARDED = {
   getAttempt: true, listAttempts: true, queryAttempts: true,
   releaseLeases: true, returnLeases: true, nextDueAt: true, startProbe: true,
   purgeSettledEvents: true,
-  openSession: true, getSession: true, touchSession: true, closeSession: true,
+  openSession: true, getSession: true, touchSession: true, closeSession: true, createPortalLink: true, claimPortalLink: true,
   createApiKey: true, getApiKey: true, findApiKeyByHash: true, listApiKeys: true, revokeApiKey: true, countApiKeys: true,
   appendAudit: true, listAudit: true,
   subscriptionStats: true,

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { newId } from '../../../src/domain/ids.js';
-import type { StoredSession } from '../../../src/store/store.js';
+import type { PortalLink, StoredSession } from '../../../src/store/store.js';
 import type { ContractContext } from './context.js';
 
 export function sessionContract(ctx: ContractContext): void {
@@ -17,6 +17,10 @@ export function sessionContract(ctx: ContractContext): void {
         userName: 'admin',
         createdAt: at,
         lastSeenAt: at,
+        kind: 'operator',
+        scope: 'admin',
+        subscriberId: null,
+        keyId: null,
         ...over,
       };
     };
@@ -33,6 +37,53 @@ export function sessionContract(ctx: ContractContext): void {
       assert.equal(await ctx.store.closeSession(s.tokenHash), true);
       assert.equal(await ctx.store.closeSession(s.tokenHash), false);
       assert.equal(await ctx.store.getSession(s.tokenHash), null);
+    });
+
+    it('keeps how a session was opened: kind, scope, subscriber and key', async () => {
+      const byKey = session({ kind: 'api-key', scope: 'read', keyId: 'key_0123' });
+      const portal = session({ kind: 'portal', scope: 'subscriber', subscriberId: 'sbr_0123', userName: 'acme' });
+      await ctx.store.openSession(byKey, 0, 100);
+      await ctx.store.openSession(portal, 0, 100);
+      assert.deepEqual(await ctx.store.getSession(byKey.tokenHash), byKey);
+      assert.deepEqual(await ctx.store.getSession(portal.tokenHash), portal);
+    });
+
+    describe('portal links', () => {
+      const link = (over: Partial<PortalLink> = {}): PortalLink => {
+        const at = tick();
+        return {
+          tokenHash: `${at.toString(16)}${'b'.repeat(52)}`,
+          subscriberId: 'sbr_0123',
+          createdAt: at,
+          expiresAt: at + 60_000,
+          usedAt: null,
+          ...over,
+        };
+      };
+
+      it('a link is claimed once: the first claim sees it unused, later ones see when it was used', async () => {
+        const l = link();
+        await ctx.store.createPortalLink(l, 0);
+        assert.deepEqual(await ctx.store.claimPortalLink(l.tokenHash, l.createdAt + 1_000), l);
+        assert.deepEqual(await ctx.store.claimPortalLink(l.tokenHash, l.createdAt + 2_000), { ...l, usedAt: l.createdAt + 1_000 });
+        assert.equal(await ctx.store.claimPortalLink('c'.repeat(64), l.createdAt), null);
+      });
+
+      it('concurrent claims of one link: exactly one sees it unused', async () => {
+        const l = link();
+        await ctx.store.createPortalLink(l, 0);
+        const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => ctx.store.claimPortalLink(l.tokenHash, l.createdAt + i + 1)));
+        assert.equal(claims.filter((c) => c !== null && c.usedAt === null).length, 1);
+      });
+
+      it('creating a link drops those expired before the bound', async () => {
+        const old = link();
+        await ctx.store.createPortalLink(old, 0);
+        const fresh = link();
+        await ctx.store.createPortalLink(fresh, old.expiresAt + 1);
+        assert.equal(await ctx.store.claimPortalLink(old.tokenHash, fresh.createdAt), null);
+        assert.ok(await ctx.store.claimPortalLink(fresh.tokenHash, fresh.createdAt));
+      });
     });
 
     it('opening a session drops those last seen before the bound', async () => {

@@ -19,6 +19,7 @@ import queueLeases from './0016-queue-leases.js';
 import filterTemplate from './0017-filter-template.js';
 import eventTypeExample from './0018-event-type-example.js';
 import subscriptionBatch from './0019-subscription-batch.js';
+import dashboardSessions from './0020-dashboard-sessions.js';
 
 export interface Migration {
   version: number;
@@ -46,4 +47,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 17, name: '0017-filter-template', sql: filterTemplate },
   { version: 18, name: '0018-event-type-example', sql: eventTypeExample },
   { version: 19, name: '0019-subscription-batch', sql: subscriptionBatch },
+  { version: 20, name: '0020-dashboard-sessions', sql: dashboardSessions },
 ];

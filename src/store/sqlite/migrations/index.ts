@@ -12,6 +12,7 @@ import m0010 from './0010-auth-signing-custom-data.js';
 import m0011 from './0011-filter-template.js';
 import m0012 from './0012-event-type-example.js';
 import m0013 from './0013-subscription-batch.js';
+import m0014 from './0014-dashboard-sessions.js';
 
 export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 1, name: 'init', sql: m0001 },
@@ -27,4 +28,5 @@ export const migrations: { version: number; name: string; sql: string }[] = [
   { version: 11, name: 'filter-template', sql: m0011 },
   { version: 12, name: 'event-type-example', sql: m0012 },
   { version: 13, name: 'subscription-batch', sql: m0013 },
+  { version: 14, name: 'dashboard-sessions', sql: m0014 },
 ];

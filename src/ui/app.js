@@ -4,11 +4,16 @@
 
 import { render } from 'preact';
 import { currentRoute, html, key, loadScope, scope, signedInAs, signOut } from './lib.js';
+import { ApiKeys } from './pages/api-keys.js';
+import { AuditLog } from './pages/audit-log.js';
+import { EventTypes } from './pages/event-types.js';
 import { MessageDetail } from './pages/message.js';
 import { Messages } from './pages/messages.js';
 import { Overview } from './pages/overview.js';
 import { Portal } from './pages/portal.js';
 import { SignIn } from './pages/signin.js';
+import { SubscriberDetail } from './pages/subscriber.js';
+import { Subscribers } from './pages/subscribers.js';
 import { SubscriptionDetail } from './pages/subscription.js';
 import { Subscriptions } from './pages/subscriptions.js';
 
@@ -18,6 +23,11 @@ const ROUTES = [
   [/^\/subscriptions$/, Subscriptions],
   [/^\/messages\/([^/]+)$/, MessageDetail],
   [/^\/messages$/, Messages],
+  [/^\/subscribers\/([^/]+)$/, SubscriberDetail],
+  [/^\/subscribers$/, Subscribers],
+  [/^\/event-types$/, EventTypes],
+  [/^\/api-keys$/, ApiKeys],
+  [/^\/audit-log$/, AuditLog],
   [/^\/?$/, Overview],
 ];
 
@@ -26,6 +36,10 @@ const NAV = [
   ['/', 'Overview', ['admin', 'read']],
   ['/subscriptions', 'Subscriptions'],
   ['/messages', 'Messages'],
+  ['/subscribers', 'Subscribers'],
+  ['/event-types', 'Event catalogue'],
+  ['/api-keys', 'API keys', ['admin']],
+  ['/audit-log', 'Audit log', ['admin']],
 ];
 
 if (key.value) loadScope();

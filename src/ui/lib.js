@@ -232,3 +232,130 @@ export function describeError(e) {
   const known = lines.filter((l) => l !== null);
   return known.length > 0 ? known.join('; ') : String(e?.message ?? e);
 }
+
+// ---- Shared by the subscribers, event catalogue, API keys and audit log pages ----
+
+/**
+ * Which form field an API error is about: {field: message}, plus `form` for what names no field.
+ * Schema violations name the field in `details[].path` (/name); catalogue errors name it by their
+ * code (`codeFields`: {invalid_schema: 'schema'}). Parse errors of JSON text areas use the same shape.
+ */
+export function fieldErrors(e, codeFields = {}) {
+  const out = {};
+  const field = codeFields[e.code];
+  if (field) out[field] = e.message;
+  if (Array.isArray(e.details)) {
+    for (const d of e.details) {
+      const name = typeof d?.path === 'string' ? d.path.split('/')[1] : undefined;
+      if (name) out[name] = out[name] ? `${out[name]}; ${d.message}` : `${d.message}`;
+    }
+  }
+  if (Object.keys(out).length === 0) out.form = e.message ?? String(e);
+  return out;
+}
+
+/** A labelled input or text area with its error beneath (role=alert, tied by aria-describedby). */
+export function Field({ id, label, error, textarea = false, hint, ...rest }) {
+  const described = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+  const control = textarea
+    ? html`<textarea id=${id} name=${id} aria-invalid=${error ? 'true' : undefined} aria-describedby=${described} ...${rest}></textarea>`
+    : html`<input id=${id} name=${id} aria-invalid=${error ? 'true' : undefined} aria-describedby=${described} ...${rest} />`;
+  return html`<div class="field">
+    <label for=${id}>${label}</label>
+    ${control}
+    ${hint && !error && html`<span class="note" id=${`${id}-hint`}>${hint}</span>`}
+    ${error && html`<span class="error" role="alert" id=${`${id}-error`} data-testid=${`${id}-error`}>${error}</span>`}
+  </div>`;
+}
+
+/** JSON text from a text area: undefined when empty, else the parsed value; throws {field, message}. */
+export function parseJsonField(text, field) {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ApiError(0, 'invalid_json', `${field} is not valid JSON: ${e.message}`, [
+      { path: `/${field}`, message: `not valid JSON: ${e.message}` },
+    ]);
+  }
+}
+
+export function prettyJson(value) {
+  return JSON.stringify(value, null, 2);
+}
+
+/**
+ * A destructive button that asks first, in place: "Delete" → "Delete acme? [Yes, delete] [Cancel]".
+ * `onConfirm` may throw an Error; its message is shown.
+ */
+export function ConfirmButton({ label, question, confirmLabel, onConfirm, testid }) {
+  const [asking, setAsking] = useState(false);
+  const [error, setError] = useState(null);
+  const yes = useRef(null);
+  useEffect(() => {
+    if (asking) yes.current?.focus();
+  }, [asking]);
+  async function confirm() {
+    try {
+      await onConfirm();
+      setAsking(false);
+    } catch (e) {
+      setError(e.message ?? String(e));
+    }
+  }
+  if (!asking) return html`<button type="button" class="danger" data-testid=${testid} onClick=${() => setAsking(true)}>${label}</button>`;
+  return html`<span class="confirm" role="group" aria-label=${question}>
+    <span>${question}</span>
+    <button type="button" class="danger" ref=${yes} data-testid=${testid && `${testid}-confirm`} onClick=${confirm}>${confirmLabel}</button>
+    <button type="button" class="secondary" onClick=${() => setAsking(false)}>Cancel</button>
+    ${error && html`<span class="error" role="alert">${error}</span>`}
+  </span>`;
+}
+
+/** Cursor paging kept in the URL: "Next page" carries nextCursor and every other parameter; "First page" drops the cursor. */
+export function Pager({ path, params, nextCursor }) {
+  const rest = Object.fromEntries([...params].filter(([k]) => k !== 'cursor'));
+  const cursor = params.get('cursor');
+  if (!cursor && !nextCursor) return null;
+  return html`<nav class="pager" aria-label="Pages">
+    ${cursor && html`<a href=${link(path, rest)} data-testid="first-page">First page</a>`}
+    ${nextCursor && html`<a href=${link(path, { ...rest, cursor: nextCursor })} data-testid="next-page">Next page</a>`}
+  </nav>`;
+}
+
+/** A button that copies text, saying whether it worked (the text stays selectable either way). */
+export function CopyButton({ text, testid }) {
+  const [state, setState] = useState(null);
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(text);
+      setState('Copied.');
+    } catch {
+      setState('Copying is not allowed here: select the text and copy it.');
+    }
+  }
+  return html`<button type="button" class="secondary" data-testid=${testid} onClick=${copy}>Copy</button>
+    ${state && html`<span role="status">${state}</span>`}`;
+}
+
+/** A time as local date and time, with the ISO value in a <time> element. */
+export function Time({ value }) {
+  if (!value) return '—';
+  return html`<time datetime=${value} title=${value}>${new Date(value).toLocaleString()}</time>`;
+}
+
+/** True for admin callers: what only they may change (subscribers, the catalogue, API keys). canWrite()
+ *  is also true for a subscriber, who manages its own subscriptions but not these. */
+export function isAdmin() {
+  return scope.value === 'admin';
+}
+
+/**
+ * useLoad's data, or while a reload of the same `key` is under way, the data it had: a page that
+ * reloads after a change keeps its forms (open <details>, messages) instead of flashing "Loading…".
+ */
+export function useKept(data, key) {
+  const last = useRef(null);
+  if (data !== null) last.current = { key, data };
+  return data ?? (last.current?.key === key ? last.current.data : null);
+}

@@ -21,7 +21,17 @@ export class JiwaDate {
 }
 
 export type JiwaValue = string | number | boolean | null | JiwaDate;
+
+/** Seed 001's "Message Statuses": the text of each Status number (index = number). */
+export const STATUS_TEXT = ['Not sent', 'Successful', 'Failed, Retry Pending', 'Failed'] as const;
 export type JiwaRow = Record<string, JiwaValue>;
+
+/** A value as plain text (CSV, HTML): dates in ISO 8601, null as empty. */
+export function valueText(value: JiwaValue | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof JiwaDate) return new Date(value.ms).toISOString();
+  return String(value);
+}
 
 export function rowHash(id: string, updatedAt: number): string {
   return createHash('sha256').update(`${id}:${updatedAt}`).digest().subarray(0, 8).toString('base64');
@@ -135,7 +145,7 @@ export const MessageDtoSchema = Type.Object({
   URL: Type.String(),
   Body: Type.String({ description: 'The event data (JSON text) sent as the body' }),
   ItemNo: Type.Integer(),
-  Status: Type.Integer({ minimum: 0, maximum: 3, description: '0 Not sent, 1 Successful, 2 Failed, Retry Pending, 3 Failed' }),
+  Status: Type.Integer({ minimum: 0, maximum: 3, description: STATUS_TEXT.map((text, n) => `${n} ${text}`).join(', ') }),
   Retries: Type.Integer(),
   AddedDateTime: JiwaDateSchema,
   LastSavedDateTime: JiwaDateSchema,

@@ -6,9 +6,10 @@
 // seed's list examples do (ServiceStack's WCF-compatible form, slashes escaped); `iso8601` writes
 // "2020-05-20T00:49:09.6770000Z" as its Swagger tutorial does, with the zone made explicit (UTC).
 // XML is DataContract-like (elements named after the DTO types), CSV has a header row, and HTML is
-// a table with links to the other formats. Every value is escaped for its format.
+// a readable page for people (html-view.ts). Every value is escaped for its format.
 import { HeraldError } from '../../domain/errors.js';
-import { JiwaDate, type JiwaRow, type JiwaValue } from './dto.js';
+import { JiwaDate, type JiwaRow, type JiwaValue, valueText as text } from './dto.js';
+import { renderHtml } from './html-view.js';
 
 export const FORMATS = ['json', 'xml', 'csv', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -38,7 +39,15 @@ const ACCEPT_MEDIA: Record<string, Format> = {
 export type JiwaBody =
   | { kind: 'list'; type: string; rows: Partial<JiwaRow>[] }
   | { kind: 'one'; type: string; row: Partial<JiwaRow> }
-  | { kind: 'query'; type: string; offset: number; total: number; rows: Partial<JiwaRow>[] };
+  | {
+      kind: 'query';
+      type: string;
+      offset: number;
+      total: number;
+      rows: Partial<JiwaRow>[];
+      /** Take, the page size: for the HTML view's paging links. */
+      limit?: number;
+    };
 
 export interface Rendered {
   contentType: string;
@@ -74,12 +83,6 @@ export function negotiate(format: string | undefined, accept: string | undefined
 
 function isoDate(ms: number): string {
   return new Date(ms).toISOString();
-}
-
-function text(value: JiwaValue | undefined): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof JiwaDate) return isoDate(value.ms);
-  return String(value);
 }
 
 // ---- JSON ----
@@ -149,65 +152,14 @@ function csv(body: JiwaBody): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-// ---- HTML ----
-
-function htmlEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
-function htmlTable(rows: Partial<JiwaRow>[]): string {
-  const first = rows[0];
-  if (!first) return '<p>No results.</p>';
-  const columns = Object.keys(first);
-  const head = columns.map((c) => `<th>${htmlEscape(c)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${columns.map((c) => `<td>${htmlEscape(text(r[c]))}</td>`).join('')}</tr>`).join('\n');
-  return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
-}
-
-function htmlRecord(row: Partial<JiwaRow>): string {
-  const lines = Object.entries(row).map(([k, v]) => `<tr><th>${htmlEscape(k)}</th><td>${htmlEscape(text(v))}</td></tr>`);
-  return `<table>\n${lines.join('\n')}\n</table>`;
-}
-
-/** `url` is the request's path and query, to link the same request in the other formats. */
-function html(body: JiwaBody, url: string): string {
-  const [path = '', query = ''] = url.split('?', 2);
-  const links = FORMATS.map((f) => {
-    const params = new URLSearchParams(query);
-    for (const key of [...params.keys()]) if (key.toLowerCase() === 'format') params.delete(key);
-    params.set('format', f);
-    return `<a href="${htmlEscape(`${path}?${params}`)}">${f}</a>`;
-  }).join(' · ');
-  const content =
-    body.kind === 'one'
-      ? htmlRecord(body.row)
-      : body.kind === 'list'
-        ? htmlTable(body.rows)
-        : `<p>${body.total} in all; showing ${body.rows.length} from offset ${body.offset}.</p>\n${htmlTable(body.rows)}`;
-  const title = htmlEscape(body.type);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>${title} · Herald</title>
-<style>
-body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #222; }
-table { border-collapse: collapse; margin-top: .75rem; }
-th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; max-width: 40rem; overflow-wrap: anywhere; }
-th { background: #f3f3f3; }
-</style>
-</head>
-<body>
-<h1>${title}</h1>
-<p>${htmlEscape(path)} · view as ${links}</p>
-${content}
-</body>
-</html>
-`;
-}
-
 export function render(format: Format, body: JiwaBody, options: { dates: DateFormat; url: string }): Rendered {
   const payload =
-    format === 'json' ? json(body, options.dates) : format === 'xml' ? xml(body) : format === 'csv' ? csv(body) : html(body, options.url);
+    format === 'json'
+      ? json(body, options.dates)
+      : format === 'xml'
+        ? xml(body)
+        : format === 'csv'
+          ? csv(body)
+          : renderHtml(body, options.url, FORMATS);
   return { contentType: CONTENT_TYPES[format], payload };
 }

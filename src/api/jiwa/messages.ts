@@ -52,6 +52,7 @@ export const messageRoutes: FastifyPluginAsync<JiwaContext> = async (app, { stor
         offset: query.offset,
         total: page.total,
         rows,
+        limit: query.limit,
       });
     },
   );
@@ -96,6 +97,7 @@ export const messageRoutes: FastifyPluginAsync<JiwaContext> = async (app, { stor
         offset: query.offset,
         total: page.total,
         rows,
+        limit: query.limit,
       });
     },
   );

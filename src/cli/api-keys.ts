@@ -140,13 +140,20 @@ export async function apiKeysCommand(args: string[]): Promise<number> {
       },
     }));
   } catch (err) {
-    console.error(`herald api-keys: ${(err as Error).message}\n\n${API_KEYS_USAGE}`);
+    // parseArgs' hints span lines: the first says what is wrong.
+    console.error(`herald api-keys: ${(err as Error).message.split('\n')[0]}; see herald api-keys --help`);
     return 2;
   }
   const [sub, ...rest] = positionals;
-  if (values.help || !sub || !['create', 'list', 'revoke'].includes(sub)) {
-    console.error(API_KEYS_USAGE);
-    return values.help ? 0 : 2;
+  if (values.help) {
+    console.log(API_KEYS_USAGE);
+    return 0;
+  }
+  if (!sub || !['create', 'list', 'revoke'].includes(sub)) {
+    console.error(
+      `herald api-keys: ${sub ? `unknown subcommand "${sub}"` : 'which one'}: create, list or revoke; see herald api-keys --help`,
+    );
+    return 2;
   }
   const config = loadConfig(typeof values.db === 'string' ? { databaseUrl: values.db } : {});
   const store = await openStore(config.databaseUrl, { poolMax: 1 });
@@ -159,7 +166,7 @@ export async function apiKeysCommand(args: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
-      console.error(`herald api-keys: ${err.message}\n\n${API_KEYS_USAGE}`);
+      console.error(`herald api-keys: ${err.message}; see herald api-keys --help`);
       return 2;
     }
     if (err instanceof HeraldError && err.status < 500) {

@@ -5,9 +5,8 @@
 // Only an unexpected failure (a bug) prints a stack trace.
 import { readFileSync } from 'node:fs';
 import { HeraldApiError } from '../client/index.js';
-import { ConfigError } from '../config/config.js';
 import { HeraldError } from '../domain/errors.js';
-import { API_KEYS_USAGE, apiKeysCommand } from './api-keys.js';
+import { API_KEYS_USAGE } from './api-keys-usage.js';
 import { type Command, UsageError } from './command.js';
 import { messagesCommand } from './messages.js';
 import { replayCommand } from './replay.js';
@@ -31,7 +30,8 @@ const apiKeys: Command = {
   name: 'api-keys',
   summary: 'create, list or revoke API keys (on the database directly)',
   help: API_KEYS_USAGE,
-  run: apiKeysCommand,
+  // Loaded when run: the database code takes seconds to load (as in server-commands.ts).
+  run: async (args) => (await import('./api-keys.js')).apiKeysCommand(args),
 };
 
 const COMMANDS = new Map<string, Command>(
@@ -136,12 +136,13 @@ async function main(argv: string[]): Promise<number> {
 function explain(err: unknown, command: string | undefined): { line: string; code: number } | null {
   const known = command !== undefined && COMMANDS.has(command);
   if (err instanceof UsageError) return { line: `${err.message}; see herald ${known ? `${command} ` : ''}--help`, code: 2 };
-  if (err instanceof ConfigError) return { line: err.message, code: 2 };
+  // By name: config.js is loaded only by the commands that need it (server-commands.ts).
+  if (err instanceof Error && err.name === 'ConfigError') return { line: err.message, code: 2 };
   if (err instanceof HeraldApiError)
     return { line: err.status === 0 ? err.message : `${err.message} (${err.code}, HTTP ${err.status})`, code: 1 };
   // The database cannot be used (read-only, disk full, unreachable) or refused: the reason, not a stack trace.
-  if (err instanceof HeraldError && (err.code === 'store_unavailable' || err.status < 500))
-    return { line: `${err.message} (${err.code})`, code: 1 };
+  if (err instanceof HeraldError && err.code === 'store_unavailable') return { line: err.message, code: 1 };
+  if (err instanceof HeraldError && err.status < 500) return { line: `${err.message} (${err.code})`, code: 1 };
   return null;
 }
 

@@ -113,10 +113,9 @@ async function run(args: string[]): Promise<number> {
     const client = connect(values);
     const { items, truncated } = await listAll(client, '/v1/messages', { query, max });
     if (values.json) printJson(items);
-    else {
-      console.log(table(['ID', 'CREATED', 'STATUS', 'ATTEMPTS', 'LAST', 'EVENT TYPE', 'SUBSCRIPTION'], items.map(messageRow)));
-      if (truncated) console.error(`(the newest ${max}: --limit shows more)`);
-    }
+    else console.log(table(['ID', 'CREATED', 'STATUS', 'ATTEMPTS', 'LAST', 'EVENT TYPE', 'SUBSCRIPTION'], items.map(messageRow)));
+    // On stderr, so that --json output stays one document.
+    if (truncated) console.error(`(the newest ${max}: --limit shows more)`);
     return 0;
   }
 

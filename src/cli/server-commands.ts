@@ -1,14 +1,15 @@
 // The commands that run Herald or work on its database directly, at the server's console:
 // serve, migrate, purge, event-types import, secrets rotate-key. (api-keys: api-keys.ts.)
-import pino from 'pino';
-import { loadConfig } from '../config/config.js';
-import { startHerald } from '../server.js';
-import { openStore } from '../store/open.js';
-import { Retention } from '../store/retention.js';
+// The server, store and configuration modules are imported when a command runs, not when this
+// file loads: they take seconds to load, which `herald --help` and the API commands need not pay.
+import { CATALOGUES } from '../presets/index.js';
 import { type Command, intFlag, parseFlags, UsageError } from './command.js';
-import { EVENT_TYPES_USAGE, eventTypesCommand } from './event-types.js';
-import { rotateSecretKey, SECRETS_USAGE } from './secrets.js';
 import { SERVER_FLAGS_HELP, serverFlags } from './settings.js';
+
+const loadConfig = async (...args: Parameters<typeof import('../config/config.js').loadConfig>) =>
+  (await import('../config/config.js')).loadConfig(...args);
+const openStore = async (...args: Parameters<typeof import('../store/open.js').openStore>) =>
+  (await import('../store/open.js')).openStore(...args);
 
 const DB_HELP = '  --db URL     database: sqlite:PATH, sqlite::memory: or postgres://... (default HERALD_DATABASE_URL)';
 const SETTINGS_NOTE = 'Other settings come from HERALD_* variables and HERALD_CONFIG: see `herald settings`.';
@@ -40,7 +41,9 @@ ${SETTINGS_NOTE}`,
     );
     // 0 is allowed: any free port (the start-up line says which).
     if (values.port !== undefined) intFlag('port', values.port, 0, MAX_PORT);
-    const config = loadConfig(serverFlags(values));
+    const config = await loadConfig(serverFlags(values));
+    const { default: pino } = await import('pino');
+    const { startHerald } = await import('../server.js');
     const logger = pino({ level: config.logLevel });
     const herald = await startHerald(config, logger);
     const shutdown = (signal: string) => {
@@ -69,7 +72,7 @@ Applies the migrations the database lacks (serve does too, at start).
 ${DB_HELP}`,
   async run(args) {
     const { values } = parseFlags(args, DB_OPTIONS, 0);
-    const config = loadConfig(serverFlags(values));
+    const config = await loadConfig(serverFlags(values));
     const store = await openStore(config.databaseUrl, { poolMax: 1 });
     try {
       await store.migrate();
@@ -93,7 +96,7 @@ messages and attempts, once every message of the event is settled. 0 days: reten
 ${DB_HELP}`,
   async run(args) {
     const { values } = parseFlags(args, { ...DB_OPTIONS, days: { type: 'string' } }, 0);
-    const config = loadConfig(serverFlags(values));
+    const config = await loadConfig(serverFlags(values));
     const days = values.days === undefined ? config.retentionDays : Number(values.days);
     if (!Number.isFinite(days) || days < 0) throw new UsageError(`--days must be a number of days, 0 or more, not "${values.days}"`);
     if (days === 0) {
@@ -103,6 +106,8 @@ ${DB_HELP}`,
     const store = await openStore(config.databaseUrl, { poolMax: 1 });
     try {
       await store.migrate();
+      const { default: pino } = await import('pino');
+      const { Retention } = await import('../store/retention.js');
       const retention = new Retention(store, { retentionDays: days }, pino({ level: 'warn' }));
       const purged = await retention.purge();
       console.log(`deleted ${purged.events} events and ${purged.messages} messages older than ${days} days, with their attempts`);
@@ -113,7 +118,7 @@ ${DB_HELP}`,
   },
 };
 
-const IMPORT_HELP = `${EVENT_TYPES_USAGE} [--db URL]
+const IMPORT_HELP = `usage: herald event-types import <${Object.keys(CATALOGUES).join('|')}|FILE.json> [--db URL]
 
 Adds event types to the catalogue, on the database directly:
   jiwa         seed 001's Jiwa event catalogue (event types that exist are kept)
@@ -132,10 +137,11 @@ export const eventTypesCmd: Command = {
     if (positionals[0] !== 'import')
       throw new UsageError(positionals[0] ? `unknown subcommand "${positionals[0]}" (import)` : 'which one: import?');
     if (!positionals[1]) throw new UsageError('import needs a preset (jiwa) or a file: herald event-types import jiwa');
-    const config = loadConfig(serverFlags(values));
+    const config = await loadConfig(serverFlags(values));
     const store = await openStore(config.databaseUrl, { poolMax: 1 });
     try {
       await store.migrate();
+      const { eventTypesCommand } = await import('./event-types.js');
       return await eventTypesCommand(store, positionals);
     } finally {
       await store.close();
@@ -145,7 +151,9 @@ export const eventTypesCmd: Command = {
 
 const ROTATE_HELP = `usage: herald secrets rotate-key [--new-key KEY] [--db URL]
 
-${SECRETS_USAGE.trim()}
+Re-encrypts every subscription secret (signing secrets, credentials) under a new secret key.
+
+  --new-key KEY   32 bytes, base64 or hex (default: a generated key, printed or written to the key file)
 
 Stop Herald first: a running process keeps the old key. Interrupted, run it again.
 
@@ -161,7 +169,8 @@ export const secretsCommand: Command = {
     if (positionals[0] !== 'rotate-key') {
       throw new UsageError(positionals[0] ? `unknown subcommand "${positionals[0]}" (rotate-key)` : 'which one: rotate-key?');
     }
-    const config = loadConfig(serverFlags(values));
+    const config = await loadConfig(serverFlags(values));
+    const { rotateSecretKey } = await import('./secrets.js');
     await rotateSecretKey(config, { newKey: values['new-key'] ?? null });
     return 0;
   },

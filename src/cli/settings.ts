@@ -1,7 +1,7 @@
 // `herald settings`: every setting with the value this process would run with (from flags, HERALD_*
 // variables, the HERALD_CONFIG file, defaults), where that value came from, and the default.
 // Secrets are masked: keys and passwords entirely, the password inside any URL.
-import { ConfigSchema, fromEnv, fromFile, type HeraldConfig, JIWA_SETTINGS, resolveConfig } from '../config/config.js';
+import type { HeraldConfig } from '../config/config.js';
 import { type Command, parseFlags, table } from './command.js';
 
 /** Settings whose whole value is a secret. */
@@ -59,7 +59,12 @@ export interface SettingRow {
 }
 
 /** The settings of this process, in the schema's order. Throws ConfigError as `serve` would. */
-export function currentSettings(flags: Partial<Record<keyof HeraldConfig, unknown>>, env: NodeJS.ProcessEnv = process.env): SettingRow[] {
+export async function currentSettings(
+  flags: Partial<Record<keyof HeraldConfig, unknown>>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<SettingRow[]> {
+  // Loaded here, not with the file: the schema takes seconds to load, which `herald --help` need not pay.
+  const { ConfigSchema, fromEnv, fromFile, JIWA_SETTINGS, resolveConfig } = await import('../config/config.js');
   const rawFile = env.HERALD_CONFIG ? fromFile(env.HERALD_CONFIG) : {};
   const file: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(rawFile)) file[JIWA_SETTINGS[k] ?? k] = v;
@@ -91,7 +96,7 @@ async function run(args: string[]): Promise<number> {
     },
     0,
   );
-  const rows = currentSettings(serverFlags(values));
+  const rows = await currentSettings(serverFlags(values));
   if (values.json) console.log(JSON.stringify(rows, null, 2));
   else
     console.log(

@@ -109,10 +109,9 @@ async function run(args: string[]): Promise<number> {
       max: MAX_LISTED,
     });
     if (values.json) printJson(items);
-    else {
-      console.log(table(['ID', 'SUBSCRIBER', 'HEALTH', 'ENABLED', 'EVENT TYPES', 'URL'], items.map(row)));
-      if (truncated) console.error(`(the first ${MAX_LISTED} only: narrow with --subscriber or --health)`);
-    }
+    else console.log(table(['ID', 'SUBSCRIBER', 'HEALTH', 'ENABLED', 'EVENT TYPES', 'URL'], items.map(row)));
+    // On stderr, so that --json output stays one document.
+    if (truncated) console.error(`(the first ${MAX_LISTED} only: narrow with --subscriber or --health)`);
     return 0;
   }
   const subscriptionId = needId(sub, id);

@@ -92,6 +92,7 @@ export interface HeraldClient {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+const MAX_PAGE = 1_000; // the API's largest page
 
 interface LooseOptions {
   params?: Record<string, string | number>;
@@ -197,20 +198,21 @@ export type ListPath = {
 export type ItemOf<P extends ListPath> = ResponseOf<Operation<P, 'get'>> extends { data: (infer T)[] } ? T : never;
 
 /**
- * Every item of a listing, page after page (following nextCursor), stopping after `max` items.
+ * Every item of a listing, page after page (following nextCursor, `pageSize` a page), stopping after `max` items.
  * `max` bounds the work: a listing of millions is not something to fetch by accident.
  */
 export async function listAll<P extends ListPath>(
   client: HeraldClient,
   path: P,
-  options: RequestOptions<Operation<P, 'get'>> & { max?: number },
+  options: RequestOptions<Operation<P, 'get'>> & { max?: number; pageSize?: number },
 ): Promise<{ items: ItemOf<P>[]; truncated: boolean }> {
   const max = options.max ?? 10_000;
+  const pageSize = Math.min(options.pageSize ?? MAX_PAGE, MAX_PAGE);
   const items: ItemOf<P>[] = [];
   let cursor: string | null = null;
   const base = options as LooseOptions;
   do {
-    const query: Record<string, unknown> = { ...base.query, limit: Math.min(1000, max - items.length), ...(cursor ? { cursor } : {}) };
+    const query: Record<string, unknown> = { ...base.query, limit: Math.min(pageSize, max - items.length), ...(cursor ? { cursor } : {}) };
     const page = (await (client.get as (p: string, o: LooseOptions) => Promise<unknown>)(path, { ...base, query })) as {
       data: ItemOf<P>[];
       nextCursor: string | null;

@@ -21,6 +21,12 @@ import { tailCommand } from './tail.js';
 // import * as checkReceiver from './check-receiver.js';
 // and the rows `external('listen', listen)` and `external('check-receiver', checkReceiver)` to COMMANDS below.
 
+/** What `herald --help` says of the receiver commands, which live in listen.ts and check-receiver.ts. */
+const RECEIVER_SUMMARIES: Record<string, string> = {
+  listen: 'a local receiver that verifies and prints (and forwards) deliveries; or relays a subscription',
+  'check-receiver': "check a receiver's webhook handling: signatures, timestamps, replays (a scorecard)",
+};
+
 /** A command module of its own (`run(args)` and `HELP`) as a row of the table. */
 export function external(name: string, module: { run(args: string[]): Promise<number>; HELP: string }): Command {
   return { name, summary: RECEIVER_SUMMARIES[name] ?? '', help: module.HELP, run: (args) => module.run(args) };
@@ -51,12 +57,6 @@ const COMMANDS = new Map<string, Command>(
     // <<< MERGE (lead): external('listen', listen), external('check-receiver', checkReceiver),
   ].map((c) => [c.name, c]),
 );
-
-/** What `herald --help` says of the receiver commands, which live in listen.ts and check-receiver.ts. */
-const RECEIVER_SUMMARIES: Record<string, string> = {
-  listen: 'a local receiver that verifies and prints (and forwards) deliveries; or relays a subscription',
-  'check-receiver': "check a receiver's webhook handling: signatures, timestamps, replays (a scorecard)",
-};
 
 const GROUPS: [string, string[]][] = [
   ['run Herald (on its machine, with its database)', ['serve', 'migrate', 'settings', 'api-keys', 'event-types', 'purge', 'secrets']],

@@ -12,17 +12,9 @@ import { API_KEY_SCOPES, type ApiKey, type ApiKeyScope } from '../domain/glossar
 import { isId } from '../domain/ids.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
+import { API_KEYS_USAGE } from './api-keys-usage.js';
 
-export const API_KEYS_USAGE = `usage: herald api-keys <create|list|revoke> [options]
-
-  create   --name NAME --scope admin|ingest|read|subscriber
-           [--subscriber sbr_...] (required for scope subscriber)
-           [--expires 2030-01-01T00:00:00Z] [--allowed-ips CIDR,CIDR] [--rate-limit N per second]
-           prints the key once; only its hash is stored
-  list     every key, newest first (never the key itself)
-  revoke   KEY_ID
-
-  common   --db URL (default HERALD_DATABASE_URL)  --json (machine-readable output)`;
+export { API_KEYS_USAGE };
 
 const PAGE = 1_000; // keys fetched per query when listing
 
@@ -140,13 +132,22 @@ export async function apiKeysCommand(args: string[]): Promise<number> {
       },
     }));
   } catch (err) {
-    console.error(`herald api-keys: ${(err as Error).message}\n\n${API_KEYS_USAGE}`);
+    // parseArgs' hints span lines: the first says what is wrong.
+    console.error(
+      `herald api-keys: ${(err as Error).message.split('\n')[0]?.replace(/\. To specify a positional.*$/, '')}; see herald api-keys --help`,
+    );
     return 2;
   }
   const [sub, ...rest] = positionals;
-  if (values.help || !sub || !['create', 'list', 'revoke'].includes(sub)) {
-    console.error(API_KEYS_USAGE);
-    return values.help ? 0 : 2;
+  if (values.help) {
+    console.log(API_KEYS_USAGE);
+    return 0;
+  }
+  if (!sub || !['create', 'list', 'revoke'].includes(sub)) {
+    console.error(
+      `herald api-keys: ${sub ? `unknown subcommand "${sub}"` : 'which one'}: create, list or revoke; see herald api-keys --help`,
+    );
+    return 2;
   }
   const config = loadConfig(typeof values.db === 'string' ? { databaseUrl: values.db } : {});
   const store = await openStore(config.databaseUrl, { poolMax: 1 });
@@ -159,7 +160,7 @@ export async function apiKeysCommand(args: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof UsageError) {
-      console.error(`herald api-keys: ${err.message}\n\n${API_KEYS_USAGE}`);
+      console.error(`herald api-keys: ${err.message}; see herald api-keys --help`);
       return 2;
     }
     if (err instanceof HeraldError && err.status < 500) {

@@ -70,7 +70,9 @@ export async function eventTypesCommand(store: Store, positionals: string[]): Pr
     return 0;
   }
   if (!existsSync(target)) {
-    console.error(`${EVENT_TYPES_USAGE}\n"${target}" is neither a preset (${Object.keys(CATALOGUES).join(', ')}) nor a file`);
+    console.error(
+      `herald: "${target}" is neither a preset (${Object.keys(CATALOGUES).join(', ')}) nor a file; see herald event-types --help`,
+    );
     return 2;
   }
   try {

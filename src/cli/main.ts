@@ -1,165 +1,154 @@
 #!/usr/bin/env node
-// The `herald` command: serve, migrate, and operator tasks. Flags override HERALD_* variables,
-// which override the config file (HERALD_CONFIG) and the defaults (src/config/config.ts).
-import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { ConfigError, type HeraldConfig, loadConfig } from '../config/config.js';
-import { settingsTable } from '../config/settings-doc.js';
+// The `herald` command. Each command is a row of COMMANDS (command.ts: name, summary, help, run);
+// this file only picks the row, prints help and the version, and turns errors into one line and
+// an exit code: 2 for bad arguments or settings, 1 for a refusal from the API or the database.
+// Only an unexpected failure (a bug) prints a stack trace.
+import { HeraldApiError } from '../client/index.js';
 import { HeraldError } from '../domain/errors.js';
-import { createLogger } from '../observability/logger.js';
-import { startHerald } from '../server.js';
-import { openStore } from '../store/open.js';
-import { Retention } from '../store/retention.js';
-import { apiKeysCommand } from './api-keys.js';
-import { run as checkReceiverCommand } from './check-receiver.js';
-import { EVENT_TYPES_USAGE, eventTypesCommand } from './event-types.js';
-import { run as listenCommand } from './listen.js';
-import { rotateSecretKey, SECRETS_USAGE } from './secrets.js';
+import { HERALD_VERSION } from '../util/version.js';
+import { API_KEYS_USAGE } from './api-keys-usage.js';
+import * as checkReceiver from './check-receiver.js';
+import { type Command, UsageError } from './command.js';
+import * as listen from './listen.js';
+import { messagesCommand } from './messages.js';
+import { replayCommand } from './replay.js';
+import { sendCommand } from './send.js';
+import { eventTypesCmd, migrateCommand, purgeCommand, secretsCommand, serveCommand } from './server-commands.js';
+import { settingsCommand } from './settings.js';
+import { subscriptionsCommand } from './subscriptions.js';
+import { tailCommand } from './tail.js';
 
-const USAGE = `usage: herald <command> [options]
+/** What `herald --help` says of the receiver commands, which live in listen.ts and check-receiver.ts. */
+const RECEIVER_SUMMARIES: Record<string, string> = {
+  listen: 'a local receiver that verifies and prints (and forwards) deliveries; or relays a subscription',
+  'check-receiver': "check a receiver's webhook handling: signatures, timestamps, replays (a scorecard)",
+};
 
-commands:
-  serve      run Herald (HTTP API and/or delivery worker)
-             --port N  --host H  --db URL  --role all|api|worker
-  migrate    apply database migrations and exit
-             --db URL
-  api-keys   create|list|revoke API keys (herald api-keys --help)
-  settings   print every setting: variable, default, meaning
-  purge      delete events past retention (HERALD_RETENTION_DAYS, or --days N) with
-             their messages and attempts, once every message is settled  --db URL
-  event-types import jiwa
-             add seed 001's Jiwa event catalogue (events that exist are kept)  --db URL
-  event-types import FILE.json
-             add or update the event types of a file ({"eventTypes": [...]} or [...], as
-             POST /v1/event-types/import takes): all or nothing, idempotent  --db URL
-${SECRETS_USAGE}
+/** A command module of its own (`run(args)` and `HELP`) as a row of the table. */
+export function external(name: string, module: { run(args: string[]): Promise<number>; HELP: string }): Command {
+  return { name, summary: RECEIVER_SUMMARIES[name] ?? '', help: module.HELP, run: (args) => module.run(args) };
+}
+
+const apiKeys: Command = {
+  name: 'api-keys',
+  summary: 'create, list or revoke API keys (on the database directly)',
+  help: API_KEYS_USAGE,
+  // Loaded when run: the database code takes seconds to load (as in server-commands.ts).
+  run: async (args) => (await import('./api-keys.js')).apiKeysCommand(args),
+};
+
+const COMMANDS = new Map<string, Command>(
+  [
+    serveCommand,
+    migrateCommand,
+    settingsCommand,
+    apiKeys,
+    eventTypesCmd,
+    purgeCommand,
+    secretsCommand,
+    subscriptionsCommand,
+    messagesCommand,
+    replayCommand,
+    sendCommand,
+    tailCommand,
+    external('listen', listen),
+    external('check-receiver', checkReceiver),
+  ].map((c) => [c.name, c]),
+);
+
+const GROUPS: [string, string[]][] = [
+  ['run Herald (on its machine, with its database)', ['serve', 'migrate', 'settings', 'api-keys', 'event-types', 'purge', 'secrets']],
+  ['operate a running Herald (over its API: --server, --key)', ['subscriptions', 'messages', 'replay', 'send', 'tail']],
+  ['receiving webhooks', ['listen', 'check-receiver']],
+];
+
+function topHelp(): string {
+  const width = Math.max(...GROUPS.flatMap(([, names]) => names.map((n) => n.length)));
+  const groups = GROUPS.map(([title, names]) => {
+    const lines = names.map((n) => `  ${n.padEnd(width)}  ${COMMANDS.get(n)?.summary ?? RECEIVER_SUMMARIES[n] ?? ''}`);
+    return `${title}:\n${lines.join('\n')}`;
+  });
+  return `usage: herald <command> [options]
+
+${groups.join('\n\n')}
+
+  herald <command> --help   a command's options (and herald <command> <subcommand> --help)
+  herald --version          Herald's version
 
 Settings come from flags, then HERALD_* environment variables, then HERALD_CONFIG (a JSON file),
-then defaults. See README.md for every setting.`;
+then defaults: \`herald settings\` shows them. The operator commands read HERALD_URL and HERALD_KEY.`;
+}
 
-type Flags = Partial<Record<keyof HeraldConfig, unknown>>;
+/** The help text `herald help <args>` or `herald <args> --help` asks for; UsageError for an unknown command. */
+function helpFor(name: string | undefined, sub: string | undefined): string {
+  if (name === undefined) return topHelp();
+  const command = COMMANDS.get(name);
+  if (!command) throw new UsageError(`unknown command "${name}"`);
+  return (sub !== undefined ? command.subcommands?.[sub] : undefined) ?? command.help;
+}
 
-function configFlags(values: Record<string, unknown>): Flags {
-  const flags: Flags = {};
-  if (values.port !== undefined) flags.port = values.port;
-  if (values.host !== undefined) flags.host = values.host;
-  if (values.db !== undefined) flags.databaseUrl = values.db;
-  if (values.role !== undefined) flags.role = values.role;
-  return flags;
+/** Whether the arguments ask for help (before a `--`, which ends options). */
+function asksHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === 'api-keys') return apiKeysCommand(rest); // has options of its own
-  if (command === 'listen') return listenCommand(rest);
-  if (command === 'check-receiver') return checkReceiverCommand(rest);
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      db: { type: 'string' },
-      role: { type: 'string' },
-      'new-key': { type: 'string' },
-      days: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (!command || values.help || command === 'help') {
-    console.log(USAGE);
-    return command ? 0 : 2;
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    console.error(topHelp());
+    return 2;
   }
-  const config = loadConfig(configFlags(values));
-  switch (command) {
-    case 'settings':
-      console.log(settingsTable());
-      return 0;
-    case 'serve': {
-      const logger = createLogger(config.logLevel); // pretty on a terminal, JSON otherwise
-      const herald = await startHerald(config, logger);
-      const shutdown = (signal: string) => {
-        logger.info({ signal }, 'stopping: no new claims, waiting for attempts in flight');
-        herald.stop().then(
-          () => process.exit(0),
-          (err) => {
-            logger.error({ err }, 'unclean stop');
-            process.exit(1);
-          },
-        );
-      };
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
-      process.once('SIGINT', () => shutdown('SIGINT'));
-      return -1; // keep running
-    }
-    case 'migrate': {
-      const store = await openStore(config.databaseUrl, { poolMax: 1 });
-      await store.migrate();
-      await store.close();
-      console.log(`migrated ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
-      return 0;
-    }
-    case 'purge': {
-      const days = values.days === undefined ? config.retentionDays : Number(values.days);
-      if (!Number.isFinite(days) || days < 0) {
-        console.error(`--days must be a number of days, 0 or more (got "${values.days}")`);
-        return 2;
-      }
-      if (days === 0) {
-        console.log('retention is off (0 days): nothing deleted');
-        return 0;
-      }
-      const store = await openStore(config.databaseUrl, { poolMax: 1 });
-      try {
-        await store.migrate();
-        const retention = new Retention(store, { retentionDays: days }, pino({ level: 'warn' }));
-        const purged = await retention.purge();
-        console.log(`deleted ${purged.events} events and ${purged.messages} messages older than ${days} days, with their attempts`);
-      } finally {
-        await store.close();
-      }
-      return 0;
-    }
-    case 'event-types': {
-      if (positionals[0] !== 'import' || !positionals[1]) {
-        console.error(EVENT_TYPES_USAGE);
-        return 2;
-      }
-      const store = await openStore(config.databaseUrl, { poolMax: 1 });
-      try {
-        await store.migrate();
-        return await eventTypesCommand(store, positionals);
-      } finally {
-        await store.close();
-      }
-    }
-    case 'secrets': {
-      if (positionals[0] !== 'rotate-key') {
-        console.error(`unknown secrets command "${positionals.join(' ')}"\n\n${USAGE}`);
-        return 2;
-      }
-      await rotateSecretKey(config, { newKey: (values['new-key'] as string | undefined) ?? null });
-      return 0;
-    }
-    default:
-      console.error(`unknown command "${command}" ${positionals.join(' ')}\n\n${USAGE}`);
-      return 2;
+  if (name === '--help' || name === '-h') {
+    console.log(topHelp());
+    return 0;
   }
+  if (name === 'help') {
+    console.log(helpFor(rest[0], rest[1]));
+    return 0;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    console.log(HERALD_VERSION);
+    return 0;
+  }
+  const command = COMMANDS.get(name);
+  if (!command) throw new UsageError(name.startsWith('-') ? `unknown option "${name}"` : `unknown command "${name}"`);
+  if (asksHelp(rest)) {
+    console.log(
+      helpFor(
+        name,
+        rest.find((a) => !a.startsWith('-')),
+      ),
+    );
+    return 0;
+  }
+  return command.run(rest);
 }
 
-main(process.argv.slice(2)).then(
+/** The one line for an error, and its exit code; null for an unexpected one (a bug: its stack is shown). */
+function explain(err: unknown, command: string | undefined): { line: string; code: number } | null {
+  const known = command !== undefined && COMMANDS.has(command);
+  if (err instanceof UsageError) return { line: `${err.message}; see herald ${known ? `${command} ` : ''}--help`, code: 2 };
+  // By name: config.js is loaded only by the commands that need it (server-commands.ts).
+  if (err instanceof Error && err.name === 'ConfigError') return { line: err.message, code: 2 };
+  if (err instanceof HeraldApiError)
+    return { line: err.status === 0 ? err.message : `${err.message} (${err.code}, HTTP ${err.status})`, code: 1 };
+  // The database cannot be used (read-only, disk full, unreachable) or refused: the reason, not a stack trace.
+  if (err instanceof HeraldError && err.code === 'store_unavailable') return { line: err.message, code: 1 };
+  if (err instanceof HeraldError && err.status < 500) return { line: `${err.message} (${err.code})`, code: 1 };
+  return null;
+}
+
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => {
     if (code >= 0) process.exit(code);
   },
   (err) => {
-    if (err instanceof ConfigError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      console.error(`herald: ${(err as Error).message}`);
-      process.exit(2);
-    }
-    if (err instanceof HeraldError && err.code === 'store_unavailable') {
-      // The database cannot be used (read-only, disk full, unreachable): the reason, not a stack trace.
-      console.error(`herald: ${err.message}`);
-      process.exit(1);
+    const known = explain(err, argv[0]);
+    if (known) {
+      console.error(`herald: ${known.line}`);
+      process.exit(known.code);
     }
     console.error(err);
     process.exit(1);

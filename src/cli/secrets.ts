@@ -15,9 +15,6 @@ import { sealAll } from '../security/sealed-store.js';
 import { formatSecretKey, generateSecretKey, parseSecretKey, SecretBox, SecretKeyError, secretKeyId } from '../security/secret-box.js';
 import { openStore } from '../store/open.js';
 
-export const SECRETS_USAGE = `  secrets rotate-key   re-encrypt every subscription secret under a new key (stop Herald first)
-             --new-key KEY  32 bytes, base64 or hex (default: a generated key)`;
-
 const PENDING_SUFFIX = '.new';
 
 function parseNewKey(text: string): Buffer {

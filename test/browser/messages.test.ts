@@ -143,6 +143,7 @@ test('the log: filters in the URL, agreeing with the API; paging keeps them; rel
     assert.equal(await page.locator('[data-testid=messages] tbody tr .badge').first().textContent(), 'failed');
     await page.selectOption('#filter-subscription', okSub);
     await page.waitForSelector('[data-testid=messages] tbody tr', { state: 'detached' });
+    await page.waitForSelector('text=No messages match these filters'); // after "Loading…"
     assert.match((await page.textContent('main')) ?? '', /No messages match these filters/);
     await page.selectOption('#filter-status', 'succeeded');
     const delivered = (await messages(`status=succeeded&subscriptionId=${okSub}&limit=50`)).map((m) => m.id);

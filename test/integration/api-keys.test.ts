@@ -388,6 +388,19 @@ describe('scope enforcement on every route', () => {
     },
     {
       method: 'POST',
+      path: '/v1/subscriptions/{id}/check',
+      allowed: only('admin', 'subscriber'),
+      request: async () => ({ url: `/v1/subscriptions/${mine.subscriptionId}/check`, body: {} }),
+    },
+    {
+      // A plain GET (not a WebSocket upgrade) says whether a listener is connected; listening needs a secret's reach.
+      method: 'GET',
+      path: '/v1/subscriptions/{id}/listen',
+      allowed: only('admin', 'subscriber'),
+      request: async () => ({ url: `/v1/subscriptions/${mine.subscriptionId}/listen` }),
+    },
+    {
+      method: 'POST',
       path: '/v1/subscriptions/{id}/jwt-secret/rotate',
       allowed: only('admin', 'subscriber'),
       request: async () => ({

@@ -963,6 +963,7 @@ function masked(text: string): string {
     .replace(/whsec_[A-Za-z0-9+/=]+/g, 'whsec_<secret>')
     .replace(/hk_[A-Za-z0-9_-]{43}/g, 'hk_<key>')
     .replace(/("webhook-timestamp":")\d+"/g, '$1<timestamp>"') // a preview's, made at its time
+    .replace(/("durationMs":)\d+(\.\d+)?/g, '$1<ms>') // a conformance check's timings
     .replace(/v1,[A-Za-z0-9+/]+=*/g, 'v1,<signature>') // signed with each store's own secret
     .replace(/("(?:SessionId|BearerToken)"\s*:\s*")[A-Za-z0-9_-]+"/g, '$1<token>"')
     .replace(/(<(SessionId|BearerToken)>)[A-Za-z0-9_-]+(<\/)/g, '$1<token>$3')

@@ -55,7 +55,12 @@ export async function openPage(browser: Browser, width = 1280): Promise<WatchedP
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('requestfailed', (r) => {
+    // net::ERR_ABORTED is the browser cancelling a request itself (a navigation or reload while a
+    // fetch was under way), not an answer that failed; refused connections and the like still count.
+    if (r.failure()?.errorText === 'net::ERR_ABORTED') return;
+    problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`);
+  });
   page.on('response', (r) => {
     if (r.status() >= 400) problems.push(`response ${r.status()}: ${r.url()}`);
   });
